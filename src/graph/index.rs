@@ -1,0 +1,191 @@
+//! The lookup tables that turn what a link says into what it means: a card or stub by id,
+//! alias or title (case- and separator-insensitive), a card by file path, an attachment by
+//! path or by file name as Obsidian finds it.
+
+use crate::markdown::Target;
+use crate::slug::slugify;
+use std::collections::HashMap;
+
+/// Index of a node in [`super::Graph::nodes`].
+pub type NodeId = usize;
+
+/// What a link target turned out to be.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Resolution {
+    /// A card or a stub already in the graph.
+    Node(NodeId),
+    /// An attachment, by its path relative to the cards folder.
+    File(String),
+    /// A concept with no card and no stub yet: its id and the name the link used.
+    Unknown { id: String, name: String },
+    /// A file (by its extension) that is not under `cards/`.
+    MissingFile(String),
+}
+
+/// File extensions that name attachments rather than concepts (`[[diagram.svg]]`).
+const ATTACHMENT_EXTENSIONS: &[&str] = &[
+    "png", "jpg", "jpeg", "gif", "svg", "webp", "avif", "bmp", "ico", "pdf", "mp3", "wav", "ogg",
+    "m4a", "flac", "mp4", "webm", "mov", "txt", "csv", "json", "zip", "canvas",
+];
+
+fn has_attachment_extension(name: &str) -> bool {
+    name.rsplit_once('.')
+        .is_some_and(|(_, ext)| ATTACHMENT_EXTENSIONS.contains(&ext.to_ascii_lowercase().as_str()))
+}
+
+/// The lookup tables of a graph.
+#[derive(Debug, Default)]
+pub struct Index {
+    /// Slug of an id, alias or title → node. Ids win over aliases, aliases over titles.
+    pub keys: HashMap<String, NodeId>,
+    /// A card's path relative to the cards folder → its node.
+    pub paths: HashMap<String, NodeId>,
+    /// An attachment's relative path → itself.
+    pub files: HashMap<String, String>,
+    /// An attachment's lower-cased file name → its relative path (the first in path order).
+    pub file_names: HashMap<String, String>,
+}
+
+impl Index {
+    /// Records an attachment under its path and its file name.
+    pub fn add_file(&mut self, rel: &str) {
+        self.files.insert(rel.to_string(), rel.to_string());
+        let name = rel.rsplit('/').next().unwrap_or(rel).to_lowercase();
+        self.file_names
+            .entry(name)
+            .or_insert_with(|| rel.to_string());
+    }
+
+    /// What `target`, written in the card at `from` (relative to the cards folder), means.
+    pub fn resolve(&self, from: &str, target: &Target) -> Resolution {
+        match target {
+            Target::Name(name) => self.resolve_name(name),
+            Target::Path(path) => {
+                let dir = from.rsplit_once('/').map_or("", |(dir, _)| dir);
+                let joined = normalize(dir, path);
+                let stem = |p: &str| {
+                    p.rsplit('/')
+                        .next()
+                        .unwrap_or(p)
+                        .trim_end_matches(".md")
+                        .to_string()
+                };
+                if path.ends_with(".md") {
+                    match joined.as_deref().and_then(|p| self.paths.get(p)) {
+                        Some(&node) => Resolution::Node(node),
+                        None => self.resolve_name(&stem(path)),
+                    }
+                } else {
+                    match joined.as_ref().and_then(|p| self.files.get(p)) {
+                        Some(rel) => Resolution::File(rel.clone()),
+                        None => self.resolve_file_name(path),
+                    }
+                }
+            }
+        }
+    }
+
+    fn resolve_name(&self, name: &str) -> Resolution {
+        if has_attachment_extension(name) {
+            return self.resolve_file_name(name);
+        }
+        let key = slugify(name);
+        if let Some(&node) = self.keys.get(&key) {
+            return Resolution::Node(node);
+        }
+        // `[[folder/note]]`: Obsidian's path form; the id is the last part.
+        if let Some((_, last)) = name.rsplit_once('/') {
+            if let Some(&node) = self.keys.get(&slugify(last)) {
+                return Resolution::Node(node);
+            }
+        }
+        Resolution::Unknown {
+            id: key,
+            name: name.trim().to_string(),
+        }
+    }
+
+    fn resolve_file_name(&self, path: &str) -> Resolution {
+        let name = path.rsplit('/').next().unwrap_or(path).to_lowercase();
+        match self.file_names.get(&name) {
+            Some(rel) => Resolution::File(rel.clone()),
+            None => Resolution::MissingFile(path.to_string()),
+        }
+    }
+}
+
+/// `dir` joined with the relative `path`, with `.` and `..` folded; None if it leaves the root.
+fn normalize(dir: &str, path: &str) -> Option<String> {
+    let mut parts: Vec<&str> = dir.split('/').filter(|p| !p.is_empty()).collect();
+    for part in path.split(['/', '\\']) {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            part => parts.push(part),
+        }
+    }
+    Some(parts.join("/"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn index() -> Index {
+        let mut index = Index::default();
+        index.keys.insert("dns".into(), 0);
+        index.keys.insert("domain-name-system".into(), 0);
+        index.paths.insert("web/dns.md".into(), 0);
+        index.add_file("img/Diagram.svg");
+        index
+    }
+
+    #[test]
+    fn names_paths_and_files() {
+        let i = index();
+        let name = |n: &str| Target::Name(n.into());
+        let path = |p: &str| Target::Path(p.into());
+        assert_eq!(
+            i.resolve("a.md", &name("Domain_Name System")),
+            Resolution::Node(0)
+        );
+        assert_eq!(i.resolve("a.md", &name("web/DNS")), Resolution::Node(0));
+        assert_eq!(i.resolve("web/a.md", &path("dns.md")), Resolution::Node(0));
+        assert_eq!(
+            i.resolve("x/a.md", &path("../web/dns.md")),
+            Resolution::Node(0)
+        );
+        assert_eq!(
+            i.resolve("x/a.md", &path("elsewhere/dns.md")),
+            Resolution::Node(0)
+        );
+        assert_eq!(
+            i.resolve("a.md", &name("diagram.svg")),
+            Resolution::File("img/Diagram.svg".into())
+        );
+        assert_eq!(
+            i.resolve("img/a.md", &path("Diagram.svg")),
+            Resolution::File("img/Diagram.svg".into())
+        );
+        assert_eq!(
+            i.resolve("a.md", &path("nope.png")),
+            Resolution::MissingFile("nope.png".into())
+        );
+        assert_eq!(
+            i.resolve("a.md", &name("TCP/IP")),
+            Resolution::Unknown {
+                id: "tcp-ip".into(),
+                name: "TCP/IP".into()
+            }
+        );
+        assert_eq!(
+            i.resolve("a.md", &name("Node.js")),
+            Resolution::Unknown {
+                id: "node-js".into(),
+                name: "Node.js".into()
+            }
+        );
+    }
+}

@@ -1,0 +1,431 @@
+//! The knowledge graph: every card, a stub node for every concept that is linked but not
+//! written, and typed edges between them. Built in one pure pass over all cards and their
+//! outlines, before anything is rendered, so that backlinks, statuses and stubs are all
+//! known when the first page is drawn. No I/O here.
+
+mod index;
+
+pub use index::{NodeId, Resolution};
+
+use crate::card::{Card, Corpus, Located, Status};
+use crate::diagnostic::{Diagnostic, Pos};
+use crate::markdown::{Outline, Target};
+use crate::slug::{self, slugify};
+use index::Index;
+use serde::Serialize;
+use std::collections::{HashMap, HashSet};
+
+/// Why one concept points at another.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum EdgeKind {
+    /// From a card to the broader concept it belongs under.
+    Parent,
+    /// Front matter `related`.
+    Related,
+    /// Front matter `next`: what to explore after this card.
+    Next,
+    /// Front matter `prerequisites`: what to read first.
+    Prerequisite,
+    /// A link in the card's text.
+    Mention,
+}
+
+/// A directed, typed link between two nodes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Edge {
+    /// The node that links.
+    pub from: NodeId,
+    /// The node linked to.
+    pub to: NodeId,
+    /// Why.
+    pub kind: EdgeKind,
+    /// For mentions, the sentence the first such link stands in.
+    pub context: String,
+}
+
+/// A concept: a written card, or a stub.
+#[derive(Debug)]
+pub struct Node<'c> {
+    /// The unique id, also the page's URL segment.
+    pub id: String,
+    /// What readers see.
+    pub title: String,
+    /// Complete, draft or stub.
+    pub status: Status,
+    /// The card, if this concept has a file.
+    pub card: Option<&'c Card>,
+    /// The broader concept.
+    pub parent: Option<NodeId>,
+    /// Narrower concepts, in node order.
+    pub children: Vec<NodeId>,
+    /// Edges out of this node, indices into [`Graph::edges`], in the order written.
+    pub outgoing: Vec<usize>,
+    /// Edges into this node, indices into [`Graph::edges`], in node order of their source.
+    pub incoming: Vec<usize>,
+}
+
+impl Node<'_> {
+    /// Whether this concept still waits to be written (no card, or `status: stub`).
+    pub fn is_stub(&self) -> bool {
+        self.status == Status::Stub
+    }
+}
+
+/// All concepts and their links.
+#[derive(Debug)]
+pub struct Graph<'c> {
+    /// Cards in path order, then stubs without a card in id order.
+    pub nodes: Vec<Node<'c>>,
+    /// All edges, deduplicated by (from, to, kind).
+    pub edges: Vec<Edge>,
+    index: Index,
+}
+
+impl<'c> Graph<'c> {
+    /// Builds the graph of `corpus`, whose `outlines` are aligned with its cards, and
+    /// reports every problem found in the links.
+    pub fn build(corpus: &'c Corpus, outlines: &[Outline]) -> (Graph<'c>, Vec<Diagnostic>) {
+        let mut diagnostics = Vec::new();
+        let mut graph = Graph {
+            nodes: Vec::new(),
+            edges: Vec::new(),
+            index: Index::default(),
+        };
+        for attachment in &corpus.attachments {
+            graph.index.add_file(&attachment.rel);
+        }
+        graph.add_cards(&corpus.cards, &mut diagnostics);
+        let mut seen_edges = HashSet::new();
+        for (from, (card, outline)) in corpus.cards.iter().zip(outlines).enumerate() {
+            let relations = [
+                (EdgeKind::Parent, card.parent.iter().collect::<Vec<_>>()),
+                (EdgeKind::Related, card.related.iter().collect()),
+                (EdgeKind::Next, card.next.iter().collect()),
+                (EdgeKind::Prerequisite, card.prerequisites.iter().collect()),
+            ];
+            for (kind, targets) in relations {
+                for Located { name, pos } in targets {
+                    let link = Target::Name(name.clone());
+                    if let Some(to) = graph.link(card, &link, *pos, &mut diagnostics) {
+                        graph.add_edge(
+                            &mut seen_edges,
+                            Edge {
+                                from,
+                                to,
+                                kind,
+                                context: String::new(),
+                            },
+                        );
+                    }
+                }
+            }
+            for link in &outline.links {
+                let pos = Pos::in_text(&card.body, link.offset, card.body_line);
+                let Some(to) = graph.link(card, &link.target, pos, &mut diagnostics) else {
+                    continue;
+                };
+                if let (Some(anchor), Some(target)) = (&link.anchor, graph.nodes[to].card) {
+                    let anchors = &outlines[to].anchors;
+                    if !anchors.contains(anchor) {
+                        let known = anchors
+                            .iter()
+                            .take(8)
+                            .map(|a| format!("#{a}"))
+                            .collect::<Vec<_>>();
+                        diagnostics.push(
+                            Diagnostic::warning(
+                                &card.path,
+                                pos,
+                                format!("`{}` has no heading `#{anchor}`", target.id),
+                            )
+                            .hint(match known.is_empty() {
+                                true => "that card has no headings".to_string(),
+                                false => format!("its headings are {}", known.join(", ")),
+                            }),
+                        );
+                    }
+                }
+                if to != from {
+                    let context = link.context.clone();
+                    graph.add_edge(
+                        &mut seen_edges,
+                        Edge {
+                            from,
+                            to,
+                            kind: EdgeKind::Mention,
+                            context,
+                        },
+                    );
+                }
+            }
+        }
+        graph.link_parents();
+        graph.check_parent_cycles(&mut diagnostics);
+        graph.check_orphans(&mut diagnostics);
+        (graph, diagnostics)
+    }
+
+    /// Adds a node per card, indexed by id, then aliases, then titles.
+    fn add_cards(&mut self, cards: &'c [Card], diagnostics: &mut Vec<Diagnostic>) {
+        let mut owners: HashMap<String, (NodeId, &str)> = HashMap::new();
+        for (node, card) in cards.iter().enumerate() {
+            self.nodes.push(Node {
+                id: card.id.clone(),
+                title: card.title.clone(),
+                status: card.status,
+                card: Some(card),
+                parent: None,
+                children: Vec::new(),
+                outgoing: Vec::new(),
+                incoming: Vec::new(),
+            });
+            self.index.paths.insert(card.rel.clone(), node);
+            if let Some(&(other, _)) = owners.get(&card.id) {
+                diagnostics.push(
+                    Diagnostic::error(
+                        &card.path,
+                        Pos::START,
+                        format!(
+                            "duplicate id `{}`: {} has it too",
+                            card.id,
+                            cards[other].path.display()
+                        ),
+                    )
+                    .hint("ids come from file names; rename one of the files"),
+                );
+            } else {
+                owners.insert(card.id.clone(), (node, "id"));
+                self.index.keys.insert(card.id.clone(), node);
+            }
+        }
+        for (node, card) in cards.iter().enumerate() {
+            for Located { name: alias, pos } in &card.aliases {
+                let key = slugify(alias);
+                match owners.get(&key) {
+                    Some(&(other, _)) if other == node => {}
+                    Some(&(other, what)) => diagnostics.push(
+                        Diagnostic::error(
+                            &card.path,
+                            *pos,
+                            format!(
+                                "alias `{alias}` is already the {what} of {}",
+                                cards[other].path.display()
+                            ),
+                        )
+                        .hint("an alias must name one card only; remove or change it"),
+                    ),
+                    None => {
+                        owners.insert(key.clone(), (node, "alias"));
+                        self.index.keys.insert(key, node);
+                    }
+                }
+            }
+        }
+        for (node, card) in cards.iter().enumerate() {
+            self.index.keys.entry(slugify(&card.title)).or_insert(node);
+        }
+    }
+
+    /// Resolves a link written in `card`, creating a stub for an unknown concept, and warns
+    /// about missing attachments and likely typos. Returns the node linked to, if any.
+    fn link(
+        &mut self,
+        card: &Card,
+        target: &Target,
+        pos: Pos,
+        diagnostics: &mut Vec<Diagnostic>,
+    ) -> Option<NodeId> {
+        match self.index.resolve(&card.rel, target) {
+            Resolution::Node(node) => {
+                if self.nodes[node].card.is_none() {
+                    prefer_readable_title(&mut self.nodes[node].title, target);
+                }
+                Some(node)
+            }
+            Resolution::File(_) => None,
+            Resolution::MissingFile(file) => {
+                diagnostics.push(
+                    Diagnostic::warning(
+                        &card.path,
+                        pos,
+                        format!("attachment `{file}` not found under the cards folder"),
+                    )
+                    .hint("put the file under cards/ (any folder); it is found by its name"),
+                );
+                None
+            }
+            Resolution::Unknown { id, name } if id.is_empty() => {
+                diagnostics.push(Diagnostic::warning(
+                    &card.path,
+                    pos,
+                    format!("link `{name}` names nothing"),
+                ));
+                None
+            }
+            Resolution::Unknown { id, name } => {
+                if let Some(near) = self.near_miss(&id) {
+                    diagnostics.push(
+                        Diagnostic::warning(
+                            &card.path,
+                            pos,
+                            format!("`{name}` matches no card, so it becomes a stub"),
+                        )
+                        .hint(format!("did you mean `{near}`?")),
+                    );
+                }
+                let node = self.nodes.len();
+                self.nodes.push(Node {
+                    id: id.clone(),
+                    title: name,
+                    status: Status::Stub,
+                    card: None,
+                    parent: None,
+                    children: Vec::new(),
+                    outgoing: Vec::new(),
+                    incoming: Vec::new(),
+                });
+                self.index.keys.insert(id, node);
+                Some(node)
+            }
+        }
+    }
+
+    /// A card id within two edits of `id`: a link that probably meant it.
+    fn near_miss(&self, id: &str) -> Option<&str> {
+        self.nodes
+            .iter()
+            .filter(|n| n.card.is_some())
+            .map(|n| n.id.as_str())
+            .find(|known| id.len() > 3 && slug::edit_distance(id, known) <= 2)
+    }
+
+    fn add_edge(&mut self, seen: &mut HashSet<(NodeId, NodeId, EdgeKind)>, edge: Edge) {
+        if seen.insert((edge.from, edge.to, edge.kind)) {
+            let index = self.edges.len();
+            self.nodes[edge.from].outgoing.push(index);
+            self.nodes[edge.to].incoming.push(index);
+            self.edges.push(edge);
+        }
+    }
+
+    /// Sets every node's parent and children from the parent edges.
+    fn link_parents(&mut self) {
+        for edge in self.edges.iter().filter(|e| e.kind == EdgeKind::Parent) {
+            self.nodes[edge.from].parent = Some(edge.to);
+            self.nodes[edge.to].children.push(edge.from);
+        }
+    }
+
+    fn check_parent_cycles(&self, diagnostics: &mut Vec<Diagnostic>) {
+        let mut done = vec![false; self.nodes.len()];
+        for start in 0..self.nodes.len() {
+            let mut path = Vec::new();
+            let mut node = Some(start);
+            while let Some(n) = node {
+                if done[n] {
+                    break;
+                }
+                if let Some(at) = path.iter().position(|&p| p == n) {
+                    let cycle = &path[at..];
+                    let files: Vec<String> = cycle
+                        .iter()
+                        .chain(std::iter::once(&n))
+                        .filter_map(|&c| {
+                            self.nodes[c]
+                                .card
+                                .map(|card| card.path.display().to_string())
+                        })
+                        .collect();
+                    let first = self.nodes[n].card.expect("only cards have parents");
+                    let pos = first.parent.as_ref().map_or(Pos::START, |p| p.pos);
+                    diagnostics.push(
+                        Diagnostic::error(
+                            &first.path,
+                            pos,
+                            format!("parent cycle: {}", files.join(" → ")),
+                        )
+                        .hint("a concept cannot be its own ancestor; remove one `parent`"),
+                    );
+                    break;
+                }
+                path.push(n);
+                node = self.nodes[n].parent;
+            }
+            for p in path {
+                done[p] = true;
+            }
+        }
+    }
+
+    fn check_orphans(&self, diagnostics: &mut Vec<Diagnostic>) {
+        if self.nodes.iter().filter(|n| n.card.is_some()).count() < 2 {
+            return;
+        }
+        for node in &self.nodes {
+            let linked = node
+                .incoming
+                .iter()
+                .any(|&e| self.edges[e].from != self.edges[e].to);
+            if let (Some(card), false, None) = (node.card, linked, node.parent) {
+                diagnostics.push(
+                    Diagnostic::warning(
+                        &card.path,
+                        Pos::START,
+                        format!(
+                            "`{}` is an orphan: no card links to it and it has no parent",
+                            card.id
+                        ),
+                    )
+                    .hint("give it a `parent`, or link it from a related card"),
+                );
+            }
+        }
+    }
+
+    /// What `target`, written in `card`, resolves to, now that the graph is complete.
+    pub fn resolve(&self, card: &Card, target: &Target) -> Resolution {
+        self.index.resolve(&card.rel, target)
+    }
+
+    /// The edges into `node`.
+    pub fn incoming(&self, node: NodeId) -> impl Iterator<Item = &Edge> {
+        self.nodes[node].incoming.iter().map(|&e| &self.edges[e])
+    }
+
+    /// The edges out of `node`.
+    pub fn outgoing(&self, node: NodeId) -> impl Iterator<Item = &Edge> {
+        self.nodes[node].outgoing.iter().map(|&e| &self.edges[e])
+    }
+
+    /// The nodes at the top of the concept tree: cards without a parent, and stubs that
+    /// are parents of cards.
+    pub fn roots(&self) -> impl Iterator<Item = NodeId> {
+        (0..self.nodes.len()).filter(|&n| {
+            let node = &self.nodes[n];
+            node.parent.is_none() && (node.card.is_some() || !node.children.is_empty())
+        })
+    }
+
+    /// The chain of ancestors of `node`, the root first (bounded, in case of a cycle).
+    pub fn ancestors(&self, node: NodeId) -> Vec<NodeId> {
+        let mut chain = Vec::new();
+        let mut current = self.nodes[node].parent;
+        while let Some(n) = current.filter(|&n| n != node && chain.len() < self.nodes.len()) {
+            chain.push(n);
+            current = self.nodes[n].parent;
+        }
+        chain.reverse();
+        chain
+    }
+}
+
+/// Keeps the stub's most readable name: `DNS` or `Domain Name System` over `dns`.
+fn prefer_readable_title(name: &mut String, target: &Target) {
+    if let Target::Name(candidate) = target {
+        let is_slug = |s: &str| slugify(s) == s;
+        if is_slug(name) && !is_slug(candidate) {
+            *name = candidate.trim().to_string();
+        }
+    }
+}

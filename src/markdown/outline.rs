@@ -1,0 +1,190 @@
+//! A card's outline: the links it makes (with where they stand and the sentence around
+//! them) and the anchors of its headings. The graph is built from outlines, before any
+//! HTML exists.
+
+use super::{Dest, HeadingIds, Target, classify, options, plain_text};
+use pulldown_cmark::{Event, Parser, Tag, TagEnd};
+
+/// The longest context kept around a link, in characters.
+const MAX_CONTEXT: usize = 280;
+
+/// A link from a card to another card or an attachment.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Link {
+    /// What the link names.
+    pub target: Target,
+    /// The heading anchor it asks for, slugified.
+    pub anchor: Option<String>,
+    /// Byte offset of the link in the Markdown.
+    pub offset: usize,
+    /// The sentence the link stands in, as plain text.
+    pub context: String,
+    /// Whether it is an image or embed (`![[...]]`) rather than a link.
+    pub embed: bool,
+}
+
+/// What the graph needs to know about a card's Markdown.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Outline {
+    /// Links to cards and attachments, in document order (external links left out).
+    pub links: Vec<Link>,
+    /// The anchors of the card's headings, as [`super::to_html`] assigns them.
+    pub anchors: Vec<String>,
+}
+
+/// A link whose sentence is not known yet: where it starts and ends in the block's text.
+struct Pending {
+    link: Link,
+    start: usize,
+    end: Option<usize>,
+}
+
+/// Lists the links and heading anchors of `markdown`. Links in code are text, not links.
+pub fn outline(markdown: &str) -> Outline {
+    let mut outline = Outline::default();
+    let mut ids = HeadingIds::default();
+    let mut block = String::new();
+    let mut pending: Vec<Pending> = Vec::new();
+    let mut open: Vec<Option<usize>> = Vec::new(); // index into `pending` of each open link
+    let mut heading: Option<(Option<String>, Vec<Event>)> = None;
+    for (event, range) in Parser::new_ext(markdown, options()).into_offset_iter() {
+        match &event {
+            Event::Start(Tag::Paragraph | Tag::Item | Tag::TableCell | Tag::Heading { .. })
+            | Event::End(
+                TagEnd::Paragraph | TagEnd::Item | TagEnd::TableCell | TagEnd::Heading(_),
+            ) => {
+                finish_block(&mut block, &mut pending, &mut outline.links);
+            }
+            Event::Start(
+                Tag::Link {
+                    link_type,
+                    dest_url,
+                    ..
+                }
+                | Tag::Image {
+                    link_type,
+                    dest_url,
+                    ..
+                },
+            ) => {
+                let embed = matches!(event, Event::Start(Tag::Image { .. }));
+                open.push(match classify(*link_type, dest_url) {
+                    Dest::Internal(target, anchor) => {
+                        let link = Link {
+                            target,
+                            anchor,
+                            offset: range.start,
+                            context: String::new(),
+                            embed,
+                        };
+                        pending.push(Pending {
+                            link,
+                            start: block.len(),
+                            end: None,
+                        });
+                        Some(pending.len() - 1)
+                    }
+                    _ => None,
+                });
+            }
+            Event::End(TagEnd::Link | TagEnd::Image) => {
+                if let Some(Some(index)) = open.pop() {
+                    pending[index].end = Some(block.len());
+                }
+            }
+            Event::Text(text) | Event::Code(text) => block.push_str(text),
+            Event::SoftBreak | Event::HardBreak => block.push(' '),
+            _ => {}
+        }
+        match (&event, &mut heading) {
+            (Event::Start(Tag::Heading { id, .. }), _) => {
+                heading = Some((id.as_ref().map(|i| i.to_string()), Vec::new()));
+            }
+            (Event::End(TagEnd::Heading(_)), Some((id, events))) => {
+                outline
+                    .anchors
+                    .push(ids.assign(id.as_deref(), &plain_text(events)));
+                heading = None;
+            }
+            (_, Some((_, events))) => events.push(event),
+            _ => {}
+        }
+    }
+    finish_block(&mut block, &mut pending, &mut outline.links);
+    outline
+}
+
+/// Gives every pending link the sentence around it, and starts a new block of text.
+fn finish_block(block: &mut String, pending: &mut Vec<Pending>, links: &mut Vec<Link>) {
+    for Pending {
+        mut link,
+        start,
+        end,
+    } in pending.drain(..)
+    {
+        link.context = sentence_around(block, start, end.unwrap_or(block.len()));
+        links.push(link);
+    }
+    block.clear();
+}
+
+/// The sentence of `text` that holds the bytes `start..end`, trimmed to [`MAX_CONTEXT`].
+fn sentence_around(text: &str, start: usize, end: usize) -> String {
+    let is_stop = |(i, c): &(usize, char)| {
+        matches!(c, '.' | '!' | '?') && text[i + 1..].starts_with(char::is_whitespace)
+    };
+    let from = text[..start]
+        .char_indices()
+        .rev()
+        .find(is_stop)
+        .map_or(0, |(i, _)| i + 1);
+    let to = text[end..]
+        .char_indices()
+        .map(|(i, c)| (end + i, c))
+        .find(is_stop)
+        .map_or(text.len(), |(i, _)| i + 1);
+    let sentence = text[from..to].trim();
+    match sentence.char_indices().nth(MAX_CONTEXT) {
+        Some((cut, _)) => format!("{}…", &sentence[..cut]),
+        None => sentence.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lists_links_with_their_sentence() {
+        let md = "Intro. Names are found by [[DNS]] lookups, fast. Done.\n\n- See [x](web/x.md#a)\n\n`[[not-a-link]]`\n\n    [[indented code]]\n";
+        let o = outline(md);
+        let targets: Vec<_> = o
+            .links
+            .iter()
+            .map(|l| (&l.target, l.anchor.as_deref()))
+            .collect();
+        assert_eq!(
+            targets,
+            [
+                (&Target::Name("DNS".into()), None),
+                (&Target::Path("web/x.md".into()), Some("a"))
+            ]
+        );
+        assert_eq!(o.links[0].context, "Names are found by DNS lookups, fast.");
+        assert_eq!(o.links[0].offset, md.find("[[DNS").unwrap());
+        assert_eq!(o.links[1].context, "See x");
+    }
+
+    #[test]
+    fn anchors_match_the_rendered_headings() {
+        let o = outline("# A\n\n## A\n\n## Status `codes`\n\n### Mine {#own}\n");
+        assert_eq!(o.anchors, ["a", "a-1", "status-codes", "own"]);
+    }
+
+    #[test]
+    fn long_sentences_are_cut() {
+        let long = format!("Start {} [[x]] end.", "word ".repeat(100));
+        let context = &outline(&long).links[0].context;
+        assert_eq!(context.chars().count(), MAX_CONTEXT + 1);
+    }
+}

@@ -1,0 +1,365 @@
+//! Rendering: the knowledge graph becomes a [`Site`], a map from output path to bytes, in
+//! memory. Pages get typed contexts borrowed from the graph; every URL is relative, so the
+//! site works from any sub-path of a static host.
+
+use crate::card::{Card, Reading, Status};
+use crate::config::Config;
+use crate::graph::{EdgeKind, Graph, NodeId, Resolution};
+use crate::markdown::{self, Href, Resolver, Target};
+use crate::theme::Theme;
+use anyhow::{Result, bail};
+use rayon::prelude::*;
+use serde::Serialize;
+use std::collections::{BTreeMap, HashSet};
+
+/// A rendered site: every output file by its `/`-separated path.
+#[derive(Debug, Default)]
+pub struct Site {
+    /// File contents by path, in path order.
+    pub files: BTreeMap<String, Vec<u8>>,
+}
+
+impl Site {
+    /// Adds a file; two sources for one path is an error naming the path.
+    pub fn add(&mut self, path: String, bytes: Vec<u8>) -> Result<()> {
+        if self.files.contains_key(&path) {
+            bail!("two sources produce the same output file `{path}`; rename one of them");
+        }
+        self.files.insert(path, bytes);
+        Ok(())
+    }
+}
+
+/// How much of the knowledge system is written.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Counts {
+    /// Cards with `status: complete`.
+    pub complete: usize,
+    /// Cards with `status: draft`.
+    pub draft: usize,
+    /// Concepts still to write: linked but missing, or `status: stub`.
+    pub stub: usize,
+}
+
+impl Counts {
+    /// Counts the graph's nodes by status.
+    pub fn of(graph: &Graph) -> Counts {
+        let mut counts = Counts::default();
+        for node in &graph.nodes {
+            match node.status {
+                Status::Complete => counts.complete += 1,
+                Status::Draft => counts.draft += 1,
+                Status::Stub => counts.stub += 1,
+            }
+        }
+        counts
+    }
+}
+
+/// What every page knows about the site.
+#[derive(Serialize)]
+struct SiteInfo<'a> {
+    title: &'a str,
+    base_url: Option<&'a str>,
+    counts: Counts,
+}
+
+/// A link to a concept as templates draw it.
+#[derive(Serialize)]
+struct NodeLink<'a> {
+    id: &'a str,
+    title: &'a str,
+    status: &'static str,
+    summary: Option<&'a str>,
+    url: String,
+}
+
+/// A card or stub that links to the page's concept, with the sentence of the link.
+#[derive(Serialize)]
+struct BackLink<'a> {
+    node: NodeLink<'a>,
+    kind: EdgeKind,
+    context: &'a str,
+}
+
+/// A concept in the home page's tree.
+#[derive(Serialize)]
+struct TreeItem<'a> {
+    node: NodeLink<'a>,
+    children: Vec<TreeItem<'a>>,
+}
+
+/// The context of a card page (`card.html`) and of a stub page (`stub.html`).
+#[derive(Serialize)]
+struct ConceptPage<'a> {
+    site: &'a SiteInfo<'a>,
+    root: &'a str,
+    node: NodeLink<'a>,
+    /// The card's file and front matter; None for a stub without a file.
+    card: Option<CardView<'a>>,
+    body: String,
+    breadcrumb: Vec<NodeLink<'a>>,
+    children: Vec<NodeLink<'a>>,
+    next: Vec<NodeLink<'a>>,
+    related: Vec<NodeLink<'a>>,
+    prerequisites: Vec<NodeLink<'a>>,
+    backlinks: Vec<BackLink<'a>>,
+    next_has_stubs: bool,
+}
+
+/// The parts of a card that templates show as they are.
+#[derive(Serialize)]
+struct CardView<'a> {
+    path: String,
+    tags: &'a [String],
+    reading: &'a [Reading],
+    extra: &'a BTreeMap<String, serde_yaml::Value>,
+}
+
+/// The context of the home page.
+#[derive(Serialize)]
+struct IndexPage<'a> {
+    site: &'a SiteInfo<'a>,
+    root: &'a str,
+    tree: Vec<TreeItem<'a>>,
+    percent_complete: usize,
+}
+
+/// A stub with the cards that want it, for the stubs page.
+#[derive(Serialize)]
+struct WantedStub<'a> {
+    node: NodeLink<'a>,
+    wanted_by: Vec<NodeLink<'a>>,
+}
+
+/// The context of the stubs page and of the 404 page.
+#[derive(Serialize)]
+struct ListPage<'a> {
+    site: &'a SiteInfo<'a>,
+    root: &'a str,
+    stubs: Vec<WantedStub<'a>>,
+}
+
+/// The relative prefix from a page one folder deep back to the site root.
+const UP: &str = "../";
+/// The relative prefix from a page at the site root.
+const HERE: &str = "./";
+
+/// Renders every page of the graph, the site pages and the theme's assets.
+pub fn render(config: &Config, graph: &Graph, theme: &Theme) -> Result<Site> {
+    let info = SiteInfo {
+        title: &config.title,
+        base_url: config.base_url.as_deref(),
+        counts: Counts::of(graph),
+    };
+    let pages: Vec<(String, String)> = (0..graph.nodes.len())
+        .into_par_iter()
+        .map(|node| {
+            let path = format!("{}/index.html", graph.nodes[node].id);
+            render_concept(&info, graph, theme, node).map(|html| (path, html))
+        })
+        .collect::<Result<_>>()?;
+    let mut site = Site::default();
+    for (path, html) in pages {
+        site.add(path, html.into_bytes())?;
+    }
+    let counts = info.counts;
+    let written = counts.complete + counts.draft;
+    let index = IndexPage {
+        site: &info,
+        root: HERE,
+        tree: graph
+            .roots()
+            .map(|n| tree_item(graph, n, &mut HashSet::new()))
+            .collect(),
+        percent_complete: (100 * counts.complete)
+            .checked_div(written + counts.stub)
+            .unwrap_or(0),
+    };
+    site.add(
+        "index.html".into(),
+        theme.render("index.html", &index)?.into_bytes(),
+    )?;
+    let stubs = ListPage {
+        site: &info,
+        root: UP,
+        stubs: wanted_stubs(graph, UP),
+    };
+    site.add(
+        "stubs/index.html".into(),
+        theme.render("stubs.html", &stubs)?.into_bytes(),
+    )?;
+    let not_found = ListPage {
+        site: &info,
+        root: config.base_url.as_deref().unwrap_or(HERE),
+        stubs: Vec::new(),
+    };
+    site.add(
+        "404.html".into(),
+        theme.render("404.html", &not_found)?.into_bytes(),
+    )?;
+    for (name, bytes) in &theme.assets {
+        site.add(format!("assets/{name}"), bytes.clone())?;
+    }
+    Ok(site)
+}
+
+fn render_concept(info: &SiteInfo, graph: &Graph, theme: &Theme, node: NodeId) -> Result<String> {
+    let n = &graph.nodes[node];
+    let links = |kind: EdgeKind| -> Vec<NodeLink> {
+        graph
+            .outgoing(node)
+            .filter(|e| e.kind == kind)
+            .map(|e| node_link(graph, e.to, UP))
+            .collect()
+    };
+    let next = links(EdgeKind::Next);
+    let body = match n.card {
+        Some(card) => markdown::to_html(&card.body, &CardLinks { graph, card }),
+        None => String::new(),
+    };
+    let mut seen = HashSet::new();
+    let backlinks = graph
+        .incoming(node)
+        .filter(|e| e.kind != EdgeKind::Parent && e.from != node && seen.insert(e.from))
+        .map(|e| BackLink {
+            node: node_link(graph, e.from, UP),
+            kind: e.kind,
+            context: &e.context,
+        })
+        .collect();
+    let page = ConceptPage {
+        site: info,
+        root: UP,
+        node: node_link(graph, node, UP),
+        card: n.card.map(|card| CardView {
+            path: card.path.display().to_string(),
+            tags: &card.tags,
+            reading: &card.reading,
+            extra: &card.extra,
+        }),
+        body,
+        breadcrumb: graph
+            .ancestors(node)
+            .into_iter()
+            .map(|a| node_link(graph, a, UP))
+            .collect(),
+        children: n
+            .children
+            .iter()
+            .map(|&c| node_link(graph, c, UP))
+            .collect(),
+        next_has_stubs: next.iter().any(|l| l.status == "stub"),
+        next,
+        related: links(EdgeKind::Related),
+        prerequisites: links(EdgeKind::Prerequisite),
+        backlinks,
+    };
+    theme.render(
+        if n.is_stub() {
+            "stub.html"
+        } else {
+            "card.html"
+        },
+        &page,
+    )
+}
+
+fn node_link<'g>(graph: &'g Graph, node: NodeId, root: &str) -> NodeLink<'g> {
+    let n = &graph.nodes[node];
+    NodeLink {
+        id: &n.id,
+        title: &n.title,
+        status: n.status.name(),
+        summary: n.card.and_then(|c| c.summary.as_deref()),
+        url: format!("{root}{}/", encode_path(&n.id)),
+    }
+}
+
+fn tree_item<'g>(graph: &'g Graph, node: NodeId, seen: &mut HashSet<NodeId>) -> TreeItem<'g> {
+    seen.insert(node);
+    let children = graph.nodes[node]
+        .children
+        .iter()
+        .filter(|&&c| !seen.contains(&c))
+        .copied()
+        .collect::<Vec<_>>();
+    TreeItem {
+        node: node_link(graph, node, HERE),
+        children: children
+            .into_iter()
+            .map(|c| tree_item(graph, c, seen))
+            .collect(),
+    }
+}
+
+/// Stubs, most wanted first (then by id), with the cards that link to them.
+fn wanted_stubs<'g>(graph: &'g Graph, root: &str) -> Vec<WantedStub<'g>> {
+    let mut stubs: Vec<WantedStub> = (0..graph.nodes.len())
+        .filter(|&n| graph.nodes[n].is_stub())
+        .map(|n| {
+            let mut seen = HashSet::new();
+            let wanted_by = graph
+                .incoming(n)
+                .filter(|e| e.from != n && seen.insert(e.from))
+                .map(|e| node_link(graph, e.from, root))
+                .collect();
+            WantedStub {
+                node: node_link(graph, n, root),
+                wanted_by,
+            }
+        })
+        .collect();
+    stubs.sort_by(|a, b| {
+        b.wanted_by
+            .len()
+            .cmp(&a.wanted_by.len())
+            .then(a.node.id.cmp(b.node.id))
+    });
+    stubs
+}
+
+/// Resolves the links of one card's Markdown against the graph, for a page one folder deep.
+struct CardLinks<'g> {
+    graph: &'g Graph<'g>,
+    card: &'g Card,
+}
+
+impl Resolver for CardLinks<'_> {
+    fn resolve(&self, target: &Target, _embed: bool) -> Href {
+        match self.graph.resolve(self.card, target) {
+            Resolution::Node(node) => {
+                let link = node_link(self.graph, node, UP);
+                match link.status {
+                    "stub" => Href::Stub {
+                        url: link.url,
+                        title: link.title.to_string(),
+                    },
+                    status => Href::Card {
+                        url: link.url,
+                        title: link.title.to_string(),
+                        status,
+                    },
+                }
+            }
+            Resolution::File(rel) => Href::File {
+                url: format!("{UP}{}", encode_path(&rel)),
+            },
+            Resolution::Unknown { .. } | Resolution::MissingFile(_) => Href::Missing,
+        }
+    }
+}
+
+/// Percent-encodes a `/`-separated path for use in a URL.
+pub fn encode_path(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for byte in path.bytes() {
+        match byte {
+            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                out.push(byte as char)
+            }
+            _ => out.push_str(&format!("%{byte:02X}")),
+        }
+    }
+    out
+}
