@@ -332,22 +332,26 @@ fn read_front_matter(card: &mut Card, front: &FrontMatter, diagnostics: &mut Vec
             return;
         }
         Err(e) => {
-            let pos = e.location().map_or(
-                Pos {
-                    line: front.first_line,
-                    col: 1,
-                },
-                |l| Pos {
-                    line: front.first_line + l.line() - 1,
-                    col: l.column(),
-                },
-            );
             let message = e.to_string();
             let message = message.split(" at line ").next().unwrap_or(&message);
-            diagnostics.push(
-                Diagnostic::error(&path, pos, format!("invalid YAML in front matter: {message}"))
-                    .hint("check the indentation, and quote values that contain `: ` or start with `[`, `{`, `*` or `&`"),
-            );
+            let at = e.location().map_or(0, |l| l.index());
+            let diagnostic = match unclosed_bracket(front.yaml, at) {
+                Some((offset, bracket)) => Diagnostic::error(
+                    &path,
+                    Pos::in_text(front.yaml, offset, front.first_line),
+                    format!("invalid YAML in front matter: this `{bracket}` is never closed"),
+                )
+                .hint(format!(
+                    "close it on the same line, or quote the value; the parser said: {message}"
+                )),
+                None => Diagnostic::error(
+                    &path,
+                    Pos::in_text(front.yaml, at, front.first_line),
+                    format!("invalid YAML in front matter: {message}"),
+                )
+                .hint("check the indentation, and quote values that contain `: ` or start with `[`, `{`, `*` or `&`"),
+            };
+            diagnostics.push(diagnostic);
             return;
         }
     };
@@ -393,7 +397,10 @@ fn read_front_matter(card: &mut Card, front: &FrontMatter, diagnostics: &mut Vec
             }),
             "aliases" => names(value).map(|a| card.aliases = a),
             "parent" => names(value).and_then(|mut r| match r.len() {
-                0 | 1 => Ok(card.parent = r.pop()),
+                0 | 1 => {
+                    card.parent = r.pop();
+                    Ok(())
+                }
                 _ => Err("a single concept (a card has one parent)".into()),
             }),
             "related" => names(value).map(|r| card.related = r),
@@ -423,6 +430,32 @@ fn read_front_matter(card: &mut Card, front: &FrontMatter, diagnostics: &mut Vec
             ));
         }
     }
+}
+
+/// The innermost flow list or map (`[` or `{` starting a value) still open at byte `end`
+/// of `yaml`: YAML parsers notice a missing `]` only lines later, but the author needs to
+/// see the line that opened it.
+fn unclosed_bracket(yaml: &str, end: usize) -> Option<(usize, char)> {
+    let mut open: Vec<(usize, char)> = Vec::new();
+    let mut quote: Option<char> = None;
+    let mut previous = '\n';
+    for (i, c) in yaml[..end.min(yaml.len())].char_indices() {
+        match (quote, c) {
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), _) => {}
+            (None, '\'' | '"') => quote = Some(c),
+            (None, '[' | '{') if open.is_empty() && !matches!(previous, ':' | '-' | '\n') => {}
+            (None, '[' | '{') => open.push((i, c)),
+            (None, ']' | '}') => {
+                open.pop();
+            }
+            _ => {}
+        }
+        if !c.is_whitespace() || c == '\n' {
+            previous = c;
+        }
+    }
+    open.pop()
 }
 
 /// Where `key:` stands in the front matter (its line and column in the file).
@@ -578,8 +611,27 @@ mod tests {
     fn yaml_errors_point_at_the_line_of_the_file() {
         let (card, diagnostics) = parse("---\ntitle: ok\ntags: [a, b\nsummary: x\n---\n");
         assert!(card.is_none());
-        assert_eq!(diagnostics[0].pos.line, 4, "{}", diagnostics[0]);
+        assert_eq!(diagnostics[0].pos.line, 3, "{}", diagnostics[0]);
         assert!(diagnostics[0].is_error());
+    }
+
+    #[test]
+    fn an_unclosed_list_points_at_its_bracket() {
+        let (_, diagnostics) = parse("---\ntitle: ok\ntags: [a, b\nsummary: x\n---\n");
+        assert_eq!(
+            diagnostics[0].pos,
+            Pos { line: 3, col: 7 },
+            "{}",
+            diagnostics[0]
+        );
+        assert!(diagnostics[0].message.contains("`[` is never closed"));
+        let (_, diagnostics) = parse("---\nsummary: see [1] and [2\nstatus: [draft\n---\n");
+        assert_eq!(
+            diagnostics[0].pos,
+            Pos { line: 3, col: 9 },
+            "{}",
+            diagnostics[0]
+        );
     }
 
     #[test]

@@ -94,10 +94,10 @@ impl Index {
             return Resolution::Node(node);
         }
         // `[[folder/note]]`: Obsidian's path form; the id is the last part.
-        if let Some((_, last)) = name.rsplit_once('/') {
-            if let Some(&node) = self.keys.get(&slugify(last)) {
-                return Resolution::Node(node);
-            }
+        if let Some((_, last)) = name.rsplit_once('/')
+            && let Some(&node) = self.keys.get(&slugify(last))
+        {
+            return Resolution::Node(node);
         }
         Resolution::Unknown {
             id: key,

@@ -88,7 +88,8 @@ fn split_anchor(dest: &str) -> (&str, Option<String>) {
     }
 }
 
-fn percent_decode(text: &str) -> String {
+/// Decodes `%XX` escapes in a URL path; text that would not be UTF-8 is left as it was.
+pub fn percent_decode(text: &str) -> String {
     let bytes = text.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;

@@ -1,0 +1,189 @@
+//! Loading and checking: bad input gives `path:line:col` diagnostics, all at once, exit 1,
+//! never a panic; good input in any of the accepted shapes builds.
+
+use crate::support::TestSite;
+
+const GOOD: &str = "---\ntitle: Good\n---\nFine.\n";
+
+#[test]
+fn broken_yaml_names_the_line_of_the_file() {
+    let site = TestSite::new().file("cards/good.md", GOOD).file(
+        "cards/broken.md",
+        "---\ntitle: Broken\ntags: [a, b\nsummary: never closed\n---\nBody\n",
+    );
+    let run = site.run(&["build"]).failure();
+    let err = run.stderr();
+    assert!(
+        err.contains(
+            "cards/broken.md:3:7: error: invalid YAML in front matter: this `[` is never closed"
+        ),
+        "{err}"
+    );
+    assert!(err.contains("hint:"), "{err}");
+    assert!(err.contains("build failed"), "{err}");
+    assert!(!site.path().join("output").exists(), "nothing written");
+}
+
+#[test]
+fn all_problems_are_reported_together() {
+    let site = TestSite::new()
+        .file("cards/one.md", "---\nstatus: finished\n---\n")
+        .file("cards/two.md", "---\ntitle: [unclosed\n---\n")
+        .file("cards/three.md", "---\ntitle: Three\n")
+        .file(
+            "cards/four.md",
+            b"---\ntitle: Four\n---\ncaf\xe9\n".as_slice(),
+        )
+        .file("cards/five.md", GOOD);
+    let err = site.run(&["check"]).failure().stderr();
+    assert!(err.contains("cards/one.md:2:1: error: `status` must be one of `complete`, `draft`, `stub` (not `finished`)"), "{err}");
+    assert!(
+        err.contains(
+            "cards/two.md:2:8: error: invalid YAML in front matter: this `[` is never closed"
+        ),
+        "{err}"
+    );
+    assert!(
+        err.contains("cards/three.md:1:1: error: front matter opened with `---` is never closed"),
+        "{err}"
+    );
+    assert!(
+        err.contains("cards/four.md:4:4: error: not UTF-8 text (byte 0xe9)"),
+        "{err}"
+    );
+    assert!(!err.contains("panicked"), "{err}");
+}
+
+#[test]
+fn duplicate_ids_name_both_files() {
+    let site = TestSite::new()
+        .file("cards/web/dns.md", GOOD)
+        .file("cards/net/DNS.md", GOOD);
+    let err = site.run(&["build"]).failure().stderr();
+    assert!(
+        err.contains(
+            "cards/web/dns.md:1:1: error: duplicate id `dns`: cards/net/DNS.md has it too"
+        ),
+        "{err}"
+    );
+}
+
+#[test]
+fn aliases_that_name_another_card_are_errors() {
+    let site = TestSite::new()
+        .file("cards/a.md", "---\naliases: [b]\n---\n")
+        .file("cards/b.md", "---\nparent: a\n---\n");
+    let err = site.run(&["check"]).failure().stderr();
+    assert!(
+        err.contains("cards/a.md:2:1: error: alias `b` is already the id of cards/b.md"),
+        "{err}"
+    );
+}
+
+#[test]
+fn parent_cycles_name_the_files() {
+    let site = TestSite::new()
+        .file("cards/a.md", "---\nparent: b\n---\n")
+        .file("cards/b.md", "---\ntitle: B\nparent: a\n---\n")
+        .file("cards/c.md", "---\nparent: c\n---\n");
+    let err = site.run(&["build"]).failure().stderr();
+    assert!(
+        err.contains("cards/a.md:2:1: error: parent cycle: cards/a.md → cards/b.md → cards/a.md"),
+        "{err}"
+    );
+    assert!(
+        err.contains("cards/c.md:2:1: error: parent cycle: cards/c.md → cards/c.md"),
+        "{err}"
+    );
+}
+
+#[test]
+fn huge_cards_are_refused() {
+    let huge = format!("---\ntitle: Huge\n---\n{}", "x".repeat(5 << 20));
+    let site = TestSite::new().file("cards/huge.md", huge);
+    let err = site.run(&["check"]).failure().stderr();
+    assert!(err.contains("cards/huge.md:1:1: error: card is"), "{err}");
+}
+
+#[test]
+fn an_obsidian_vault_builds_as_it_is() {
+    let site = TestSite::new()
+        .file("cards/Domain Name System.md", "Names to numbers. See [[Resolver]].\n")
+        .file("cards/Resolver.md", "---\ndescription: Asks DNS.\naliases: recursive resolver\ntags: [\"#net\"]\ncssclasses: [wide]\n---\nUses [[Domain Name System]].\n")
+        .file("cards/.obsidian/app.json", "{}");
+    site.build();
+    let page = site.page("domain-name-system/index.html");
+    assert!(
+        page.contains("<h1>Domain Name System</h1>"),
+        "title from file name"
+    );
+    let resolver = site.page("resolver/index.html");
+    assert!(
+        resolver.contains("<p class=\"summary\">Asks DNS.</p>"),
+        "description is the summary"
+    );
+    assert!(resolver.contains("<li>#net</li>"));
+    assert!(
+        !site.path().join("output/.obsidian").exists(),
+        "hidden folders are skipped"
+    );
+}
+
+#[test]
+fn callouts_and_quizzes_render_without_javascript() {
+    let site = TestSite::new().file(
+        "cards/q.md",
+        "> [!analogy]\n> Like a post office.\n\n> [!quiz] Who asks first?\n> - [x] The client\n> - [ ] The server\n>\n> Servers only answer.\n",
+    );
+    site.build();
+    let page = site.page("q/index.html");
+    assert!(page.contains("<p class=\"callout-title\">Think of it like...</p>"));
+    assert!(page.contains("<li class=\"quiz-choice\" data-correct=\"true\">The client</li>"));
+    assert!(page.contains("<details class=\"quiz-answer\">\n<summary>Show the answer</summary>"));
+    assert!(!page.contains("<script"), "no JavaScript in build output");
+}
+
+#[test]
+fn typo_keys_warn_and_are_kept() {
+    let site = TestSite::new().file("cards/a.md", "---\ntitel: A\n---\n");
+    let err = site.run(&["check"]).success().stderr();
+    assert!(err.contains("cards/a.md:2:1: warning: unknown key `titel` (kept as card.extra.titel)\n  hint: did you mean `title`?"), "{err}");
+}
+
+#[test]
+fn a_site_template_overrides_the_built_in_one() {
+    let site = TestSite::new()
+        .file("cards/a.md", GOOD)
+        .file(
+            "templates/404.html",
+            "{% extends \"base.html\" %}{% block main %}Custom lost page{% endblock main %}",
+        )
+        .file("themes/default/style.css", "body { color: red }")
+        .file("themes/default/logo.svg", "<svg/>");
+    site.build();
+    assert!(site.page("404.html").contains("Custom lost page"));
+    assert!(
+        site.page("a/index.html").contains("<h1>Good</h1>"),
+        "other templates stay built in"
+    );
+    assert_eq!(site.page("assets/style.css"), "body { color: red }");
+    assert_eq!(site.page("assets/logo.svg"), "<svg/>");
+}
+
+#[test]
+fn a_broken_template_is_an_error_not_a_panic() {
+    let site = TestSite::new()
+        .file("cards/a.md", GOOD)
+        .file("templates/card.html", "{% if %}");
+    let err = site.run(&["build"]).failure().stderr();
+    assert!(err.contains("error: cannot compile the templates"), "{err}");
+}
+
+#[test]
+fn output_is_deterministic() {
+    let site = TestSite::own_cards();
+    site.run(&["build", "--out", "first"]).success();
+    site.run(&["build", "--out", "second"]).success();
+    let read = |dir: &str| crate::support::TestSite::output_files_in(&site.path().join(dir));
+    assert_eq!(read("first"), read("second"));
+}

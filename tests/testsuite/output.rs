@@ -1,0 +1,137 @@
+//! Writing output: only changed files are rewritten, only cardweb's own files are cleaned,
+//! foreign folders are refused, and a failed build leaves the previous site untouched.
+
+use crate::support::TestSite;
+use std::time::SystemTime;
+
+fn modified_times(site: &TestSite) -> Vec<(std::path::PathBuf, SystemTime)> {
+    site.output_files()
+        .into_keys()
+        .map(|p| {
+            let time = std::fs::metadata(site.path().join("output").join(&p))
+                .unwrap()
+                .modified()
+                .unwrap();
+            (p, time)
+        })
+        .collect()
+}
+
+#[test]
+fn a_second_build_with_no_change_rewrites_nothing() {
+    let site = TestSite::own_cards();
+    let first = site.build();
+    assert!(first.stdout().contains("0 unchanged"), "{}", first.stdout());
+    let before = modified_times(&site);
+    let second = site.build();
+    assert!(
+        second.stdout().contains("(0 written,"),
+        "{}",
+        second.stdout()
+    );
+    assert_eq!(modified_times(&site), before, "no file was touched");
+}
+
+#[test]
+fn a_changed_card_rewrites_only_the_pages_it_affects() {
+    let site = TestSite::new()
+        .file("cards/a.md", "---\ntitle: A\n---\nLinks [[b]].\n")
+        .file("cards/b.md", "---\ntitle: B\nparent: a\n---\nB.\n")
+        .file("cards/c.md", "---\ntitle: C\nparent: a\n---\nC.\n");
+    site.build();
+    let before = site.page("c/index.html");
+    site.write("cards/b.md", "---\ntitle: B\nparent: a\n---\nB, edited.\n");
+    let run = site.build();
+    assert!(
+        run.stdout().contains("(1 written,"),
+        "only b's page changed: {}",
+        run.stdout()
+    );
+    assert_eq!(site.page("c/index.html"), before);
+}
+
+#[test]
+fn broken_input_leaves_the_previous_output_byte_for_byte() {
+    let site = TestSite::own_cards();
+    site.build();
+    let before = site.output_files();
+    site.write(
+        "cards/frontend.md",
+        "---\ntitle: Frontend\ntags: [web\n---\nBroken.\n",
+    );
+    let err = site.run(&["build"]).failure().stderr();
+    assert!(
+        err.contains("cards/frontend.md:3:7: error: invalid YAML"),
+        "{err}"
+    );
+    assert_eq!(site.output_files(), before);
+}
+
+#[test]
+fn removed_cards_lose_their_pages_but_foreign_files_stay() {
+    let site = TestSite::new()
+        .file("cards/a.md", "---\ntitle: A\n---\nSee [[b]].\n")
+        .file("cards/b.md", "---\nparent: a\n---\nB.\n")
+        .file("cards/c.md", "---\nparent: a\n---\nC.\n");
+    site.build();
+    site.write("output/CNAME", "example.org");
+    std::fs::remove_file(site.path().join("cards/b.md")).unwrap();
+    std::fs::remove_file(site.path().join("cards/c.md")).unwrap();
+    let run = site.build();
+    assert!(run.stdout().contains("1 removed"), "{}", run.stdout());
+    assert!(
+        !site.path().join("output/c").exists(),
+        "c's page and folder are gone"
+    );
+    assert!(
+        site.page("b/index.html")
+            .contains("This card doesn't exist yet"),
+        "b is still linked, so it is a stub now"
+    );
+    assert_eq!(
+        site.page("CNAME"),
+        "example.org",
+        "a file cardweb did not write is kept"
+    );
+}
+
+#[test]
+fn a_folder_with_foreign_files_is_refused_and_kept() {
+    let site = TestSite::new()
+        .file("cards/a.md", "A.\n")
+        .file("public/precious.txt", "mine");
+    let err = site.run(&["build", "--out", "public"]).failure().stderr();
+    assert!(
+        err.contains("refusing to write into public: it holds files cardweb did not write"),
+        "{err}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(site.path().join("public/precious.txt")).unwrap(),
+        "mine"
+    );
+    assert_eq!(
+        std::fs::read_dir(site.path().join("public"))
+            .unwrap()
+            .count(),
+        1
+    );
+}
+
+#[test]
+fn the_site_root_and_the_cards_are_refused() {
+    let site = TestSite::new().file("cards/a.md", "A.\n");
+    for out in [".", "cards", "cards/out"] {
+        let err = site.run(&["build", "--out", out]).failure().stderr();
+        assert!(
+            err.contains("refusing to write the site into"),
+            "{out}: {err}"
+        );
+    }
+    assert_eq!(
+        std::fs::read_dir(site.path().join("cards"))
+            .unwrap()
+            .count(),
+        1,
+        "cards untouched"
+    );
+}
