@@ -4,7 +4,7 @@
 
 use crate::card::{Card, Reading, Status};
 use crate::config::Config;
-use crate::graph::{EdgeKind, Graph, NodeId, Resolution};
+use crate::graph::{Edge, EdgeKind, Graph, NodeId, Resolution};
 use crate::markdown::{self, Href, Resolver, Target};
 use crate::theme::Theme;
 use anyhow::{Result, bail};
@@ -218,16 +218,7 @@ fn render_concept(info: &SiteInfo, graph: &Graph, theme: &Theme, node: NodeId) -
         Some(card) => markdown::to_html(&card.body, &CardLinks { graph, card }),
         None => String::new(),
     };
-    let mut seen = HashSet::new();
-    let backlinks = graph
-        .incoming(node)
-        .filter(|e| e.kind != EdgeKind::Parent && e.from != node && seen.insert(e.from))
-        .map(|e| BackLink {
-            node: node_link(graph, e.from, UP),
-            kind: e.kind,
-            context: &e.context,
-        })
-        .collect();
+    let backlinks = backlinks(graph, node, UP, |e| e.kind != EdgeKind::Parent);
     let page = ConceptPage {
         site: info,
         root: UP,
@@ -293,16 +284,36 @@ fn tree_item<'g>(graph: &'g Graph, node: NodeId, seen: &mut HashSet<NodeId>) -> 
     }
 }
 
+/// One entry per node with an edge into `node` that `keep` accepts, in node order, with
+/// the sentence of its first link in the text, if it has one.
+fn backlinks<'g>(
+    graph: &'g Graph,
+    node: NodeId,
+    root: &str,
+    keep: impl Fn(&Edge) -> bool,
+) -> Vec<BackLink<'g>> {
+    let mut by_source: BTreeMap<NodeId, BackLink> = BTreeMap::new();
+    for edge in graph.incoming(node).filter(|e| e.from != node && keep(e)) {
+        let entry = by_source.entry(edge.from).or_insert_with(|| BackLink {
+            node: node_link(graph, edge.from, root),
+            kind: edge.kind,
+            context: "",
+        });
+        if entry.context.is_empty() {
+            entry.context = &edge.context;
+        }
+    }
+    by_source.into_values().collect()
+}
+
 /// Stubs, most wanted first (then by id), with the cards that link to them.
 fn wanted_stubs<'g>(graph: &'g Graph, root: &str) -> Vec<WantedStub<'g>> {
     let mut stubs: Vec<WantedStub> = (0..graph.nodes.len())
         .filter(|&n| graph.nodes[n].is_stub())
         .map(|n| {
-            let mut seen = HashSet::new();
-            let wanted_by = graph
-                .incoming(n)
-                .filter(|e| e.from != n && seen.insert(e.from))
-                .map(|e| node_link(graph, e.from, root))
+            let wanted_by = backlinks(graph, n, root, |_| true)
+                .into_iter()
+                .map(|b| b.node)
                 .collect();
             WantedStub {
                 node: node_link(graph, n, root),
