@@ -5,6 +5,7 @@
 use crate::fs;
 use crate::render::Site;
 use anyhow::{Context, Result, bail};
+use rayon::prelude::*;
 use std::collections::BTreeSet;
 use std::path::{Component, Path};
 
@@ -33,16 +34,20 @@ pub fn write_site(site: &Site, out: &Path, root: &Path, cards: &Path) -> Result<
             .collect(),
         false => BTreeSet::new(),
     };
+    let written: Vec<bool> = site
+        .files
+        .par_iter()
+        .map(|(path, bytes)| {
+            let target = out.join(path);
+            if std::fs::read(&target).is_ok_and(|old| old == *bytes) {
+                return Ok(false);
+            }
+            fs::write_atomic(&target, bytes).map(|()| true)
+        })
+        .collect::<Result<_>>()?;
     let mut stats = WriteStats::default();
-    for (path, bytes) in &site.files {
-        let target = out.join(path);
-        if std::fs::read(&target).is_ok_and(|old| old == *bytes) {
-            stats.unchanged += 1;
-        } else {
-            fs::write_atomic(&target, bytes)?;
-            stats.written += 1;
-        }
-    }
+    stats.written = written.iter().filter(|&&w| w).count();
+    stats.unchanged = written.len() - stats.written;
     for stale in previous
         .iter()
         .filter(|p| !site.files.contains_key(*p) && is_plain_relative(p))

@@ -44,6 +44,9 @@ pub struct Index {
     pub files: HashMap<String, String>,
     /// An attachment's lower-cased file name → its relative path (the first in path order).
     pub file_names: HashMap<String, String>,
+    /// Every card id, and every id with one character deleted → the cards it came from:
+    /// finds ids a misspelt link is close to with a few hash lookups instead of a scan.
+    near: HashMap<String, Vec<NodeId>>,
 }
 
 impl Index {
@@ -54,6 +57,23 @@ impl Index {
         self.file_names
             .entry(name)
             .or_insert_with(|| rel.to_string());
+    }
+
+    /// Records a card's id for [`Index::near_misses`].
+    pub fn add_near(&mut self, id: &str, node: NodeId) {
+        for variant in std::iter::once(id.to_string()).chain(deletions(id)) {
+            self.near.entry(variant).or_default().push(node);
+        }
+    }
+
+    /// Cards whose id might be within two edits of `id`: those sharing `id` or one of its
+    /// one-character deletions, or having `id` as one of theirs. Callers confirm the distance.
+    pub fn near_misses(&self, id: &str) -> impl Iterator<Item = NodeId> {
+        std::iter::once(id.to_string())
+            .chain(deletions(id))
+            .filter_map(|variant| self.near.get(&variant))
+            .flatten()
+            .copied()
     }
 
     /// What `target`, written in the card at `from` (relative to the cards folder), means.
@@ -114,6 +134,12 @@ impl Index {
     }
 }
 
+/// `word` with each one of its characters left out in turn.
+fn deletions(word: &str) -> impl Iterator<Item = String> {
+    word.char_indices()
+        .map(move |(i, c)| format!("{}{}", &word[..i], &word[i + c.len_utf8()..]))
+}
+
 /// `dir` joined with the relative `path`, with `.` and `..` folded; None if it leaves the root.
 fn normalize(dir: &str, path: &str) -> Option<String> {
     let mut parts: Vec<&str> = dir.split('/').filter(|p| !p.is_empty()).collect();
@@ -140,6 +166,23 @@ mod tests {
         index.paths.insert("web/dns.md".into(), 0);
         index.add_file("img/Diagram.svg");
         index
+    }
+
+    #[test]
+    fn near_misses_find_close_ids() {
+        let mut i = Index::default();
+        i.add_near("frontend", 0);
+        i.add_near("backend", 1);
+        let near = |id: &str| i.near_misses(id).collect::<Vec<_>>();
+        assert!(near("frontent").contains(&0), "substitution");
+        assert!(near("frontnd").contains(&0), "deletion");
+        assert!(near("fronttend").contains(&0), "insertion");
+        assert!(
+            near("fornt").is_empty(),
+            "too short to share a deletion with frontend"
+        );
+        assert!(near("backedn").contains(&1), "transposition");
+        assert!(!near("databases").contains(&0));
     }
 
     #[test]

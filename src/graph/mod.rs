@@ -181,6 +181,7 @@ impl<'c> Graph<'c> {
                 incoming: Vec::new(),
             });
             self.index.paths.insert(card.rel.clone(), node);
+            self.index.add_near(&card.id, node);
             if let Some(&(other, _)) = owners.get(&card.id) {
                 diagnostics.push(
                     Diagnostic::error(
@@ -293,11 +294,14 @@ impl<'c> Graph<'c> {
 
     /// A card id within two edits of `id`: a link that probably meant it.
     fn near_miss(&self, id: &str) -> Option<&str> {
-        self.nodes
-            .iter()
-            .filter(|n| n.card.is_some())
-            .map(|n| n.id.as_str())
-            .find(|known| id.len() > 3 && slug::edit_distance(id, known) <= 2)
+        if id.chars().count() <= 3 {
+            return None;
+        }
+        self.index
+            .near_misses(id)
+            .filter(|&n| slug::edit_distance(id, &self.nodes[n].id) <= 2)
+            .min()
+            .map(|n| self.nodes[n].id.as_str())
     }
 
     fn add_edge(&mut self, seen: &mut HashSet<(NodeId, NodeId, EdgeKind)>, edge: Edge) {
