@@ -13,6 +13,7 @@ pub mod graph;
 pub mod markdown;
 pub mod output;
 pub mod render;
+pub mod serve;
 pub mod slug;
 pub mod theme;
 

@@ -3,7 +3,7 @@
 
 use anyhow::{Result, bail};
 use cardweb::config::Config;
-use cardweb::{Build, output};
+use cardweb::{Build, output, serve};
 use clap::{Parser, Subcommand};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -14,7 +14,7 @@ use std::time::Instant;
 #[command(
     version,
     about,
-    after_help = "Examples:\n  cardweb build                 # cards/ → output/\n  cardweb build --out public    # write somewhere else\n  cardweb check                 # report every problem; exit 1 on errors (for CI)"
+    after_help = "Examples:\n  cardweb serve                 # build in memory, serve, reload on save\n  cardweb build                 # cards/ → output/\n  cardweb build --out public    # write somewhere else\n  cardweb check                 # report every problem; exit 1 on errors (for CI)"
 )]
 struct Cli {
     #[command(subcommand)]
@@ -32,6 +32,27 @@ enum Command {
         /// The folder to write the site to (default: `output`, or as `cardweb.yaml` says).
         #[arg(long)]
         out: Option<PathBuf>,
+    },
+    /// Build the site in memory and serve it, rebuilding and reloading pages on every save.
+    #[command(
+        after_help = "Examples:\n  cardweb serve --open\n  cardweb serve --port 0          # any free port\n  cardweb serve --bind 0.0.0.0    # reachable from other machines"
+    )]
+    Serve {
+        /// The port to listen on; 0 picks a free one.
+        #[arg(long, default_value_t = 8000)]
+        port: u16,
+        /// The address to listen on (loopback unless told otherwise).
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: std::net::IpAddr,
+        /// Open the site in the default browser.
+        #[arg(long)]
+        open: bool,
+        /// Print no line per request.
+        #[arg(long)]
+        quiet: bool,
+        /// The folder of cards (default: `cards`, or as `cardweb.yaml` says).
+        #[arg(long)]
+        cards: Option<PathBuf>,
     },
     /// Report every problem in the cards without writing anything; exit 1 on errors.
     #[command(after_help = "Example:\n  cardweb check && echo ready to publish")]
@@ -76,6 +97,21 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 stats.removed,
                 start.elapsed().as_millis()
             );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Serve {
+            port,
+            bind,
+            open,
+            quiet,
+            cards,
+        } => {
+            let options = serve::Options {
+                addr: (bind, port).into(),
+                open,
+                log_requests: !quiet,
+            };
+            serve::serve(config_with(cards, None)?, options)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Check { cards } => {

@@ -1,0 +1,269 @@
+//! HTTP over tiny_http: a listener with `TCP_NODELAY`, worker threads that answer from the
+//! in-memory pages, one thread per event stream, and an access log line per request, so the
+//! request-response cycle is visible on the terminal and on `/_cardweb/log`.
+
+use super::State;
+use super::live::{self, Echo, EchoResponse, Event};
+use super::pages::Page;
+use super::route::{Route, route};
+use anyhow::{Context, Result, anyhow};
+use serde::Serialize;
+use socket2::{Domain, Protocol, Socket, Type};
+use std::io::Cursor;
+use std::net::{SocketAddr, TcpListener};
+use std::sync::Arc;
+use std::time::Instant;
+use tiny_http::{Header, Request, Response, Server, StatusCode};
+
+/// Threads taking requests off tiny_http's queue (each connection also has its own
+/// reading thread inside tiny_http, so a slow client holds only that one).
+const WORKERS: usize = 8;
+
+/// Event streams open at once beyond which new ones are refused with 503.
+const MAX_STREAMS: usize = 1024;
+
+/// The `Server` header.
+const SERVER: &str = concat!("cardweb/", env!("CARGO_PKG_VERSION"));
+
+const LIVE_JS: &str = include_str!("live.js");
+const LOG_HTML: &str = include_str!("log.html");
+
+/// Listens on `addr` with `TCP_NODELAY` set, which accepted connections inherit on Linux:
+/// without it, tiny_http's buffered writes meet Nagle's algorithm and delayed ACKs and
+/// keep-alive responses stall for 40 ms.
+pub fn listen(addr: SocketAddr) -> Result<Server> {
+    let socket = Socket::new(Domain::for_address(addr), Type::STREAM, Some(Protocol::TCP))?;
+    socket.set_reuse_address(true)?;
+    socket.set_tcp_nodelay(true)?;
+    socket
+        .bind(&addr.into())
+        .with_context(|| format!("cannot listen on {addr}"))?;
+    socket.listen(1024)?;
+    let listener: TcpListener = socket.into();
+    Server::from_listener(listener, None).map_err(|e| anyhow!("cannot start the server: {e}"))
+}
+
+/// Answers requests until the server stops.
+pub fn run(server: Server, state: Arc<State>) {
+    let server = Arc::new(server);
+    let workers: Vec<_> = (0..WORKERS)
+        .map(|_| {
+            let (server, state) = (server.clone(), state.clone());
+            std::thread::spawn(move || {
+                while let Ok(request) = server.recv() {
+                    handle(request, &state);
+                }
+            })
+        })
+        .collect();
+    for worker in workers {
+        let _ = worker.join();
+    }
+}
+
+/// One line of the access log, as printed and as sent to `/_cardweb/log`.
+#[derive(Serialize)]
+struct LogLine {
+    method: String,
+    path: String,
+    status: u16,
+    bytes: usize,
+    micros: u128,
+    client: String,
+}
+
+fn handle(request: Request, state: &State) {
+    let started = Instant::now();
+    let method = request.method().as_str().to_string();
+    let path = request.url().to_string();
+    let client = request
+        .remote_addr()
+        .map(|a| a.to_string())
+        .unwrap_or_default();
+    let pages = state.pages();
+    let (status, bytes) = match route(&method, &path, &pages) {
+        Route::File(key) => match pages.get(&key) {
+            Some(page) => send_page(request, page.clone(), 200),
+            None => send_not_found(request, state),
+        },
+        Route::NotFound => send_not_found(request, state),
+        Route::Redirect(location) => {
+            let response = Response::empty(301).with_header(header("Location", &location));
+            send(request, response, 0)
+        }
+        Route::MethodNotAllowed => {
+            let response = Response::from_string("Only GET and HEAD are allowed here.\n")
+                .with_status_code(405)
+                .with_header(header("Allow", "GET, HEAD"))
+                .with_header(header("Content-Type", "text/plain; charset=utf-8"));
+            send(request, response, 35)
+        }
+        Route::Echo => send_echo(request),
+        Route::LiveScript => send_static(request, LIVE_JS, "text/javascript; charset=utf-8"),
+        Route::LogPage => send_static(request, LOG_HTML, "text/html; charset=utf-8"),
+        Route::Events => stream_events(request, state),
+    };
+    let line = LogLine {
+        method,
+        path,
+        status,
+        bytes,
+        micros: started.elapsed().as_micros(),
+        client,
+    };
+    if state.log_requests {
+        println!(
+            "{} {} → {} ({} bytes) in {:.2} ms",
+            line.method,
+            line.path,
+            line.status,
+            line.bytes,
+            line.micros as f64 / 1000.0
+        );
+    }
+    state.hub.send(&Event::new("request", &line));
+}
+
+fn header(name: &str, value: &str) -> Header {
+    Header::from_bytes(name.as_bytes(), value.as_bytes())
+        .expect("header names and values are ASCII")
+}
+
+/// Sends `response` with the headers every answer carries; returns status and body size.
+fn send<R: std::io::Read>(request: Request, response: Response<R>, bytes: usize) -> (u16, usize) {
+    let status = response.status_code().0;
+    let response = response.with_header(header("Server", SERVER));
+    let bytes = if request.method() == &tiny_http::Method::Head {
+        0
+    } else {
+        bytes
+    };
+    let _ = request.respond(response); // a client that hung up is not the server's problem
+    (status, bytes)
+}
+
+/// A page's bytes, shared with the site map rather than copied for each request.
+struct Body(Arc<Page>);
+
+impl AsRef<[u8]> for Body {
+    fn as_ref(&self) -> &[u8] {
+        &self.0.body
+    }
+}
+
+fn send_page(request: Request, page: Arc<Page>, status: u16) -> (u16, usize) {
+    let fresh = request
+        .headers()
+        .iter()
+        .filter(|h| h.field.equiv("If-None-Match"))
+        .flat_map(|h| h.value.as_str().split(','))
+        .any(|tag| {
+            let tag = tag.trim();
+            tag == "*" || tag.trim_start_matches("W/") == page.etag
+        });
+    let headers = [
+        header("ETag", &page.etag),
+        header("Cache-Control", "no-cache"),
+    ];
+    if fresh && status == 200 {
+        let mut response = Response::empty(304);
+        for h in headers {
+            response.add_header(h);
+        }
+        return send(request, response, 0);
+    }
+    let length = page.body.len();
+    let mut response = Response::new(
+        StatusCode(status),
+        vec![
+            header("Content-Type", page.content_type),
+            header("X-Content-Type-Options", "nosniff"),
+        ],
+        Cursor::new(Body(page.clone())),
+        Some(length),
+        None,
+    );
+    for h in headers {
+        response.add_header(h);
+    }
+    send(request, response, length)
+}
+
+fn send_not_found(request: Request, state: &State) -> (u16, usize) {
+    match state.pages().get("404.html") {
+        Some(page) => send_page(request, page.clone(), 404),
+        None => send_static_with(request, 404, "Not found\n", "text/plain; charset=utf-8"),
+    }
+}
+
+fn send_static(request: Request, body: &'static str, content_type: &str) -> (u16, usize) {
+    send_static_with(request, 200, body, content_type)
+}
+
+fn send_static_with(
+    request: Request,
+    status: u16,
+    body: &'static str,
+    content_type: &str,
+) -> (u16, usize) {
+    let response = Response::from_string(body)
+        .with_status_code(status)
+        .with_header(header("Content-Type", content_type))
+        .with_header(header("Cache-Control", "no-cache"));
+    send(request, response, body.len())
+}
+
+/// The echo's own response headers, listed in the echo too.
+const ECHO_HEADERS: [(&str, &str); 2] = [
+    ("Content-Type", "application/json; charset=utf-8"),
+    ("Cache-Control", "no-store"),
+];
+
+fn send_echo(request: Request) -> (u16, usize) {
+    let version = request.http_version();
+    let echo = Echo {
+        server: "cardweb",
+        method: request.method().as_str(),
+        path: request.url(),
+        http_version: format!("HTTP/{}.{}", version.0, version.1),
+        headers: request
+            .headers()
+            .iter()
+            .map(|h| (h.field.to_string(), h.value.to_string()))
+            .collect(),
+        client: request
+            .remote_addr()
+            .map(|a| a.to_string())
+            .unwrap_or_default(),
+        response: EchoResponse {
+            status: 200,
+            headers: ECHO_HEADERS.to_vec(),
+        },
+    };
+    let json = serde_json::to_string_pretty(&echo).unwrap_or_default();
+    let length = json.len();
+    let mut response = Response::from_string(json);
+    for (name, value) in ECHO_HEADERS {
+        response.add_header(header(name, value));
+    }
+    send(request, response, length)
+}
+
+/// Hands the connection to a thread of its own that streams events until the client leaves.
+fn stream_events(request: Request, state: &State) -> (u16, usize) {
+    if state.hub.count() >= MAX_STREAMS {
+        return send_static_with(
+            request,
+            503,
+            "Too many open event streams\n",
+            "text/plain; charset=utf-8",
+        );
+    }
+    let first = state
+        .build_error()
+        .map(|message| Event::new("build-error", &message));
+    let events = state.hub.subscribe();
+    let writer = request.into_writer();
+    std::thread::spawn(move || live::stream(writer, first, events));
+    (200, 0)
+}

@@ -1,0 +1,136 @@
+//! `cardweb serve`: the site built in memory and served by tiny_http, rebuilt when a source
+//! changes, with open pages told to reload over Server-Sent Events. The server is also the
+//! client-server model's live exhibit: `/_cardweb/echo` answers with the request itself,
+//! and `/_cardweb/log` shows every request and response as it happens.
+
+mod http;
+mod live;
+mod pages;
+mod route;
+mod watch;
+
+use crate::config::Config;
+use crate::diagnostic::Diagnostic;
+use anyhow::Result;
+use live::{Event, Hub};
+use pages::Pages;
+use std::net::SocketAddr;
+use std::sync::{Arc, RwLock};
+use std::time::Instant;
+
+/// How `serve` was asked to run.
+#[derive(Clone, Debug)]
+pub struct Options {
+    /// The address and port to listen on; port 0 picks a free one.
+    pub addr: SocketAddr,
+    /// Whether to open the site in the default browser.
+    pub open: bool,
+    /// Whether to print a log line per request.
+    pub log_requests: bool,
+}
+
+/// What the request handlers share: the current pages, the current build error, and the
+/// hub that reaches every open event stream.
+pub struct State {
+    pages: RwLock<Arc<Pages>>,
+    build_error: RwLock<Option<String>>,
+    hub: Hub,
+    log_requests: bool,
+}
+
+impl State {
+    fn pages(&self) -> Arc<Pages> {
+        self.pages.read().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
+    fn build_error(&self) -> Option<String> {
+        self.build_error
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+    }
+}
+
+/// Builds the site, serves it, and rebuilds it on every change, until the process ends.
+pub fn serve(config: Config, options: Options) -> Result<()> {
+    let state = Arc::new(State {
+        pages: RwLock::default(),
+        build_error: RwLock::default(),
+        hub: Hub::default(),
+        log_requests: options.log_requests,
+    });
+    rebuild(&config, &state);
+    let server = http::listen(options.addr)?;
+    let url = match server.server_addr().to_ip() {
+        Some(addr) => format!("http://{addr}/"),
+        None => format!("http://{}/", options.addr),
+    };
+    println!(
+        "serving {} at {url} (Ctrl-C to stop)",
+        config.display_path(&config.cards).display()
+    );
+    let _watcher = {
+        let (config, state) = (config.clone(), state.clone());
+        watch::watch(&config.clone(), move || rebuild(&config, &state))?
+    };
+    if options.open {
+        open_browser(&url);
+    }
+    http::run(server, state);
+    Ok(())
+}
+
+/// Rebuilds the whole site in memory. On success the new pages replace the old and every
+/// open page hears which paths changed; on failure the old pages stay and every open page
+/// shows the error.
+fn rebuild(config: &Config, state: &State) {
+    let started = Instant::now();
+    let outcome = crate::build(config).map(|built| {
+        for d in built.diagnostics.iter().filter(|d| !d.is_error()) {
+            eprintln!("{d}");
+        }
+        match built.site {
+            Some(site) => Ok(site),
+            None => Err(error_text(&built.diagnostics)),
+        }
+    });
+    match outcome.unwrap_or_else(|e| Err(format!("error: {e:#}"))) {
+        Ok(site) => {
+            let pages = Pages::from_site(site);
+            let changed = pages.changed_since(&state.pages());
+            *state.pages.write().unwrap_or_else(|p| p.into_inner()) = Arc::new(pages);
+            *state.build_error.write().unwrap_or_else(|p| p.into_inner()) = None;
+            println!(
+                "built in {} ms: {} files changed",
+                started.elapsed().as_millis(),
+                changed.len()
+            );
+            state.hub.send(&Event::new("reload", &changed));
+        }
+        Err(message) => {
+            eprintln!("{message}\nstill serving the last good site");
+            *state.build_error.write().unwrap_or_else(|p| p.into_inner()) = Some(message.clone());
+            state.hub.send(&Event::new("build-error", &message));
+        }
+    }
+}
+
+fn error_text(diagnostics: &[Diagnostic]) -> String {
+    let errors: Vec<String> = diagnostics
+        .iter()
+        .filter(|d| d.is_error())
+        .map(|d| d.to_string())
+        .collect();
+    errors.join("\n")
+}
+
+fn open_browser(url: &str) {
+    let opener = if cfg!(target_os = "macos") {
+        "open"
+    } else {
+        "xdg-open"
+    };
+    if std::process::Command::new(opener).arg(url).spawn().is_err() {
+        eprintln!("could not start {opener}; open {url} yourself");
+    }
+}
