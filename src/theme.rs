@@ -22,7 +22,10 @@ const TEMPLATES: &[(&str, &str)] = &[
 ];
 
 /// The built-in assets of the default theme, by path under `assets/`.
-const ASSETS: &[(&str, &[u8])] = &[("style.css", include_bytes!("../themes/default/style.css"))];
+const ASSETS: &[(&str, &[u8])] = &[
+    ("style.css", include_bytes!("../themes/default/style.css")),
+    ("cardweb.js", include_bytes!("../themes/default/cardweb.js")),
+];
 
 /// Compiled templates and the theme's assets.
 pub struct Theme {

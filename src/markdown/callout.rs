@@ -14,6 +14,7 @@ const KINDS: &[(&str, &str)] = &[
     ("rule", "Rule of thumb"),
     ("key", "Key reasons"),
     ("quiz", "Check your understanding"),
+    ("live", "Live: your request and the server's response"),
     ("note", "Note"),
     ("abstract", "Abstract"),
     ("summary", "Summary"),

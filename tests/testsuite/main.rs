@@ -1,6 +1,9 @@
 //! Integration tests: fixture sites built by the real `cardweb` binary in temp folders.
 
+mod browser;
 mod build;
 mod links;
 mod output;
+mod serve;
+mod server;
 mod support;

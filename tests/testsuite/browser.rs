@@ -1,0 +1,185 @@
+//! End to end in a real headless Chromium (Debian's `chromium`), driven over the DevTools
+//! protocol: the live panel shows the browser's own request, and editing a card on disk
+//! reloads the open page. Without Chromium the test fails, unless CARDWEB_SKIP_BROWSER=1
+//! says to skip it (see the README; CI installs Chromium and never skips).
+
+use crate::server::{DEADLINE, Served};
+use crate::support::TestSite;
+use serde_json::{Value, json};
+use std::io::{BufRead, BufReader};
+use std::net::TcpStream;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::Instant;
+use tungstenite::{Message, WebSocket, stream::MaybeTlsStream};
+
+const CHROMIUM: &str = "/usr/bin/chromium";
+
+/// A headless Chromium with one page open, killed when dropped.
+struct Browser {
+    child: Child,
+    page: WebSocket<MaybeTlsStream<TcpStream>>,
+    next_id: u64,
+    _profile: tempfile::TempDir,
+}
+
+impl Browser {
+    fn open(url: &str) -> Option<Browser> {
+        if !Path::new(CHROMIUM).exists() {
+            if std::env::var("CARDWEB_SKIP_BROWSER").as_deref() == Ok("1") {
+                eprintln!("skipping the browser test: CARDWEB_SKIP_BROWSER=1 and no {CHROMIUM}");
+                return None;
+            }
+            panic!(
+                "{CHROMIUM} not found: install it (apt-get install chromium) or set CARDWEB_SKIP_BROWSER=1"
+            );
+        }
+        let profile = tempfile::tempdir().unwrap();
+        let mut child = Command::new(CHROMIUM)
+            .args([
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--remote-debugging-port=0",
+                "--remote-allow-origins=*",
+            ])
+            .arg(format!("--user-data-dir={}", profile.path().display()))
+            .arg(url)
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("start chromium");
+        let stderr = BufReader::new(child.stderr.take().unwrap());
+        let devtools = stderr
+            .lines()
+            .map_while(Result::ok)
+            .find_map(|l| {
+                l.split("DevTools listening on ws://")
+                    .nth(1)
+                    .map(str::to_string)
+            })
+            .expect("chromium prints its DevTools address");
+        let host = devtools.split('/').next().unwrap().to_string();
+        let deadline = Instant::now() + DEADLINE;
+        let page_socket = loop {
+            let targets: Value = serde_json::from_str(&http_get(&host, "/json/list")).unwrap();
+            let page = targets.as_array().unwrap().iter().find(|t| {
+                t["type"] == "page" && t["url"].as_str().unwrap_or("").starts_with("http")
+            });
+            if let Some(page) = page {
+                break page["webSocketDebuggerUrl"].as_str().unwrap().to_string();
+            }
+            assert!(Instant::now() < deadline, "no page target in chromium");
+        };
+        let (page, _) = tungstenite::connect(page_socket).expect("connect to the page");
+        if let MaybeTlsStream::Plain(stream) = page.get_ref() {
+            stream.set_read_timeout(Some(DEADLINE)).unwrap();
+        }
+        Some(Browser {
+            child,
+            page,
+            next_id: 0,
+            _profile: profile,
+        })
+    }
+
+    /// Evaluates `expression` in the page and returns its value.
+    fn eval(&mut self, expression: &str) -> Value {
+        self.next_id += 1;
+        let id = self.next_id;
+        let call = json!({"id": id, "method": "Runtime.evaluate", "params": {"expression": expression, "returnByValue": true}});
+        self.page.send(Message::text(call.to_string())).unwrap();
+        loop {
+            if let Message::Text(text) = self.page.read().expect("devtools answer") {
+                let reply: Value = serde_json::from_str(&text).unwrap();
+                if reply["id"] == id {
+                    return reply["result"]["result"]["value"].clone();
+                }
+            }
+        }
+    }
+
+    /// Polls `expression` until it is true.
+    fn wait_until(&mut self, expression: &str, what: &str) {
+        let deadline = Instant::now() + DEADLINE;
+        while self.eval(expression) != Value::Bool(true) {
+            assert!(
+                Instant::now() < deadline,
+                "{what} did not happen within {DEADLINE:?}"
+            );
+        }
+    }
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// GET over a fresh connection, reading exactly the announced body: Chromium's DevTools
+/// server keeps the connection open whatever the request says.
+fn http_get(host: &str, path: &str) -> String {
+    use std::io::{Read, Write};
+    let mut stream = TcpStream::connect(host).unwrap();
+    stream.set_read_timeout(Some(DEADLINE)).unwrap();
+    write!(stream, "GET {path} HTTP/1.1\r\nHost: {host}\r\n\r\n").unwrap();
+    let mut reader = BufReader::new(stream);
+    let mut length = 0;
+    loop {
+        let mut line = String::new();
+        reader.read_line(&mut line).expect("a response head");
+        if let Some((name, value)) = line.split_once(':')
+            && name.eq_ignore_ascii_case("content-length")
+        {
+            length = value.trim().parse().unwrap();
+        }
+        if line == "\r\n" {
+            break;
+        }
+    }
+    let mut body = vec![0; length];
+    reader.read_exact(&mut body).expect("the whole body");
+    String::from_utf8(body).unwrap()
+}
+
+#[test]
+fn live_panel_and_live_reload_in_a_real_browser() {
+    let site = TestSite::own_cards();
+    let served = Served::start(&site);
+    let Some(mut browser) = Browser::open(&format!("http://{}/client-server-model/", served.addr))
+    else {
+        return;
+    };
+    browser.wait_until("document.readyState === 'complete'", "page load");
+    let agent = browser.eval("navigator.userAgent");
+    let agent = agent.as_str().expect("a user agent");
+    browser.wait_until(
+        &format!(
+            "(document.querySelector('.live-panel')?.innerText || '').includes({})",
+            json!(format!("User-Agent: {agent}"))
+        ),
+        "the live panel showing the browser's own User-Agent",
+    );
+    browser.eval("window.cardwebMarker = 'before the edit'");
+    let card = site.path().join("cards/client-server-model.md");
+    let text = std::fs::read_to_string(&card).unwrap();
+    std::fs::write(
+        &card,
+        text.replace(
+            "Opening a web page starts a conversation",
+            "Edited on disk: opening a page starts a conversation",
+        ),
+    )
+    .unwrap();
+    browser.wait_until(
+        "window.cardwebMarker === undefined && document.body.innerText.includes('Edited on disk: opening a page')",
+        "the open page reloading with the new text",
+    );
+}

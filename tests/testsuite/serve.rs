@@ -1,0 +1,228 @@
+//! `cardweb serve` over real sockets: HTTP/1.1 behaviour, no way out of the site, the echo,
+//! live reload and build errors, and staying responsive under idle and stalled clients.
+
+use crate::server::Served;
+use crate::support::TestSite;
+use std::io::Write;
+use std::net::TcpStream;
+
+#[test]
+fn answers_like_a_well_behaved_http_server() {
+    let site = TestSite::own_cards();
+    let served = Served::start(&site);
+    let page = served.get("/client-server-model/");
+    assert_eq!(page.status, 200);
+    assert_eq!(
+        page.header("content-type"),
+        Some("text/html; charset=utf-8")
+    );
+    assert_eq!(
+        page.header("content-length"),
+        Some(page.body.len().to_string().as_str())
+    );
+    assert!(page.header("server").unwrap().starts_with("cardweb/"));
+    assert!(page.text().contains("<h1>Client-Server Model</h1>"));
+    assert!(
+        page.text().contains("/_cardweb/live.js"),
+        "served pages get the live script"
+    );
+
+    let head = served
+        .exchange("HEAD /client-server-model/ HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    assert_eq!(head.status, 200);
+    assert_eq!(
+        head.header("content-length"),
+        page.header("content-length"),
+        "HEAD: same headers"
+    );
+    assert_eq!(head.header("etag"), page.header("etag"));
+    assert!(head.body.is_empty(), "HEAD: no body");
+
+    let post = served
+        .exchange("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+    assert_eq!(post.status, 405);
+    assert_eq!(post.header("allow"), Some("GET, HEAD"));
+
+    let missing = served.get("/no-such-concept/");
+    assert_eq!(missing.status, 404);
+    assert!(
+        missing.text().contains("This page doesn't exist"),
+        "the site's own 404 page"
+    );
+
+    let redirect = served.get("/client-server-model");
+    assert_eq!(redirect.status, 301);
+    assert_eq!(redirect.header("location"), Some("/client-server-model/"));
+
+    let etag = page.header("etag").unwrap();
+    let cached = served.exchange(&format!("GET /client-server-model/ HTTP/1.1\r\nHost: x\r\nIf-None-Match: {etag}\r\nConnection: close\r\n\r\n"));
+    assert_eq!(cached.status, 304);
+    assert!(cached.body.is_empty());
+
+    assert_eq!(
+        served.get("/assets/style.css").header("content-type"),
+        Some("text/css; charset=utf-8")
+    );
+    assert_eq!(
+        served.get("/assets/cardweb.js").header("content-type"),
+        Some("text/javascript; charset=utf-8")
+    );
+}
+
+#[test]
+fn keeps_connections_alive() {
+    let site = TestSite::own_cards();
+    let served = Served::start(&site);
+    let two = "GET /dns/ HTTP/1.1\r\nHost: x\r\n\r\nGET /apis/ HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+    let reply = served.exchange(two);
+    assert_eq!(reply.status, 200);
+    let text = reply.text();
+    assert!(text.contains("<h1>DNS</h1>"), "first answer");
+    assert!(
+        text.contains("HTTP/1.1 200 OK") && text.contains("<h1>APIs</h1>"),
+        "second answer on the same connection"
+    );
+}
+
+#[test]
+fn no_request_reaches_outside_the_site() {
+    let site = TestSite::own_cards()
+        .file("secret.txt", "TOP-SECRET")
+        .file("cards/notes/inner.txt", "fine");
+    let served = Served::start(&site);
+    let secret_path = site.path().join("secret.txt");
+    let absolute = format!("{}", secret_path.display());
+    for target in [
+        "/../secret.txt",
+        "/%2e%2e/secret.txt",
+        "/%2E%2E/secret.txt",
+        "/cards/../secret.txt",
+        "/notes/..%2f..%2fsecret.txt",
+        "/notes%2f..%2f..%2fsecret.txt",
+        "/..\\secret.txt",
+        "/notes/..%5c..%5csecret.txt",
+        "/secret.txt%00",
+        "/secret.txt%00.html",
+        absolute.as_str(),
+        "//secret.txt",
+        "/../../../../etc/passwd",
+        "http://localhost/../secret.txt",
+    ] {
+        let reply = served.exchange(&format!(
+            "GET {target} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+        ));
+        assert_ne!(reply.status, 200, "{target}");
+        assert!(
+            !reply.text().contains("TOP-SECRET") && !reply.text().contains("root:"),
+            "{target}"
+        );
+    }
+    assert_eq!(
+        served.get("/notes/inner.txt").text(),
+        "fine",
+        "attachments inside the site are served"
+    );
+}
+
+#[test]
+fn echo_returns_the_request_as_data() {
+    let site = TestSite::own_cards();
+    let served = Served::start(&site);
+    let reply = served.exchange(
+        "GET /_cardweb/echo?q=1 HTTP/1.1\r\nHost: x\r\nX-Test: <script>alert(1)</script>\r\nConnection: close\r\n\r\n",
+    );
+    assert_eq!(reply.status, 200);
+    assert_eq!(
+        reply.header("content-type"),
+        Some("application/json; charset=utf-8")
+    );
+    let echo: serde_json::Value = serde_json::from_slice(&reply.body).expect("JSON");
+    assert_eq!(echo["method"], "GET");
+    assert_eq!(echo["path"], "/_cardweb/echo?q=1");
+    assert_eq!(echo["http_version"], "HTTP/1.1");
+    assert!(echo["client"].as_str().unwrap().starts_with("127.0.0.1:"));
+    let headers = echo["headers"].as_array().unwrap();
+    assert!(
+        headers
+            .iter()
+            .any(|h| h[0] == "X-Test" && h[1] == "<script>alert(1)</script>"),
+        "{echo}"
+    );
+    assert_eq!(echo["response"]["status"], 200);
+    assert!(served.get("/_cardweb/nothing").status == 404);
+}
+
+#[test]
+fn an_edited_card_reloads_open_pages() {
+    let site = TestSite::own_cards();
+    let served = Served::start(&site);
+    let mut events = served.events();
+    let card = std::fs::read_to_string(site.path().join("cards/apis.md")).unwrap();
+    // An editor's atomic save: write a temporary file, then rename it over the card.
+    site.write(
+        "cards/.apis.md.swp",
+        card.replace("An **API**", "A freshly edited **API**"),
+    );
+    std::fs::rename(
+        site.path().join("cards/.apis.md.swp"),
+        site.path().join("cards/apis.md"),
+    )
+    .unwrap();
+    let changed = events.wait_for("reload");
+    assert!(changed.contains("\"apis/index.html\""), "{changed}");
+    assert!(
+        served
+            .get("/apis/")
+            .text()
+            .contains("A freshly edited <strong>API</strong>")
+    );
+}
+
+#[test]
+fn a_broken_card_shows_an_error_and_the_old_page_stays() {
+    let site = TestSite::own_cards();
+    let served = Served::start(&site);
+    let mut events = served.events();
+    let card = std::fs::read_to_string(site.path().join("cards/apis.md")).unwrap();
+    site.write(
+        "cards/apis.md",
+        card.replace("tags: [web, integration]", "tags: [web, integration"),
+    );
+    let error = events.wait_for("build-error");
+    assert!(
+        error.contains("cards/apis.md:5:7: error: invalid YAML in front matter"),
+        "{error}"
+    );
+    let page = served.get("/apis/");
+    assert_eq!(page.status, 200);
+    assert!(
+        page.text().contains("<h1>APIs</h1>"),
+        "the last good page is still served"
+    );
+    let mut late = served.events();
+    assert!(
+        late.wait_for("build-error").contains("cards/apis.md:5:7"),
+        "pages opened later see the error too"
+    );
+    site.write("cards/apis.md", card);
+    events.wait_for("reload");
+    served.wait_for_line("built in");
+}
+
+#[test]
+fn idle_streams_and_a_stalled_client_do_not_block_a_new_request() {
+    let site = TestSite::own_cards();
+    let served = Served::start(&site);
+    let streams: Vec<_> = (0..50).map(|_| served.events()).collect();
+    let mut stalled = TcpStream::connect(served.addr).unwrap();
+    stalled
+        .write_all(b"GET /dns/ HTTP/1.1\r\nHost: x\r\nUser-Ag")
+        .unwrap();
+    let reply = served.get("/frontend/");
+    assert_eq!(
+        reply.status, 200,
+        "the 51st client and beyond still get pages"
+    );
+    assert!(reply.text().contains("<h1>Frontend</h1>"));
+    drop(streams);
+}

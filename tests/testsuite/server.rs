@@ -1,0 +1,206 @@
+//! A running `cardweb serve` for tests, a raw HTTP/1.1 client and an event-stream reader,
+//! all over real sockets on 127.0.0.1. Waits poll against deadlines; nothing sleeps.
+
+use crate::support::TestSite;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{SocketAddr, TcpStream};
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc::{Receiver, channel};
+use std::time::{Duration, Instant};
+
+/// How long any single wait may take before the test fails.
+pub const DEADLINE: Duration = Duration::from_secs(20);
+
+/// `cardweb serve --port 0` running on a site; killed when dropped.
+pub struct Served {
+    child: Child,
+    /// Where it listens.
+    pub addr: SocketAddr,
+    lines: Receiver<String>,
+}
+
+impl Served {
+    /// Starts the server on `site` and waits until it listens.
+    pub fn start(site: &TestSite) -> Served {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_cardweb"))
+            .args(["serve", "--port", "0", "--quiet"])
+            .current_dir(site.path())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start cardweb serve");
+        let (sender, lines) = channel();
+        let stdout = child.stdout.take().unwrap();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                if sender.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        let mut served = Served {
+            child,
+            addr: "127.0.0.1:1".parse().unwrap(),
+            lines,
+        };
+        let line = served.wait_for_line("serving ");
+        let url = line
+            .split(" at http://")
+            .nth(1)
+            .expect("url printed")
+            .trim_end_matches(|c| c != '/');
+        served.addr = url.trim_end_matches('/').parse().expect("address");
+        served
+    }
+
+    /// Waits for a line of output containing `text` and returns it.
+    pub fn wait_for_line(&self, text: &str) -> String {
+        let deadline = Instant::now() + DEADLINE;
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self.lines.recv_timeout(left) {
+                Ok(line) if line.contains(text) => return line,
+                Ok(_) => {}
+                Err(_) => panic!("no line with {text:?} within {DEADLINE:?}"),
+            }
+        }
+    }
+
+    /// `GET path` on a fresh connection.
+    pub fn get(&self, path: &str) -> Reply {
+        self.exchange(&format!(
+            "GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+        ))
+    }
+
+    /// Sends `raw` as is on a fresh connection and reads the reply to the end.
+    pub fn exchange(&self, raw: &str) -> Reply {
+        let mut stream = TcpStream::connect(self.addr).unwrap();
+        stream.set_read_timeout(Some(DEADLINE)).unwrap();
+        stream.write_all(raw.as_bytes()).unwrap();
+        let mut bytes = Vec::new();
+        stream
+            .read_to_end(&mut bytes)
+            .expect("reply within the deadline");
+        Reply::parse(&bytes)
+    }
+
+    /// Opens `/_cardweb/events` and reads past the response head.
+    pub fn events(&self) -> Events {
+        let mut stream = TcpStream::connect(self.addr).unwrap();
+        stream
+            .set_read_timeout(Some(Duration::from_millis(200)))
+            .unwrap();
+        stream
+            .write_all(b"GET /_cardweb/events HTTP/1.1\r\nHost: localhost\r\n\r\n")
+            .unwrap();
+        let mut events = Events {
+            reader: BufReader::new(stream),
+            partial: String::new(),
+        };
+        let head = events.read_until(|text| text.contains("\r\n\r\n"));
+        assert!(head.starts_with("HTTP/1.1 200 OK"), "{head}");
+        assert!(head.contains("text/event-stream"), "{head}");
+        events
+    }
+}
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// An HTTP response, parsed.
+#[derive(Debug)]
+pub struct Reply {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
+impl Reply {
+    fn parse(bytes: &[u8]) -> Reply {
+        let split = bytes
+            .windows(4)
+            .position(|w| w == b"\r\n\r\n")
+            .expect("a complete head");
+        let head = String::from_utf8_lossy(&bytes[..split]);
+        let mut lines = head.split("\r\n");
+        let status = lines
+            .next()
+            .unwrap()
+            .split(' ')
+            .nth(1)
+            .unwrap()
+            .parse()
+            .unwrap();
+        let headers = lines
+            .filter_map(|l| l.split_once(':'))
+            .map(|(n, v)| (n.trim().to_ascii_lowercase(), v.trim().to_string()))
+            .collect();
+        Reply {
+            status,
+            headers,
+            body: bytes[split + 4..].to_vec(),
+        }
+    }
+
+    /// The value of header `name` (case-insensitive).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        let name = name.to_ascii_lowercase();
+        self.headers
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// The body as text.
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+}
+
+/// An open event stream.
+pub struct Events {
+    reader: BufReader<TcpStream>,
+    partial: String,
+}
+
+impl Events {
+    fn read_until(&mut self, done: impl Fn(&str) -> bool) -> String {
+        let deadline = Instant::now() + DEADLINE;
+        let mut buffer = [0u8; 4096];
+        while !done(&self.partial) {
+            assert!(
+                Instant::now() < deadline,
+                "stream gave no such data; so far: {}",
+                self.partial
+            );
+            match self.reader.read(&mut buffer) {
+                Ok(0) => panic!("stream closed; so far: {}", self.partial),
+                Ok(n) => self
+                    .partial
+                    .push_str(&String::from_utf8_lossy(&buffer[..n])),
+                Err(e)
+                    if matches!(
+                        e.kind(),
+                        std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+                    ) => {}
+                Err(e) => panic!("stream failed: {e}"),
+            }
+        }
+        std::mem::take(&mut self.partial)
+    }
+
+    /// Waits for the next event named `name` and returns its data.
+    pub fn wait_for(&mut self, name: &str) -> String {
+        let marker = format!("event: {name}\ndata: ");
+        let text = self.read_until(|t| t.find(&marker).is_some_and(|i| t[i..].contains("\n\n")));
+        let start = text.find(&marker).unwrap() + marker.len();
+        let end = text[start..].find("\n\n").unwrap() + start;
+        self.partial = text[end + 2..].to_string();
+        text[start..end].to_string()
+    }
+}
