@@ -6,11 +6,12 @@ use crate::config::Config;
 use crate::diagnostic::{Diagnostic, Pos};
 use crate::slug::{self, slugify};
 use anyhow::{Context, Result, bail};
-use rayon::prelude::*;
 use serde::Serialize;
 use serde_yaml::Value;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
 use walkdir::WalkDir;
 
 /// Cards larger than this are refused: a card is a page, not a data dump.
@@ -66,7 +67,7 @@ pub struct Located {
 }
 
 /// An entry of a card's "Further reading".
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
 pub struct Reading {
     /// What the reader sees.
     pub title: String,
@@ -124,57 +125,100 @@ pub struct Attachment {
 #[derive(Debug, Default)]
 pub struct Corpus {
     /// The cards, in path order.
-    pub cards: Vec<Card>,
+    pub cards: Vec<Arc<Card>>,
     /// The other files, in path order.
     pub attachments: Vec<Attachment>,
 }
 
-/// Finds and reads every card under `config.cards`. Problems with single cards become
-/// diagnostics (all of them, for all cards); only a missing cards folder is an `Err`.
-pub fn load_cards(config: &Config) -> Result<(Corpus, Vec<Diagnostic>)> {
+/// When a file was last changed, as far as the file system tells: a card whose stamp is
+/// unchanged need not be read again.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Stamp {
+    modified: Option<SystemTime>,
+    len: u64,
+}
+
+impl Stamp {
+    /// File systems stamp times from a coarse clock: a file changed again within one tick
+    /// of being read can keep its stamp. A stamp is trusted only this long after that.
+    const SETTLE: Duration = Duration::from_millis(100);
+
+    /// Whether a file with this stamp, read at `read_at` with stamp `then`, is known to be
+    /// unchanged (as git does for "racily clean" files: a recent stamp proves nothing).
+    pub fn unchanged_since(&self, then: &Stamp, read_at: SystemTime) -> bool {
+        self == then && self.modified.is_some_and(|m| m + Self::SETTLE < read_at)
+    }
+}
+
+/// A card file found under `cards/`, not yet read.
+#[derive(Clone, Debug)]
+pub struct CardFile {
+    /// Where it is on disk.
+    pub source: PathBuf,
+    /// The file relative to the cards folder, with `/` separators.
+    pub rel: String,
+    /// Its stamp when it was found.
+    pub stamp: Stamp,
+}
+
+/// The files under `cards/`: cards to read and attachments to copy, in path order.
+#[derive(Debug, Default)]
+pub struct Sources {
+    /// `*.md` files.
+    pub cards: Vec<CardFile>,
+    /// Every other file.
+    pub attachments: Vec<Attachment>,
+}
+
+/// Finds every card and attachment under `config.cards` (hidden files and folders are
+/// skipped); only a missing or unreadable cards folder is an `Err`.
+pub fn find_sources(config: &Config) -> Result<Sources> {
     if !config.cards.is_dir() {
         bail!(
             "no cards folder at {} (create it, or run `cardweb init DIR` for a new site)",
             config.cards.display()
         );
     }
-    let mut files = Vec::new();
+    let mut sources = Sources::default();
     let walk = WalkDir::new(&config.cards).sort_by_file_name().into_iter();
     for entry in walk.filter_entry(|e| e.depth() == 0 || !is_hidden(e.file_name())) {
         let entry = entry.with_context(|| format!("cannot walk {}", config.cards.display()))?;
-        if entry.file_type().is_file() {
-            files.push(entry.into_path());
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let rel = relative_name(&config.cards, entry.path());
+        if entry
+            .path()
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("md"))
+        {
+            let metadata = entry.metadata().ok();
+            let stamp = Stamp {
+                modified: metadata.as_ref().and_then(|m| m.modified().ok()),
+                len: metadata.map_or(0, |m| m.len()),
+            };
+            sources.cards.push(CardFile {
+                source: entry.into_path(),
+                rel,
+                stamp,
+            });
+        } else {
+            sources.attachments.push(Attachment {
+                rel,
+                source: entry.into_path(),
+            });
         }
     }
-    let (card_files, other_files): (Vec<_>, Vec<_>) = files
-        .into_iter()
-        .partition(|p| p.extension().is_some_and(|e| e.eq_ignore_ascii_case("md")));
+    Ok(sources)
+}
 
-    let results: Vec<(Option<Card>, Vec<Diagnostic>)> = card_files
-        .par_iter()
-        .map(|source| {
-            let path = config.display_path(source);
-            let rel = relative_name(&config.cards, source);
-            match read_text(source, &path) {
-                Ok(text) => parse_card(&path, &rel, &text),
-                Err(d) => (None, vec![d]),
-            }
-        })
-        .collect();
-    let mut corpus = Corpus::default();
-    let mut diagnostics = Vec::new();
-    for (card, mut found) in results {
-        corpus.cards.extend(card);
-        diagnostics.append(&mut found);
+/// Reads and parses one card file; returns the card if it is usable, and every problem.
+pub fn read_card(config: &Config, file: &CardFile) -> (Option<Card>, Vec<Diagnostic>) {
+    let path = config.display_path(&file.source);
+    match read_text(&file.source, &path) {
+        Ok(text) => parse_card(&path, &file.rel, &text),
+        Err(d) => (None, vec![d]),
     }
-    corpus.attachments = other_files
-        .into_iter()
-        .map(|source| Attachment {
-            rel: relative_name(&config.cards, &source),
-            source,
-        })
-        .collect();
-    Ok((corpus, diagnostics))
 }
 
 fn is_hidden(name: &std::ffi::OsStr) -> bool {

@@ -1,9 +1,11 @@
 //! cardweb turns a folder of concept cards (Markdown with YAML front matter) into a
 //! knowledge-graph website.
 //!
-//! The pipeline runs one way: cards are loaded ([`card`]), outlined ([`markdown`]), joined
-//! into a [`graph::Graph`] with stubs and backlinks, rendered into an in-memory
-//! [`render::Site`], and written to disk ([`output`]).
+//! The pipeline runs one way: cards are found and read ([`card`]), outlined ([`markdown`]),
+//! joined into a [`graph::Graph`] with stubs and backlinks, rendered into an in-memory
+//! [`render::Site`], and written to disk ([`output`]) or served ([`serve`]). A [`Project`]
+//! keeps what it read and drew between runs, so that a rebuild reads only changed cards and
+//! draws only pages whose inputs changed; `build` is one run of it.
 
 pub mod card;
 pub mod config;
@@ -18,10 +20,16 @@ pub mod slug;
 pub mod theme;
 
 use anyhow::Result;
+use card::{CardFile, Corpus, Stamp};
 use config::Config;
 use diagnostic::Diagnostic;
+use markdown::Outline;
 use rayon::prelude::*;
-use render::{Counts, Site};
+use render::{Counts, PageCache, Site};
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::SystemTime;
 
 /// The result of running the pipeline over a site.
 #[derive(Debug)]
@@ -34,35 +42,114 @@ pub struct Build {
     pub counts: Counts,
 }
 
-/// Loads, checks and renders the site described by `config`. Problems in the cards are
-/// diagnostics in the result; an `Err` means the site could not be read at all (no cards
-/// folder, broken templates, unreadable attachments).
+/// Loads, checks and renders the site described by `config`, once.
 pub fn build(config: &Config) -> Result<Build> {
-    let (corpus, mut diagnostics) = card::load_cards(config)?;
-    let outlines: Vec<_> = corpus
-        .cards
-        .par_iter()
-        .map(|c| markdown::outline(&c.body))
-        .collect();
-    let (graph, found) = graph::Graph::build(&corpus, &outlines);
-    diagnostics.extend(found);
-    diagnostic::sort(&mut diagnostics);
-    let counts = Counts::of(&graph);
-    if diagnostics.iter().any(Diagnostic::is_error) {
-        return Ok(Build {
-            site: None,
+    Project::new(config.clone()).build()
+}
+
+/// A card file as last read: its stamp, the card (if usable), its outline and problems.
+struct Loaded {
+    stamp: Stamp,
+    read_at: SystemTime,
+    card: Option<Arc<card::Card>>,
+    outline: Outline,
+    diagnostics: Vec<Diagnostic>,
+}
+
+impl Loaded {
+    fn read(config: &Config, file: &CardFile) -> Loaded {
+        let read_at = SystemTime::now();
+        let (card, diagnostics) = card::read_card(config, file);
+        let outline = card
+            .as_ref()
+            .map(|c| markdown::outline(&c.body))
+            .unwrap_or_default();
+        Loaded {
+            stamp: file.stamp,
+            read_at,
+            card: card.map(Arc::new),
+            outline,
+            diagnostics,
+        }
+    }
+}
+
+/// A site kept in memory between builds.
+pub struct Project {
+    config: Config,
+    cards: HashMap<PathBuf, Arc<Loaded>>,
+    pages: PageCache,
+}
+
+impl Project {
+    /// A project with nothing read yet.
+    pub fn new(config: Config) -> Project {
+        Project {
+            config,
+            cards: HashMap::new(),
+            pages: PageCache::default(),
+        }
+    }
+
+    /// The site's configuration.
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// Runs the pipeline. Problems in the cards are diagnostics in the result; an `Err`
+    /// means the site could not be read at all (no cards folder, broken templates,
+    /// unreadable attachments). The result is the same as a first build's would be.
+    pub fn build(&mut self) -> Result<Build> {
+        let sources = card::find_sources(&self.config)?;
+        let loaded: Vec<Arc<Loaded>> = sources
+            .cards
+            .par_iter()
+            .map(|file| match self.cards.get(&file.source) {
+                Some(known) if file.stamp.unchanged_since(&known.stamp, known.read_at) => {
+                    known.clone()
+                }
+                _ => Arc::new(Loaded::read(&self.config, file)),
+            })
+            .collect();
+        self.cards = sources
+            .cards
+            .iter()
+            .map(|f| f.source.clone())
+            .zip(loaded.iter().cloned())
+            .collect();
+        let mut diagnostics: Vec<Diagnostic> = loaded
+            .iter()
+            .flat_map(|l| l.diagnostics.iter().cloned())
+            .collect();
+        let usable: Vec<(&Arc<card::Card>, &Outline)> = loaded
+            .iter()
+            .filter_map(|l| l.card.as_ref().map(|c| (c, &l.outline)))
+            .collect();
+        let corpus = Corpus {
+            cards: usable.iter().map(|(card, _)| Arc::clone(card)).collect(),
+            attachments: sources.attachments,
+        };
+        let outlines: Vec<&Outline> = usable.iter().map(|(_, outline)| *outline).collect();
+        let (graph, found) = graph::Graph::build(&corpus, &outlines);
+        diagnostics.extend(found);
+        diagnostic::sort(&mut diagnostics);
+        let counts = Counts::of(&graph);
+        if diagnostics.iter().any(Diagnostic::is_error) {
+            return Ok(Build {
+                site: None,
+                diagnostics,
+                counts,
+            });
+        }
+        let theme = theme::Theme::load(&self.config)?;
+        let mut site = render::render(&self.config, &graph, &theme, &mut self.pages)?;
+        for attachment in &corpus.attachments {
+            site.add(attachment.rel.clone(), fs::read(&attachment.source)?.into())?;
+        }
+        Ok(Build {
+            site: Some(site),
             diagnostics,
             counts,
-        });
+        })
     }
-    let theme = theme::Theme::load(config)?;
-    let mut site = render::render(config, &graph, &theme)?;
-    for attachment in &corpus.attachments {
-        site.add(attachment.rel.clone(), fs::read(&attachment.source)?)?;
-    }
-    Ok(Build {
-        site: Some(site),
-        diagnostics,
-        counts,
-    })
 }

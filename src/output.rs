@@ -39,7 +39,7 @@ pub fn write_site(site: &Site, out: &Path, root: &Path, cards: &Path) -> Result<
         .par_iter()
         .map(|(path, bytes)| {
             let target = out.join(path);
-            if std::fs::read(&target).is_ok_and(|old| old == *bytes) {
+            if std::fs::read(&target).is_ok_and(|old| *old == **bytes) {
                 return Ok(false);
             }
             fs::write_atomic(&target, bytes).map(|()| true)

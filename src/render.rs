@@ -10,18 +10,23 @@ use crate::theme::Theme;
 use anyhow::{Result, bail};
 use rayon::prelude::*;
 use serde::Serialize;
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::hash::{DefaultHasher, Hash, Hasher};
+use std::sync::Arc;
+
+/// Bytes shared between the site, the page cache and the server, never copied.
+pub type Bytes = Arc<[u8]>;
 
 /// A rendered site: every output file by its `/`-separated path.
 #[derive(Debug, Default)]
 pub struct Site {
     /// File contents by path, in path order.
-    pub files: BTreeMap<String, Vec<u8>>,
+    pub files: BTreeMap<String, Bytes>,
 }
 
 impl Site {
     /// Adds a file; two sources for one path is an error naming the path.
-    pub fn add(&mut self, path: String, bytes: Vec<u8>) -> Result<()> {
+    pub fn add(&mut self, path: String, bytes: Bytes) -> Result<()> {
         if self.files.contains_key(&path) {
             bail!("two sources produce the same output file `{path}`; rename one of them");
         }
@@ -30,8 +35,15 @@ impl Site {
     }
 }
 
+/// The pages of the last render, each with the signature of everything it was drawn from:
+/// a page whose signature is unchanged is not drawn again.
+#[derive(Debug, Default)]
+pub struct PageCache {
+    pages: HashMap<String, (u64, Bytes)>,
+}
+
 /// How much of the knowledge system is written.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize)]
 pub struct Counts {
     /// Cards with `status: complete`.
     pub complete: usize,
@@ -57,15 +69,14 @@ impl Counts {
 }
 
 /// What every page knows about the site.
-#[derive(Serialize)]
+#[derive(Serialize, Hash)]
 struct SiteInfo<'a> {
     title: &'a str,
     base_url: Option<&'a str>,
-    counts: Counts,
 }
 
 /// A link to a concept as templates draw it.
-#[derive(Serialize)]
+#[derive(Serialize, Hash)]
 struct NodeLink<'a> {
     id: &'a str,
     title: &'a str,
@@ -75,7 +86,7 @@ struct NodeLink<'a> {
 }
 
 /// A card or stub that links to the page's concept, with the sentence of the link.
-#[derive(Serialize)]
+#[derive(Serialize, Hash)]
 struct BackLink<'a> {
     node: NodeLink<'a>,
     kind: EdgeKind,
@@ -83,14 +94,14 @@ struct BackLink<'a> {
 }
 
 /// A concept in the home page's tree.
-#[derive(Serialize)]
+#[derive(Serialize, Hash)]
 struct TreeItem<'a> {
     node: NodeLink<'a>,
     children: Vec<TreeItem<'a>>,
 }
 
 /// The context of a card page (`card.html`) and of a stub page (`stub.html`).
-#[derive(Serialize)]
+#[derive(Serialize, Hash)]
 struct ConceptPage<'a> {
     site: &'a SiteInfo<'a>,
     root: &'a str,
@@ -108,7 +119,7 @@ struct ConceptPage<'a> {
 }
 
 /// The parts of a card that templates show as they are.
-#[derive(Serialize)]
+#[derive(Serialize, Hash)]
 struct CardView<'a> {
     path: String,
     tags: &'a [String],
@@ -117,23 +128,24 @@ struct CardView<'a> {
 }
 
 /// The context of the home page.
-#[derive(Serialize)]
+#[derive(Serialize, Hash)]
 struct IndexPage<'a> {
     site: &'a SiteInfo<'a>,
     root: &'a str,
+    counts: Counts,
     tree: Vec<TreeItem<'a>>,
     percent_complete: usize,
 }
 
 /// A stub with the cards that want it, for the stubs page.
-#[derive(Serialize)]
+#[derive(Serialize, Hash)]
 struct WantedStub<'a> {
     node: NodeLink<'a>,
     wanted_by: Vec<NodeLink<'a>>,
 }
 
 /// The context of the stubs page and of the 404 page.
-#[derive(Serialize)]
+#[derive(Serialize, Hash)]
 struct ListPage<'a> {
     site: &'a SiteInfo<'a>,
     root: &'a str,
@@ -145,29 +157,32 @@ const UP: &str = "../";
 /// The relative prefix from a page at the site root.
 const HERE: &str = "./";
 
-/// Renders every page of the graph, the site pages and the theme's assets.
-pub fn render(config: &Config, graph: &Graph, theme: &Theme) -> Result<Site> {
+/// A page to draw: its path, the signature of its inputs, and how to draw it.
+type Drawn = (String, u64, Bytes);
+
+/// Renders every page of the graph, the site pages and the theme's assets, drawing again
+/// only the pages whose inputs differ from those in `cache`, which is updated to match.
+pub fn render(
+    config: &Config,
+    graph: &Graph,
+    theme: &Theme,
+    cache: &mut PageCache,
+) -> Result<Site> {
     let info = SiteInfo {
         title: &config.title,
         base_url: config.base_url.as_deref(),
-        counts: Counts::of(graph),
     };
-    let pages: Vec<(String, String)> = (0..graph.nodes.len())
+    let previous = &*cache;
+    let mut drawn: Vec<Drawn> = (0..graph.nodes.len())
         .into_par_iter()
-        .map(|node| {
-            let path = format!("{}/index.html", graph.nodes[node].id);
-            render_concept(&info, graph, theme, node).map(|html| (path, html))
-        })
+        .map(|node| render_concept(&info, graph, theme, node, previous))
         .collect::<Result<_>>()?;
-    let mut site = Site::default();
-    for (path, html) in pages {
-        site.add(path, html.into_bytes())?;
-    }
-    let counts = info.counts;
+    let counts = Counts::of(graph);
     let written = counts.complete + counts.draft;
     let index = IndexPage {
         site: &info,
         root: HERE,
+        counts,
         tree: graph
             .roots()
             .map(|n| tree_item(graph, n, &mut HashSet::new()))
@@ -176,35 +191,97 @@ pub fn render(config: &Config, graph: &Graph, theme: &Theme) -> Result<Site> {
             .checked_div(written + counts.stub)
             .unwrap_or(0),
     };
-    site.add(
-        "index.html".into(),
-        theme.render("index.html", &index)?.into_bytes(),
-    )?;
+    drawn.push(draw(
+        previous,
+        theme,
+        "index.html",
+        "index.html",
+        &index,
+        &(),
+    )?);
     let stubs = ListPage {
         site: &info,
         root: UP,
         stubs: wanted_stubs(graph, UP),
     };
-    site.add(
-        "stubs/index.html".into(),
-        theme.render("stubs.html", &stubs)?.into_bytes(),
-    )?;
+    drawn.push(draw(
+        previous,
+        theme,
+        "stubs/index.html",
+        "stubs.html",
+        &stubs,
+        &(),
+    )?);
+    let root = config.base_url.as_deref().unwrap_or(HERE);
     let not_found = ListPage {
         site: &info,
-        root: config.base_url.as_deref().unwrap_or(HERE),
+        root,
         stubs: Vec::new(),
     };
-    site.add(
-        "404.html".into(),
-        theme.render("404.html", &not_found)?.into_bytes(),
-    )?;
+    drawn.push(draw(
+        previous,
+        theme,
+        "404.html",
+        "404.html",
+        &not_found,
+        &(),
+    )?);
+
+    let mut site = Site::default();
+    cache.pages.clear();
+    for (path, signature, bytes) in drawn {
+        cache.pages.insert(path.clone(), (signature, bytes.clone()));
+        site.add(path, bytes)?;
+    }
     for (name, bytes) in &theme.assets {
         site.add(format!("assets/{name}"), bytes.clone())?;
     }
     Ok(site)
 }
 
-fn render_concept(info: &SiteInfo, graph: &Graph, theme: &Theme, node: NodeId) -> Result<String> {
+/// The page at `path` from `template` and `context`, drawn unless `previous` holds it
+/// with the same signature of `context`, `extra` and the theme.
+fn draw(
+    previous: &PageCache,
+    theme: &Theme,
+    path: &str,
+    template: &str,
+    context: &(impl Serialize + Hash),
+    extra: &impl Hash,
+) -> Result<Drawn> {
+    let signature = signature(theme, path, (context, extra));
+    draw_unless_cached(previous, path, signature, || {
+        theme.render(template, context)
+    })
+}
+
+/// A hash of everything a page is drawn from.
+fn signature(theme: &Theme, path: &str, inputs: impl Hash) -> u64 {
+    let mut hasher = DefaultHasher::new();
+    (theme.fingerprint, path, inputs).hash(&mut hasher);
+    hasher.finish()
+}
+
+fn draw_unless_cached(
+    previous: &PageCache,
+    path: &str,
+    signature: u64,
+    render: impl FnOnce() -> Result<String>,
+) -> Result<Drawn> {
+    let bytes = match previous.pages.get(path) {
+        Some((old, bytes)) if *old == signature => bytes.clone(),
+        _ => render()?.into_bytes().into(),
+    };
+    Ok((path.to_string(), signature, bytes))
+}
+
+fn render_concept(
+    info: &SiteInfo,
+    graph: &Graph,
+    theme: &Theme,
+    node: NodeId,
+    previous: &PageCache,
+) -> Result<Drawn> {
     let n = &graph.nodes[node];
     let links = |kind: EdgeKind| -> Vec<NodeLink> {
         graph
@@ -214,12 +291,7 @@ fn render_concept(info: &SiteInfo, graph: &Graph, theme: &Theme, node: NodeId) -
             .collect()
     };
     let next = links(EdgeKind::Next);
-    let body = match n.card {
-        Some(card) => markdown::to_html(&card.body, &CardLinks { graph, card }),
-        None => String::new(),
-    };
-    let backlinks = backlinks(graph, node, UP, |e| e.kind != EdgeKind::Parent);
-    let page = ConceptPage {
+    let mut page = ConceptPage {
         site: info,
         root: UP,
         node: node_link(graph, node, UP),
@@ -229,7 +301,7 @@ fn render_concept(info: &SiteInfo, graph: &Graph, theme: &Theme, node: NodeId) -
             reading: &card.reading,
             extra: &card.extra,
         }),
-        body,
+        body: String::new(),
         breadcrumb: graph
             .ancestors(node)
             .into_iter()
@@ -244,16 +316,28 @@ fn render_concept(info: &SiteInfo, graph: &Graph, theme: &Theme, node: NodeId) -
         next,
         related: links(EdgeKind::Related),
         prerequisites: links(EdgeKind::Prerequisite),
-        backlinks,
+        backlinks: backlinks(graph, node, UP, |e| e.kind != EdgeKind::Parent),
     };
-    theme.render(
-        if n.is_stub() {
-            "stub.html"
-        } else {
-            "card.html"
-        },
-        &page,
-    )
+    let template = if n.is_stub() {
+        "stub.html"
+    } else {
+        "card.html"
+    };
+    let path = format!("{}/index.html", n.id);
+    let (Some(card), Some(outline)) = (n.card, n.outline) else {
+        return draw(previous, theme, &path, template, &page, &());
+    };
+    let resolver = CardLinks { graph, card };
+    let targets: Vec<Href> = outline
+        .links
+        .iter()
+        .map(|l| resolver.resolve(&l.target, l.embed))
+        .collect();
+    let signature = signature(theme, &path, (&page, &card.body, targets));
+    draw_unless_cached(previous, &path, signature, || {
+        page.body = markdown::to_html(&card.body, &resolver);
+        theme.render(template, &page)
+    })
 }
 
 fn node_link<'g>(graph: &'g Graph, node: NodeId, root: &str) -> NodeLink<'g> {

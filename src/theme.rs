@@ -4,8 +4,10 @@
 
 use crate::config::Config;
 use crate::fs;
+use crate::render::Bytes;
 use anyhow::{Context, Result, anyhow};
 use std::collections::BTreeMap;
+use std::hash::{DefaultHasher, Hash, Hasher};
 use std::path::Path;
 use tera::Tera;
 use walkdir::WalkDir;
@@ -32,7 +34,9 @@ pub struct Theme {
     /// The templates, compiled once.
     pub tera: Tera,
     /// Asset files by path under `assets/`.
-    pub assets: BTreeMap<String, Vec<u8>>,
+    pub assets: BTreeMap<String, Bytes>,
+    /// A hash of every template and asset: pages drawn with another theme are redrawn.
+    pub fingerprint: u64,
 }
 
 impl Theme {
@@ -45,18 +49,25 @@ impl Theme {
         for (name, path) in files_under(&config.root.join("templates"))? {
             templates.insert(name, fs::read_to_string(&path)?);
         }
+        let mut hasher = DefaultHasher::new();
+        templates.hash(&mut hasher);
         let mut tera = Tera::default();
         tera.add_raw_templates(templates)
             .map_err(|e| anyhow!("{}", error_chain(&e)))
             .context("cannot compile the templates")?;
-        let mut assets: BTreeMap<String, Vec<u8>> = ASSETS
+        let mut assets: BTreeMap<String, Bytes> = ASSETS
             .iter()
-            .map(|(name, bytes)| (name.to_string(), bytes.to_vec()))
+            .map(|(name, bytes)| (name.to_string(), Bytes::from(*bytes)))
             .collect();
         for (name, path) in files_under(&config.root.join("themes").join(&config.theme))? {
-            assets.insert(name, fs::read(&path)?);
+            assets.insert(name, fs::read(&path)?.into());
         }
-        Ok(Theme { tera, assets })
+        assets.hash(&mut hasher);
+        Ok(Theme {
+            tera,
+            assets,
+            fingerprint: hasher.finish(),
+        })
     }
 
     /// Renders template `name` with `context`.

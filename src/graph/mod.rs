@@ -14,6 +14,7 @@ use crate::slug::{self, slugify};
 use index::Index;
 use serde::Serialize;
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 /// Why one concept points at another.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -55,6 +56,8 @@ pub struct Node<'c> {
     pub status: Status,
     /// The card, if this concept has a file.
     pub card: Option<&'c Card>,
+    /// The card's links and headings, if it has a card.
+    pub outline: Option<&'c Outline>,
     /// The broader concept.
     pub parent: Option<NodeId>,
     /// Narrower concepts, in node order.
@@ -85,7 +88,7 @@ pub struct Graph<'c> {
 impl<'c> Graph<'c> {
     /// Builds the graph of `corpus`, whose `outlines` are aligned with its cards, and
     /// reports every problem found in the links.
-    pub fn build(corpus: &'c Corpus, outlines: &[Outline]) -> (Graph<'c>, Vec<Diagnostic>) {
+    pub fn build(corpus: &'c Corpus, outlines: &[&'c Outline]) -> (Graph<'c>, Vec<Diagnostic>) {
         let mut diagnostics = Vec::new();
         let mut graph = Graph {
             nodes: Vec::new(),
@@ -95,7 +98,7 @@ impl<'c> Graph<'c> {
         for attachment in &corpus.attachments {
             graph.index.add_file(&attachment.rel);
         }
-        graph.add_cards(&corpus.cards, &mut diagnostics);
+        graph.add_cards(&corpus.cards, outlines, &mut diagnostics);
         let mut seen_edges = HashSet::new();
         for (from, (card, outline)) in corpus.cards.iter().zip(outlines).enumerate() {
             let relations = [
@@ -107,7 +110,7 @@ impl<'c> Graph<'c> {
             for (kind, targets) in relations {
                 for Located { name, pos } in targets {
                     let link = Target::Name(name.clone());
-                    if let Some(to) = graph.link(card, &link, *pos, &mut diagnostics) {
+                    if let Some(to) = graph.link(card, &link, &|| *pos, &mut diagnostics) {
                         graph.add_edge(
                             &mut seen_edges,
                             Edge {
@@ -121,8 +124,8 @@ impl<'c> Graph<'c> {
                 }
             }
             for link in &outline.links {
-                let pos = Pos::in_text(&card.body, link.offset, card.body_line);
-                let Some(to) = graph.link(card, &link.target, pos, &mut diagnostics) else {
+                let pos = || Pos::in_text(&card.body, link.offset, card.body_line);
+                let Some(to) = graph.link(card, &link.target, &pos, &mut diagnostics) else {
                     continue;
                 };
                 if let (Some(anchor), Some(target)) = (&link.anchor, graph.nodes[to].card) {
@@ -136,7 +139,7 @@ impl<'c> Graph<'c> {
                         diagnostics.push(
                             Diagnostic::warning(
                                 &card.path,
-                                pos,
+                                pos(),
                                 format!("`{}` has no heading `#{anchor}`", target.id),
                             )
                             .hint(match known.is_empty() {
@@ -167,14 +170,20 @@ impl<'c> Graph<'c> {
     }
 
     /// Adds a node per card, indexed by id, then aliases, then titles.
-    fn add_cards(&mut self, cards: &'c [Card], diagnostics: &mut Vec<Diagnostic>) {
+    fn add_cards(
+        &mut self,
+        cards: &'c [Arc<Card>],
+        outlines: &[&'c Outline],
+        diagnostics: &mut Vec<Diagnostic>,
+    ) {
         let mut owners: HashMap<String, (NodeId, &str)> = HashMap::new();
         for (node, card) in cards.iter().enumerate() {
             self.nodes.push(Node {
                 id: card.id.clone(),
                 title: card.title.clone(),
                 status: card.status,
-                card: Some(card),
+                card: Some(card.as_ref()),
+                outline: Some(outlines[node]),
                 parent: None,
                 children: Vec::new(),
                 outgoing: Vec::new(),
@@ -234,7 +243,7 @@ impl<'c> Graph<'c> {
         &mut self,
         card: &Card,
         target: &Target,
-        pos: Pos,
+        pos: &dyn Fn() -> Pos,
         diagnostics: &mut Vec<Diagnostic>,
     ) -> Option<NodeId> {
         match self.index.resolve(&card.rel, target) {
@@ -249,7 +258,7 @@ impl<'c> Graph<'c> {
                 diagnostics.push(
                     Diagnostic::warning(
                         &card.path,
-                        pos,
+                        pos(),
                         format!("attachment `{file}` not found under the cards folder"),
                     )
                     .hint("put the file under cards/ (any folder); it is found by its name"),
@@ -259,7 +268,7 @@ impl<'c> Graph<'c> {
             Resolution::Unknown { id, name } if id.is_empty() => {
                 diagnostics.push(Diagnostic::warning(
                     &card.path,
-                    pos,
+                    pos(),
                     format!("link `{name}` names nothing"),
                 ));
                 None
@@ -269,7 +278,7 @@ impl<'c> Graph<'c> {
                     diagnostics.push(
                         Diagnostic::warning(
                             &card.path,
-                            pos,
+                            pos(),
                             format!("`{name}` matches no card, so it becomes a stub"),
                         )
                         .hint(format!("did you mean `{near}`?")),
@@ -281,6 +290,7 @@ impl<'c> Graph<'c> {
                     title: name,
                     status: Status::Stub,
                     card: None,
+                    outline: None,
                     parent: None,
                     children: Vec::new(),
                     outgoing: Vec::new(),

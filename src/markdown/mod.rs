@@ -112,7 +112,7 @@ pub fn percent_decode(text: &str) -> String {
 }
 
 /// A resolved link: where it goes and how it looks.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Href {
     /// A written card; `status` is `complete` or `draft`, and becomes a CSS class.
     Card {

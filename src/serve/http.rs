@@ -9,7 +9,6 @@ use super::route::{Route, route};
 use anyhow::{Context, Result, anyhow};
 use serde::Serialize;
 use socket2::{Domain, Protocol, Socket, Type};
-use std::io::Cursor;
 use std::net::{SocketAddr, TcpListener};
 use std::sync::Arc;
 use std::time::Instant;
@@ -142,15 +141,6 @@ fn send<R: std::io::Read>(request: Request, response: Response<R>, bytes: usize)
     (status, bytes)
 }
 
-/// A page's bytes, shared with the site map rather than copied for each request.
-struct Body(Arc<Page>);
-
-impl AsRef<[u8]> for Body {
-    fn as_ref(&self) -> &[u8] {
-        &self.0.body
-    }
-}
-
 fn send_page(request: Request, page: Arc<Page>, status: u16) -> (u16, usize) {
     let fresh = request
         .headers()
@@ -172,14 +162,14 @@ fn send_page(request: Request, page: Arc<Page>, status: u16) -> (u16, usize) {
         }
         return send(request, response, 0);
     }
-    let length = page.body.len();
+    let length = page.len();
     let mut response = Response::new(
         StatusCode(status),
         vec![
             header("Content-Type", page.content_type),
             header("X-Content-Type-Options", "nosniff"),
         ],
-        Cursor::new(Body(page.clone())),
+        page.reader(),
         Some(length),
         None,
     );

@@ -9,6 +9,7 @@ mod pages;
 mod route;
 mod watch;
 
+use crate::Project;
 use crate::config::Config;
 use crate::diagnostic::Diagnostic;
 use anyhow::Result;
@@ -59,7 +60,8 @@ pub fn serve(config: Config, options: Options) -> Result<()> {
         hub: Hub::default(),
         log_requests: options.log_requests,
     });
-    rebuild(&config, &state);
+    let mut project = Project::new(config.clone());
+    rebuild(&mut project, &state);
     let server = http::listen(options.addr)?;
     let url = match server.server_addr().to_ip() {
         Some(addr) => format!("http://{addr}/"),
@@ -70,8 +72,8 @@ pub fn serve(config: Config, options: Options) -> Result<()> {
         config.display_path(&config.cards).display()
     );
     let _watcher = {
-        let (config, state) = (config.clone(), state.clone());
-        watch::watch(&config.clone(), move || rebuild(&config, &state))?
+        let state = state.clone();
+        watch::watch(&config, move || rebuild(&mut project, &state))?
     };
     if options.open {
         open_browser(&url);
@@ -80,12 +82,12 @@ pub fn serve(config: Config, options: Options) -> Result<()> {
     Ok(())
 }
 
-/// Rebuilds the whole site in memory. On success the new pages replace the old and every
-/// open page hears which paths changed; on failure the old pages stay and every open page
-/// shows the error.
-fn rebuild(config: &Config, state: &State) {
+/// Rebuilds the site in memory, reading only changed cards and drawing only pages whose
+/// inputs changed. On success the new pages replace the old and every open page hears which
+/// paths changed; on failure the old pages stay and every open page shows the error.
+fn rebuild(project: &mut Project, state: &State) {
     let started = Instant::now();
-    let outcome = crate::build(config).map(|built| {
+    let outcome = project.build().map(|built| {
         for d in built.diagnostics.iter().filter(|d| !d.is_error()) {
             eprintln!("{d}");
         }
@@ -96,8 +98,9 @@ fn rebuild(config: &Config, state: &State) {
     });
     match outcome.unwrap_or_else(|e| Err(format!("error: {e:#}"))) {
         Ok(site) => {
-            let pages = Pages::from_site(site);
-            let changed = pages.changed_since(&state.pages());
+            let old = state.pages();
+            let pages = Pages::from_site(site, &old);
+            let changed = pages.changed_since(&old);
             *state.pages.write().unwrap_or_else(|p| p.into_inner()) = Arc::new(pages);
             *state.build_error.write().unwrap_or_else(|p| p.into_inner()) = None;
             println!(

@@ -1,25 +1,74 @@
 //! The site as the server answers it: every file's bytes with its ETag and content type,
-//! computed once per build, and HTML pages given the live-reload script. Requests are
-//! answered from this map only: no request path ever reaches the file system.
+//! computed once per build (and kept for files a rebuild did not change), and HTML pages
+//! given the live-reload script as they are sent. Requests are answered from this map only:
+//! no request path ever reaches the file system.
 
-use crate::render::Site;
+use crate::render::{Bytes, Site};
 use rayon::prelude::*;
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
+use std::io::{Cursor, Read};
 use std::sync::Arc;
 
 /// The script tag `serve` adds to every page (never present in `build` output).
-const LIVE_SCRIPT: &str = "<script src=\"/_cardweb/live.js\" defer></script>\n";
+const LIVE_SCRIPT: &[u8] = b"<script src=\"/_cardweb/live.js\" defer></script>\n";
 
 /// One file, ready to send.
 #[derive(Debug)]
 pub struct Page {
-    /// The bytes sent for GET.
-    pub body: Vec<u8>,
-    /// A strong validator of the body, quoted as HTTP wants it.
+    /// The file's bytes, shared with the rendered site.
+    body: Bytes,
+    /// Where the live script goes in, for HTML pages.
+    script_at: Option<usize>,
+    /// A strong validator of what is sent, quoted as HTTP wants it.
     pub etag: String,
     /// `Content-Type`, with a charset for text.
     pub content_type: &'static str,
+}
+
+impl Page {
+    fn new(body: Bytes, content_type: &'static str) -> Page {
+        let script_at = content_type.starts_with("text/html").then(|| {
+            body.windows(7)
+                .rposition(|w| w == b"</body>")
+                .unwrap_or(body.len())
+        });
+        let mut hasher = std::hash::DefaultHasher::new();
+        (&body, script_at).hash(&mut hasher);
+        let etag = format!("\"{:016x}-{:x}\"", hasher.finish(), body.len());
+        Page {
+            body,
+            script_at,
+            etag,
+            content_type,
+        }
+    }
+
+    /// How many bytes are sent.
+    pub fn len(&self) -> usize {
+        self.body.len() + self.script_at.map_or(0, |_| LIVE_SCRIPT.len())
+    }
+
+    /// The bytes sent, read from the shared body without copying it.
+    pub fn reader(&self) -> impl Read + Send + 'static {
+        let at = self.script_at.unwrap_or(self.body.len());
+        let script: &'static [u8] = if self.script_at.is_some() {
+            LIVE_SCRIPT
+        } else {
+            b""
+        };
+        let part = |range: std::ops::Range<usize>| Cursor::new(Part(self.body.clone(), range));
+        part(0..at).chain(script).chain(part(at..self.body.len()))
+    }
+}
+
+/// A range of shared bytes.
+struct Part(Bytes, std::ops::Range<usize>);
+
+impl AsRef<[u8]> for Part {
+    fn as_ref(&self) -> &[u8] {
+        &self.0[self.1.clone()]
+    }
 }
 
 /// All files of the site, by path without the leading `/`.
@@ -29,23 +78,18 @@ pub struct Pages {
 }
 
 impl Pages {
-    /// Takes over a rendered site's files, adding the live script to HTML pages.
-    pub fn from_site(site: Site) -> Pages {
+    /// Takes over a rendered site's files, keeping `previous`'s page for every file whose
+    /// bytes are the very same.
+    pub fn from_site(site: Site, previous: &Pages) -> Pages {
         let files = site
             .files
             .into_par_iter()
             .map(|(path, bytes)| {
-                let content_type = content_type(&path);
-                let body = match content_type.starts_with("text/html") {
-                    true => with_live_script(bytes),
-                    false => bytes,
+                let page = match previous.files.get(&path) {
+                    Some(old) if Arc::ptr_eq(&old.body, &bytes) => old.clone(),
+                    _ => Arc::new(Page::new(bytes, content_type(&path))),
                 };
-                let page = Page {
-                    etag: etag(&body),
-                    body,
-                    content_type,
-                };
-                (path, Arc::new(page))
+                (path, page)
             })
             .collect();
         Pages { files }
@@ -67,21 +111,6 @@ impl Pages {
         changed.sort();
         changed
     }
-}
-
-fn with_live_script(mut html: Vec<u8>) -> Vec<u8> {
-    let at = html
-        .windows(7)
-        .rposition(|w| w == b"</body>")
-        .unwrap_or(html.len());
-    html.splice(at..at, LIVE_SCRIPT.bytes());
-    html
-}
-
-fn etag(body: &[u8]) -> String {
-    let mut hasher = std::hash::DefaultHasher::new();
-    body.hash(&mut hasher);
-    format!("\"{:016x}-{:x}\"", hasher.finish(), body.len())
 }
 
 /// The `Content-Type` of a file, by its extension.
@@ -122,30 +151,47 @@ mod tests {
         Site {
             files: files
                 .iter()
-                .map(|(p, b)| (p.to_string(), b.as_bytes().to_vec()))
+                .map(|(p, b)| (p.to_string(), Bytes::from(b.as_bytes())))
                 .collect(),
         }
     }
 
-    #[test]
-    fn pages_get_the_live_script_and_assets_do_not() {
-        let pages = Pages::from_site(site(&[
-            ("a/index.html", "<body>x</body>"),
-            ("assets/s.css", "</body>"),
-        ]));
-        let page = pages.get("a/index.html").unwrap();
-        assert_eq!(
-            String::from_utf8_lossy(&page.body),
-            format!("<body>x{LIVE_SCRIPT}</body>")
-        );
-        assert_eq!(page.content_type, "text/html; charset=utf-8");
-        assert_eq!(pages.get("assets/s.css").unwrap().body, b"</body>");
+    fn sent(page: &Page) -> String {
+        let mut text = String::new();
+        page.reader().read_to_string(&mut text).unwrap();
+        assert_eq!(text.len(), page.len());
+        text
     }
 
     #[test]
-    fn changed_pages_are_found_by_etag() {
-        let old = Pages::from_site(site(&[("a", "1"), ("b", "2")]));
-        let new = Pages::from_site(site(&[("a", "1"), ("b", "3"), ("c", "4")]));
+    fn pages_get_the_live_script_and_assets_do_not() {
+        let pages = Pages::from_site(
+            site(&[
+                ("a/index.html", "<body>x</body>"),
+                ("assets/s.css", "</body>"),
+            ]),
+            &Pages::default(),
+        );
+        let page = pages.get("a/index.html").unwrap();
+        assert_eq!(
+            sent(page),
+            format!("<body>x{}</body>", String::from_utf8_lossy(LIVE_SCRIPT))
+        );
+        assert_eq!(page.content_type, "text/html; charset=utf-8");
+        assert_eq!(sent(pages.get("assets/s.css").unwrap()), "</body>");
+    }
+
+    #[test]
+    fn changed_pages_are_found_and_unchanged_ones_kept() {
+        let old = Pages::from_site(site(&[("a", "1"), ("b", "2")]), &Pages::default());
+        let mut next = site(&[("b", "3"), ("c", "4")]);
+        next.files
+            .insert("a".into(), old.get("a").unwrap().body.clone());
+        let new = Pages::from_site(next, &old);
         assert_eq!(new.changed_since(&old), ["b", "c"]);
+        assert!(
+            Arc::ptr_eq(new.get("a").unwrap(), old.get("a").unwrap()),
+            "the same page, not recomputed"
+        );
     }
 }

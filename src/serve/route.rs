@@ -77,7 +77,7 @@ fn decode_path(raw: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::render::Site;
+    use crate::render::{Bytes, Site};
 
     fn pages() -> Pages {
         let files = [
@@ -86,9 +86,15 @@ mod tests {
             "assets/style.css",
             "my notes/a b.svg",
         ];
-        Pages::from_site(Site {
-            files: files.iter().map(|f| (f.to_string(), Vec::new())).collect(),
-        })
+        Pages::from_site(
+            Site {
+                files: files
+                    .iter()
+                    .map(|f| (f.to_string(), Bytes::from(&b""[..])))
+                    .collect(),
+            },
+            &Pages::default(),
+        )
     }
 
     #[test]

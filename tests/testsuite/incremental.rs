@@ -1,0 +1,171 @@
+//! Incremental builds equal full builds: a random sequence of edits, additions, deletions
+//! and renames, each followed by a rebuild of a long-lived `Project` and a fresh full
+//! build, which must give the same files byte for byte and the same diagnostics.
+
+use crate::support::TestSite;
+use cardweb::Project;
+use cardweb::config::Config;
+use std::time::{Duration, SystemTime};
+
+/// A small deterministic generator (xorshift), so a failing sequence can be replayed.
+struct Random(u64);
+
+impl Random {
+    fn below(&mut self, n: usize) -> usize {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        (self.0 % n as u64) as usize
+    }
+}
+
+const NAMES: &[&str] = &[
+    "alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta", "iota", "kappa",
+    "lambda", "mu",
+];
+const STATUSES: &[&str] = &["complete", "draft", "stub"];
+
+fn card_text(random: &mut Random, name: &str) -> String {
+    let pick = |r: &mut Random| NAMES[r.below(NAMES.len())];
+    let parent = match random.below(3) {
+        0 => String::new(),
+        _ => format!("parent: {}\n", pick(random)),
+    };
+    format!(
+        "---\ntitle: {} {}\nsummary: About {name}, take {}.\nstatus: {}\n{parent}related: [{}]\nnext: [{}, missing-{}]\n---\n\
+         ## Part one\n\nSee [[{}]] and [[{}#part-one]] and [[Missing {}]].\n\n> [!quiz] Which?\n> - [x] [[{}]]\n> - [ ] no\n",
+        name.to_uppercase(),
+        random.below(3),
+        random.below(5),
+        STATUSES[random.below(3)],
+        pick(random),
+        pick(random),
+        random.below(4),
+        pick(random),
+        pick(random),
+        random.below(4),
+        pick(random),
+    )
+}
+
+/// Writes a file with a distinct stamp in the past, so that the project's cache of cards is
+/// used rather than bypassed as "just written".
+fn write(site: &TestSite, rel: &str, text: &str, clock: &mut u64) {
+    site.write(rel, text);
+    *clock += 1;
+    let time = SystemTime::UNIX_EPOCH + Duration::from_secs(1_000_000_000 + *clock);
+    std::fs::File::options()
+        .write(true)
+        .open(site.path().join(rel))
+        .unwrap()
+        .set_modified(time)
+        .unwrap();
+}
+
+#[test]
+fn incremental_builds_equal_full_builds() {
+    let site = TestSite::new();
+    let mut random = Random(0x5eed_cafe);
+    let mut clock = 0;
+    let mut present: Vec<String> = Vec::new();
+    for name in &NAMES[..6] {
+        let text = card_text(&mut random, name);
+        write(&site, &format!("cards/{name}.md"), &text, &mut clock);
+        present.push(name.to_string());
+    }
+    let config = Config::load(site.path()).unwrap();
+    let mut project = Project::new(config.clone());
+    project.build().unwrap();
+    for step in 0..60 {
+        let action = random.below(10);
+        let what = match action {
+            0..=4 if !present.is_empty() => {
+                let name = present[random.below(present.len())].clone();
+                let text = card_text(&mut random, &name);
+                write(&site, &format!("cards/{name}.md"), &text, &mut clock);
+                format!("edit {name}")
+            }
+            5 | 6 => {
+                let name = NAMES[random.below(NAMES.len())];
+                let text = card_text(&mut random, name);
+                let folder = if random.below(2) == 0 { "" } else { "more/" };
+                if present.iter().any(|p| p.ends_with(name)) {
+                    continue;
+                }
+                write(
+                    &site,
+                    &format!("cards/{folder}{name}.md"),
+                    &text,
+                    &mut clock,
+                );
+                present.push(format!("{folder}{name}"));
+                format!("add {folder}{name}")
+            }
+            7 if present.len() > 1 => {
+                let name = present.swap_remove(random.below(present.len()));
+                std::fs::remove_file(site.path().join(format!("cards/{name}.md"))).unwrap();
+                format!("delete {name}")
+            }
+            8 | 9 if !present.is_empty() => {
+                let index = random.below(present.len());
+                let old = present[index].clone();
+                let new = match old.strip_prefix("more/") {
+                    Some(base) => base.to_string(),
+                    None => format!("more/{old}"),
+                };
+                if present.contains(&new) {
+                    continue;
+                }
+                std::fs::create_dir_all(site.path().join("cards/more")).unwrap();
+                std::fs::rename(
+                    site.path().join(format!("cards/{old}.md")),
+                    site.path().join(format!("cards/{new}.md")),
+                )
+                .unwrap();
+                present[index] = new.clone();
+                format!("rename {old} → {new}")
+            }
+            _ => continue,
+        };
+        let incremental = project.build().unwrap();
+        let full = cardweb::build(&config).unwrap();
+        assert_eq!(
+            incremental.diagnostics, full.diagnostics,
+            "step {step}: {what}"
+        );
+        let files = |b: &cardweb::Build| b.site.as_ref().map(|s| s.files.clone());
+        assert_eq!(
+            files(&incremental),
+            files(&full),
+            "step {step}: {what}: the sites differ"
+        );
+    }
+}
+
+#[test]
+fn a_changed_title_or_status_redraws_the_pages_that_link_to_it() {
+    let mut clock = 0;
+    let site = TestSite::new();
+    write(
+        &site,
+        "cards/a.md",
+        "---\ntitle: A\n---\nSee [[b]].\n",
+        &mut clock,
+    );
+    write(&site, "cards/b.md", "---\ntitle: B\n---\nB.\n", &mut clock);
+    let config = Config::load(site.path()).unwrap();
+    let mut project = Project::new(config.clone());
+    project.build().unwrap();
+    write(
+        &site,
+        "cards/b.md",
+        "---\ntitle: Bee\nstatus: draft\n---\nB.\n",
+        &mut clock,
+    );
+    let site_files = project.build().unwrap().site.unwrap().files;
+    let a = String::from_utf8_lossy(&site_files["a/index.html"]).into_owned();
+    assert!(
+        a.contains("<a class=\"card-link draft\" href=\"../b/\" data-title=\"Bee\">b</a>"),
+        "{a}"
+    );
+}
