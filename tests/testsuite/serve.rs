@@ -226,3 +226,34 @@ fn idle_streams_and_a_stalled_client_do_not_block_a_new_request() {
     assert!(reply.text().contains("<h1>Frontend</h1>"));
     drop(streams);
 }
+
+#[test]
+fn the_request_log_streams_every_request() {
+    let site = TestSite::own_cards();
+    let served = Served::start(&site);
+    let log_page = served.get("/_cardweb/log");
+    assert_eq!(log_page.status, 200);
+    assert!(
+        log_page
+            .text()
+            .contains("EventSource(\"/_cardweb/events\")")
+    );
+    let mut events = served.events();
+    assert_eq!(served.get("/backend/?from=log-test").status, 200);
+    let line: serde_json::Value = loop {
+        let line: serde_json::Value = serde_json::from_str(&events.wait_for("request")).unwrap();
+        if line["path"] == "/backend/?from=log-test" {
+            break line;
+        }
+    };
+    assert_eq!(line["method"], "GET");
+    assert_eq!(line["status"], 200);
+    assert!(line["bytes"].as_u64().unwrap() > 1000);
+    assert!(line["client"].as_str().unwrap().starts_with("127.0.0.1:"));
+    let build = site.run(&["build"]).success();
+    assert!(build.stdout().contains("built"));
+    assert!(
+        !site.path().join("output/_cardweb").exists(),
+        "nothing of the server in build output"
+    );
+}
