@@ -60,8 +60,22 @@ pub fn serve(config: Config, options: Options) -> Result<()> {
         hub: Hub::default(),
         log_requests: options.log_requests,
     });
+    // Watch first, so that no change made once "serving" is printed can be missed.
+    let (changed, changes) = std::sync::mpsc::channel();
+    let _watcher = watch::watch(&config, move || {
+        let _ = changed.send(());
+    })?;
     let mut project = Project::new(config.clone());
     rebuild(&mut project, &state);
+    {
+        let state = state.clone();
+        std::thread::spawn(move || {
+            while changes.recv().is_ok() {
+                while changes.try_recv().is_ok() {}
+                rebuild(&mut project, &state);
+            }
+        });
+    }
     let server = http::listen(options.addr)?;
     let url = match server.server_addr().to_ip() {
         Some(addr) => format!("http://{addr}/"),
@@ -71,10 +85,6 @@ pub fn serve(config: Config, options: Options) -> Result<()> {
         "serving {} at {url} (Ctrl-C to stop)",
         config.display_path(&config.cards).display()
     );
-    let _watcher = {
-        let state = state.clone();
-        watch::watch(&config, move || rebuild(&mut project, &state))?
-    };
     if options.open {
         open_browser(&url);
     }

@@ -98,7 +98,9 @@ impl Served {
             reader: BufReader::new(stream),
             partial: String::new(),
         };
-        let head = events.read_until(|text| text.contains("\r\n\r\n"));
+        let mut head = events.read_until("response head", |text| text.contains("\r\n\r\n"));
+        let body_start = head.find("\r\n\r\n").unwrap() + 4;
+        events.partial = head.split_off(body_start); // events may come in the same read as the head
         assert!(head.starts_with("HTTP/1.1 200 OK"), "{head}");
         assert!(head.contains("text/event-stream"), "{head}");
         events
@@ -169,13 +171,13 @@ pub struct Events {
 }
 
 impl Events {
-    fn read_until(&mut self, done: impl Fn(&str) -> bool) -> String {
+    fn read_until(&mut self, what: &str, done: impl Fn(&str) -> bool) -> String {
         let deadline = Instant::now() + DEADLINE;
         let mut buffer = [0u8; 4096];
         while !done(&self.partial) {
             assert!(
                 Instant::now() < deadline,
-                "stream gave no such data; so far: {}",
+                "no {what} on the stream within {DEADLINE:?}; so far: {}",
                 self.partial
             );
             match self.reader.read(&mut buffer) {
@@ -197,7 +199,9 @@ impl Events {
     /// Waits for the next event named `name` and returns its data.
     pub fn wait_for(&mut self, name: &str) -> String {
         let marker = format!("event: {name}\ndata: ");
-        let text = self.read_until(|t| t.find(&marker).is_some_and(|i| t[i..].contains("\n\n")));
+        let text = self.read_until(&format!("{name} event"), |t| {
+            t.find(&marker).is_some_and(|i| t[i..].contains("\n\n"))
+        });
         let start = text.find(&marker).unwrap() + marker.len();
         let end = text[start..].find("\n\n").unwrap() + start;
         self.partial = text[end + 2..].to_string();
