@@ -653,9 +653,14 @@ mod tests {
 
     #[test]
     fn yaml_errors_point_at_the_line_of_the_file() {
-        let (card, diagnostics) = parse("---\ntitle: ok\ntags: [a, b\nsummary: x\n---\n");
+        let (card, diagnostics) = parse("---\ntitle: ok\nsummary: a: b\n---\n");
         assert!(card.is_none());
         assert_eq!(diagnostics[0].pos.line, 3, "{}", diagnostics[0]);
+        assert!(
+            diagnostics[0].message.contains("invalid YAML"),
+            "{}",
+            diagnostics[0]
+        );
         assert!(diagnostics[0].is_error());
     }
 

@@ -190,3 +190,22 @@ fn output_is_deterministic() {
     let read = |dir: &str| crate::support::TestSite::output_files_in(&site.path().join(dir));
     assert_eq!(read("first"), read("second"));
 }
+
+#[test]
+fn orphans_warn() {
+    let site = TestSite::new()
+        .file("cards/root.md", "---\ntitle: Root\n---\nSee [[linked]].\n")
+        .file("cards/linked.md", "Linked.\n")
+        .file("cards/child.md", "---\nparent: root\n---\n")
+        .file("cards/lonely.md", "Nobody links here.\n");
+    let err = site.run(&["check"]).success().stderr();
+    assert!(
+        err.contains("cards/lonely.md:1:1: warning: `lonely` is an orphan"),
+        "{err}"
+    );
+    assert_eq!(
+        err.matches("is an orphan").count(),
+        1,
+        "root has a child, linked is linked: {err}"
+    );
+}
