@@ -10,6 +10,7 @@
 pub mod card;
 pub mod config;
 pub mod diagnostic;
+pub mod export;
 pub mod fs;
 pub mod graph;
 pub mod markdown;
@@ -17,6 +18,7 @@ pub mod output;
 pub mod render;
 pub mod serve;
 pub mod slug;
+pub mod start;
 pub mod theme;
 
 use anyhow::Result;
@@ -100,36 +102,8 @@ impl Project {
     /// means the site could not be read at all (no cards folder, broken templates,
     /// unreadable attachments). The result is the same as a first build's would be.
     pub fn build(&mut self) -> Result<Build> {
-        let sources = card::find_sources(&self.config)?;
-        let loaded: Vec<Arc<Loaded>> = sources
-            .cards
-            .par_iter()
-            .map(|file| match self.cards.get(&file.source) {
-                Some(known) if file.stamp.unchanged_since(&known.stamp, known.read_at) => {
-                    known.clone()
-                }
-                _ => Arc::new(Loaded::read(&self.config, file)),
-            })
-            .collect();
-        self.cards = sources
-            .cards
-            .iter()
-            .map(|f| f.source.clone())
-            .zip(loaded.iter().cloned())
-            .collect();
-        let mut diagnostics: Vec<Diagnostic> = loaded
-            .iter()
-            .flat_map(|l| l.diagnostics.iter().cloned())
-            .collect();
-        let usable: Vec<(&Arc<card::Card>, &Outline)> = loaded
-            .iter()
-            .filter_map(|l| l.card.as_ref().map(|c| (c, &l.outline)))
-            .collect();
-        let corpus = Corpus {
-            cards: usable.iter().map(|(card, _)| Arc::clone(card)).collect(),
-            attachments: sources.attachments,
-        };
-        let outlines: Vec<&Outline> = usable.iter().map(|(_, outline)| *outline).collect();
+        let (loaded, attachments, mut diagnostics) = self.load()?;
+        let (corpus, outlines) = corpus(&loaded, attachments);
         let (graph, found) = graph::Graph::build(&corpus, &outlines);
         diagnostics.extend(found);
         diagnostic::sort(&mut diagnostics);
@@ -152,4 +126,60 @@ impl Project {
             counts,
         })
     }
+
+    /// Loads the cards and builds the graph, without rendering, and returns what `inspect`
+    /// makes of it, with every problem found.
+    pub fn inspect<R>(
+        &mut self,
+        inspect: impl FnOnce(&graph::Graph) -> R,
+    ) -> Result<(R, Vec<Diagnostic>)> {
+        let (loaded, attachments, mut diagnostics) = self.load()?;
+        let (corpus, outlines) = corpus(&loaded, attachments);
+        let (graph, found) = graph::Graph::build(&corpus, &outlines);
+        diagnostics.extend(found);
+        diagnostic::sort(&mut diagnostics);
+        Ok((inspect(&graph), diagnostics))
+    }
+
+    /// Finds the site's files and reads the cards that changed since the last load.
+    fn load(&mut self) -> Result<(Vec<Arc<Loaded>>, Vec<card::Attachment>, Vec<Diagnostic>)> {
+        let sources = card::find_sources(&self.config)?;
+        let loaded: Vec<Arc<Loaded>> = sources
+            .cards
+            .par_iter()
+            .map(|file| match self.cards.get(&file.source) {
+                Some(known) if file.stamp.unchanged_since(&known.stamp, known.read_at) => {
+                    known.clone()
+                }
+                _ => Arc::new(Loaded::read(&self.config, file)),
+            })
+            .collect();
+        self.cards = sources
+            .cards
+            .iter()
+            .map(|f| f.source.clone())
+            .zip(loaded.iter().cloned())
+            .collect();
+        let diagnostics = loaded
+            .iter()
+            .flat_map(|l| l.diagnostics.iter().cloned())
+            .collect();
+        Ok((loaded, sources.attachments, diagnostics))
+    }
+}
+
+/// The usable cards with their outlines, aligned, and the attachments.
+fn corpus(loaded: &[Arc<Loaded>], attachments: Vec<card::Attachment>) -> (Corpus, Vec<&Outline>) {
+    let usable: Vec<(&Arc<card::Card>, &Outline)> = loaded
+        .iter()
+        .filter_map(|l| l.card.as_ref().map(|c| (c, &l.outline)))
+        .collect();
+    let corpus = Corpus {
+        cards: usable.iter().map(|(card, _)| Arc::clone(card)).collect(),
+        attachments,
+    };
+    (
+        corpus,
+        usable.into_iter().map(|(_, outline)| outline).collect(),
+    )
 }

@@ -3,7 +3,7 @@
 
 use anyhow::{Result, bail};
 use cardweb::config::Config;
-use cardweb::{Build, output, serve};
+use cardweb::{Build, Project, export, output, serve, start};
 use clap::{Parser, Subcommand};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -54,6 +54,32 @@ enum Command {
         #[arg(long)]
         cards: Option<PathBuf>,
     },
+    /// List the concepts that are linked but not written yet, most wanted first.
+    #[command(after_help = "Example:\n  cardweb stubs && cardweb new http-protocol")]
+    Stubs,
+    /// Start a card: from a stub it keeps the id and title the links use.
+    #[command(
+        after_help = "Examples:\n  cardweb new http-protocol\n  cardweb new \"Domain Name System\""
+    )]
+    New {
+        /// The concept's id or title.
+        name: String,
+    },
+    /// Create a new knowledge site in DIR that builds and serves at once.
+    #[command(after_help = "Example:\n  cardweb init notes && cd notes && cardweb serve")]
+    Init {
+        /// The folder to create (must be new or empty).
+        dir: PathBuf,
+    },
+    /// Print the knowledge graph for other tools.
+    #[command(
+        after_help = "Examples:\n  cardweb graph --format dot | dot -Tsvg > graph.svg\n  cardweb graph > graph.json"
+    )]
+    Graph {
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = GraphFormat::Json)]
+        format: GraphFormat,
+    },
     /// Report every problem in the cards without writing anything; exit 1 on errors.
     #[command(after_help = "Example:\n  cardweb check && echo ready to publish")]
     Check {
@@ -61,6 +87,17 @@ enum Command {
         #[arg(long)]
         cards: Option<PathBuf>,
     },
+}
+
+/// The formats `cardweb graph` writes.
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum GraphFormat {
+    /// `{"nodes": [...], "edges": [...]}`, as `graph.json` in the site.
+    Json,
+    /// Graphviz.
+    Dot,
+    /// A Mermaid flowchart.
+    Mermaid,
 }
 
 fn main() -> ExitCode {
@@ -114,6 +151,77 @@ fn run(cli: Cli) -> Result<ExitCode> {
             serve::serve(config_with(cards, None)?, options)?;
             Ok(ExitCode::SUCCESS)
         }
+        Command::Stubs => {
+            let mut project = Project::new(config_with(None, None)?);
+            let (lines, diagnostics) = project.inspect(|graph| {
+                let wanted = graph.wanted();
+                let width = wanted
+                    .iter()
+                    .map(|(s, _)| graph.nodes[*s].id.len())
+                    .max()
+                    .unwrap_or(0);
+                wanted
+                    .iter()
+                    .map(|(stub, wanting)| {
+                        let names: Vec<&str> = wanting
+                            .iter()
+                            .map(|&w| graph.nodes[w].id.as_str())
+                            .collect();
+                        format!(
+                            "{:>3}  {:width$}  wanted by {}",
+                            wanting.len(),
+                            graph.nodes[*stub].id,
+                            names.join(", ")
+                        )
+                    })
+                    .collect::<Vec<_>>()
+            })?;
+            print_problems(&diagnostics);
+            match lines.first() {
+                None => println!("no stubs: every linked concept has a card"),
+                Some(first) => {
+                    lines.iter().for_each(|l| println!("{l}"));
+                    let id = first.split_whitespace().nth(1).unwrap_or_default();
+                    println!(
+                        "{} stubs; start the most wanted with: cardweb new {id}",
+                        lines.len()
+                    );
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::New { name } => {
+            let mut project = Project::new(config_with(None, None)?);
+            let card = start::new_card(&mut project, &name)?;
+            print_problems(&card.diagnostics);
+            println!(
+                "wrote {}",
+                project.config().display_path(&card.path).display()
+            );
+            if !card.wanted_by.is_empty() {
+                println!("wanted by: {}", card.wanted_by.join(", "));
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Init { dir } => {
+            start::init_site(&dir)?;
+            println!(
+                "created a knowledge site in {0}; next: cd {0} && cardweb serve",
+                dir.display()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Graph { format } => {
+            let mut project = Project::new(config_with(None, None)?);
+            let (text, diagnostics) = project.inspect(|graph| match format {
+                GraphFormat::Json => export::to_json(graph),
+                GraphFormat::Dot => export::to_dot(graph),
+                GraphFormat::Mermaid => export::to_mermaid(graph),
+            })?;
+            print_problems(&diagnostics);
+            print!("{text}");
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Check { cards } => {
             let config = config_with(cards, None)?;
             let built = report(cardweb::build(&config)?);
@@ -147,8 +255,12 @@ fn config_with(cards: Option<PathBuf>, out: Option<PathBuf>) -> Result<Config> {
 
 /// Prints every diagnostic to stderr and passes the build on.
 fn report(built: Build) -> Build {
-    for diagnostic in &built.diagnostics {
+    print_problems(&built.diagnostics);
+    built
+}
+
+fn print_problems(diagnostics: &[cardweb::diagnostic::Diagnostic]) {
+    for diagnostic in diagnostics {
         eprintln!("{diagnostic}");
     }
-    built
 }

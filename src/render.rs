@@ -233,6 +233,10 @@ pub fn render(
         cache.pages.insert(path.clone(), (signature, bytes.clone()));
         site.add(path, bytes)?;
     }
+    site.add(
+        "graph.json".into(),
+        crate::export::to_json(graph).into_bytes().into(),
+    )?;
     for (name, bytes) in &theme.assets {
         site.add(format!("assets/{name}"), bytes.clone())?;
     }
@@ -390,28 +394,19 @@ fn backlinks<'g>(
     by_source.into_values().collect()
 }
 
-/// Stubs, most wanted first (then by id), with the cards that link to them.
+/// Stubs, most wanted first, with the cards that link to them.
 fn wanted_stubs<'g>(graph: &'g Graph, root: &str) -> Vec<WantedStub<'g>> {
-    let mut stubs: Vec<WantedStub> = (0..graph.nodes.len())
-        .filter(|&n| graph.nodes[n].is_stub())
-        .map(|n| {
-            let wanted_by = backlinks(graph, n, root, |_| true)
+    graph
+        .wanted()
+        .into_iter()
+        .map(|(stub, wanting)| WantedStub {
+            node: node_link(graph, stub, root),
+            wanted_by: wanting
                 .into_iter()
-                .map(|b| b.node)
-                .collect();
-            WantedStub {
-                node: node_link(graph, n, root),
-                wanted_by,
-            }
+                .map(|n| node_link(graph, n, root))
+                .collect(),
         })
-        .collect();
-    stubs.sort_by(|a, b| {
-        b.wanted_by
-            .len()
-            .cmp(&a.wanted_by.len())
-            .then(a.node.id.cmp(b.node.id))
-    });
-    stubs
+        .collect()
 }
 
 /// Resolves the links of one card's Markdown against the graph, for a page one folder deep.

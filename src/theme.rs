@@ -21,6 +21,7 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("index.html", include_str!("../templates/index.html")),
     ("stubs.html", include_str!("../templates/stubs.html")),
     ("404.html", include_str!("../templates/404.html")),
+    ("card.md", include_str!("../templates/card.md")),
 ];
 
 /// The built-in assets of the default theme, by path under `assets/`.

@@ -421,6 +421,34 @@ impl<'c> Graph<'c> {
         })
     }
 
+    /// Stubs, most wanted first (then by id), each with the nodes that link to it (once
+    /// each, in node order).
+    pub fn wanted(&self) -> Vec<(NodeId, Vec<NodeId>)> {
+        let mut stubs: Vec<(NodeId, Vec<NodeId>)> = (0..self.nodes.len())
+            .filter(|&n| self.nodes[n].is_stub())
+            .map(|n| {
+                let mut wanting: Vec<NodeId> = self
+                    .incoming(n)
+                    .map(|e| e.from)
+                    .filter(|&f| f != n)
+                    .collect();
+                wanting.dedup();
+                (n, wanting)
+            })
+            .collect();
+        stubs.sort_by(|a, b| {
+            b.1.len()
+                .cmp(&a.1.len())
+                .then_with(|| self.nodes[a.0].id.cmp(&self.nodes[b.0].id))
+        });
+        stubs
+    }
+
+    /// The node a name (id, alias or title, in any case) stands for, if any.
+    pub fn find(&self, name: &str) -> Option<NodeId> {
+        self.index.keys.get(&slugify(name)).copied()
+    }
+
     /// The chain of ancestors of `node`, the root first (bounded, in case of a cycle).
     pub fn ancestors(&self, node: NodeId) -> Vec<NodeId> {
         let mut chain = Vec::new();

@@ -2,6 +2,7 @@
 
 mod browser;
 mod build;
+mod graph;
 mod incremental;
 mod links;
 mod output;

@@ -1,0 +1,116 @@
+//! The knowledge graph for other tools: JSON (also written as `graph.json` in the site),
+//! Graphviz DOT and Mermaid. Pure functions of the graph.
+
+use crate::graph::{EdgeKind, Graph};
+use serde::Serialize;
+
+/// A node as exported.
+#[derive(Serialize)]
+struct JsonNode<'a> {
+    id: &'a str,
+    title: &'a str,
+    status: &'static str,
+    tags: &'a [String],
+    /// The page, relative to the site root.
+    url: String,
+}
+
+/// An edge as exported.
+#[derive(Serialize)]
+struct JsonEdge<'a> {
+    from: &'a str,
+    to: &'a str,
+    kind: EdgeKind,
+}
+
+/// The whole export.
+#[derive(Serialize)]
+struct JsonGraph<'a> {
+    nodes: Vec<JsonNode<'a>>,
+    edges: Vec<JsonEdge<'a>>,
+}
+
+/// The graph as JSON: `{"nodes": [{id, title, status, tags, url}], "edges": [{from, to, kind}]}`.
+pub fn to_json(graph: &Graph) -> String {
+    let export = JsonGraph {
+        nodes: graph
+            .nodes
+            .iter()
+            .map(|n| JsonNode {
+                id: &n.id,
+                title: &n.title,
+                status: n.status.name(),
+                tags: n.card.map_or(&[][..], |c| &c.tags),
+                url: format!("{}/", crate::render::encode_path(&n.id)),
+            })
+            .collect(),
+        edges: graph
+            .edges
+            .iter()
+            .map(|e| JsonEdge {
+                from: &graph.nodes[e.from].id,
+                to: &graph.nodes[e.to].id,
+                kind: e.kind,
+            })
+            .collect(),
+    };
+    serde_json::to_string_pretty(&export).unwrap_or_default() + "\n"
+}
+
+fn kind_name(kind: EdgeKind) -> &'static str {
+    match kind {
+        EdgeKind::Parent => "parent",
+        EdgeKind::Related => "related",
+        EdgeKind::Next => "next",
+        EdgeKind::Prerequisite => "prerequisite",
+        EdgeKind::Mention => "mention",
+    }
+}
+
+/// The graph in Graphviz DOT: stubs dashed, edges labelled with their kind.
+pub fn to_dot(graph: &Graph) -> String {
+    let quote = |s: &str| format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""));
+    let mut dot =
+        String::from("digraph cardweb {\n  rankdir=LR;\n  node [shape=box, style=rounded];\n");
+    for node in &graph.nodes {
+        let style = if node.is_stub() {
+            ", style=\"rounded,dashed\""
+        } else {
+            ""
+        };
+        dot += &format!(
+            "  {} [label={}{style}];\n",
+            quote(&node.id),
+            quote(&node.title)
+        );
+    }
+    for edge in &graph.edges {
+        let (from, to) = (&graph.nodes[edge.from].id, &graph.nodes[edge.to].id);
+        dot += &format!(
+            "  {} -> {} [label={}];\n",
+            quote(from),
+            quote(to),
+            quote(kind_name(edge.kind))
+        );
+    }
+    dot + "}\n"
+}
+
+/// The graph as a Mermaid flowchart: stubs in a dashed class, edges labelled with their kind.
+pub fn to_mermaid(graph: &Graph) -> String {
+    let label = |s: &str| s.replace('"', "#quot;");
+    let mut text = String::from("graph TD\n");
+    for (i, node) in graph.nodes.iter().enumerate() {
+        let class = if node.is_stub() { ":::stub" } else { "" };
+        text += &format!("  n{i}[\"{}\"]{class}\n", label(&node.title));
+    }
+    for edge in &graph.edges {
+        text += &format!(
+            "  n{} -->|{}| n{}\n",
+            edge.from,
+            kind_name(edge.kind),
+            edge.to
+        );
+    }
+    text + "  classDef stub stroke-dasharray: 5 5\n"
+}

@@ -1,0 +1,205 @@
+//! The graph for readers and authors: export formats, `stubs`, `new` and `init`.
+
+use crate::support::TestSite;
+use serde_json::Value;
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+#[test]
+fn graph_json_round_trips() {
+    let site = TestSite::fixture("links");
+    site.build();
+    let graph: Value = serde_json::from_str(&site.page("graph.json")).expect("graph.json is JSON");
+    let printed: Value = serde_json::from_str(&site.run(&["graph"]).success().stdout()).unwrap();
+    assert_eq!(graph, printed, "cardweb graph prints what the site holds");
+    let nodes = graph["nodes"].as_array().unwrap();
+    assert_eq!(nodes.len(), 4 + 2, "4 cards and 2 stubs");
+    let node = |id: &str| {
+        nodes
+            .iter()
+            .find(|n| n["id"] == id)
+            .unwrap_or_else(|| panic!("{id}"))
+    };
+    assert_eq!(node("dns")["title"], "Domain Name System");
+    assert_eq!(node("dns")["url"], "dns/");
+    assert_eq!(node("quantum-networking")["status"], "stub");
+    let edges: Vec<(String, String, String)> = graph["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["from"].as_str().unwrap().into(),
+                e["to"].as_str().unwrap().into(),
+                e["kind"].as_str().unwrap().into(),
+            )
+        })
+        .collect();
+    let has =
+        |from: &str, to: &str, kind: &str| edges.contains(&(from.into(), to.into(), kind.into()));
+    assert!(has("dns", "hub", "parent"));
+    assert!(has("hub", "dns", "related"));
+    assert!(has("hub", "http-protocol", "next"));
+    assert!(has("hub", "tcp-ip", "next"));
+    assert!(has("hub", "dns", "mention"));
+    assert!(has("nested", "quantum-networking", "mention"));
+    assert_eq!(
+        edges
+            .iter()
+            .filter(|(f, t, k)| f == "hub" && t == "dns" && k == "mention")
+            .count(),
+        1,
+        "deduplicated"
+    );
+}
+
+#[test]
+fn dot_output_is_accepted_by_graphviz() {
+    let site = TestSite::fixture("links").file(
+        "cards/quote.md",
+        "---\ntitle: A \"quoted\" \\ title\nparent: hub\n---\n",
+    );
+    let dot = site.run(&["graph", "--format", "dot"]).success().stdout();
+    assert!(
+        dot.contains(
+            "\"quantum-networking\" [label=\"Quantum Networking\", style=\"rounded,dashed\"]"
+        ),
+        "{dot}"
+    );
+    let mut graphviz = Command::new("dot")
+        .arg("-Tsvg")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("Graphviz `dot` (apt-get install graphviz)");
+    graphviz
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(dot.as_bytes())
+        .unwrap();
+    let out = graphviz.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "dot rejected it: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let svg = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        svg.contains("<svg")
+            && svg.contains("Quantum Networking")
+            && svg.contains("A &quot;quoted&quot; \\ title")
+    );
+}
+
+#[test]
+fn mermaid_output_marks_stubs() {
+    let site = TestSite::fixture("links");
+    let mermaid = site
+        .run(&["graph", "--format", "mermaid"])
+        .success()
+        .stdout();
+    assert!(mermaid.starts_with("graph TD\n"));
+    assert!(
+        mermaid.contains("[\"Quantum Networking\"]:::stub"),
+        "{mermaid}"
+    );
+    assert!(mermaid.contains("-->|parent|"));
+}
+
+#[test]
+fn stubs_are_listed_most_wanted_first() {
+    let site = TestSite::fixture("links");
+    let out = site.run(&["stubs"]).success().stdout();
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(
+        lines[0].split_whitespace().collect::<Vec<_>>(),
+        ["2", "quantum-networking", "wanted", "by", "hub,", "nested"]
+    );
+    assert_eq!(
+        lines[1].split_whitespace().take(2).collect::<Vec<_>>(),
+        ["1", "tcp-ip"]
+    );
+    assert!(lines[2].contains("cardweb new quantum-networking"), "{out}");
+}
+
+#[test]
+fn new_from_a_stub_writes_a_card_that_the_old_links_reach() {
+    let site = TestSite::fixture("links");
+    let run = site.run(&["new", "quantum-networking"]).success();
+    assert!(
+        run.stdout().contains("wrote cards/quantum-networking.md"),
+        "{}",
+        run.stdout()
+    );
+    assert!(run.stdout().contains("wanted by: Hub, Nested"));
+    let card = std::fs::read_to_string(site.path().join("cards/quantum-networking.md")).unwrap();
+    assert!(card.contains("title: \"Quantum Networking\""), "{card}");
+    assert!(card.contains("related: [hub, nested]"), "{card}");
+    let build = site.build();
+    assert!(
+        build.stdout().contains("5 cards and 1 stubs"),
+        "{}",
+        build.stdout()
+    );
+    assert!(
+        site.page("quantum-networking/index.html")
+            .contains("<h1>Quantum Networking</h1>")
+    );
+    assert!(
+        !site
+            .page("quantum-networking/index.html")
+            .contains("doesn't exist yet")
+    );
+    assert!(
+        site.page("hub/index.html")
+            .contains("class=\"card-link draft\" href=\"../quantum-networking/\"")
+    );
+    let again = site.run(&["new", "Quantum Networking"]).failure();
+    assert!(
+        again
+            .stderr()
+            .contains("is already a card: cards/quantum-networking.md"),
+        "{}",
+        again.stderr()
+    );
+}
+
+#[test]
+fn new_uses_the_site_template() {
+    let site = TestSite::new().file("cards/a.md", "A.\n").file(
+        "templates/card.md",
+        "---\ntitle: {{ title_yaml | safe }}\n---\nMine: {{ id }}\n",
+    );
+    site.run(&["new", "Fresh Idea: Two"]).success();
+    let card = std::fs::read_to_string(site.path().join("cards/fresh-idea-two.md")).unwrap();
+    assert_eq!(
+        card,
+        "---\ntitle: \"Fresh Idea: Two\"\n---\nMine: fresh-idea-two\n"
+    );
+}
+
+#[test]
+fn init_makes_a_site_that_builds_at_once() {
+    let parent = TestSite::new();
+    parent.run(&["init", "notes"]).success();
+    let notes = parent.path().join("notes");
+    let build = Command::new(env!("CARGO_BIN_EXE_cardweb"))
+        .arg("build")
+        .current_dir(&notes)
+        .output()
+        .unwrap();
+    assert!(
+        build.status.success(),
+        "{}",
+        String::from_utf8_lossy(&build.stderr)
+    );
+    assert!(String::from_utf8_lossy(&build.stdout).contains("2 cards and 1 stubs"));
+    assert!(
+        notes.join("output/your-first-concept/index.html").exists(),
+        "the example links a stub"
+    );
+    let again = parent.run(&["init", "notes"]).failure();
+    assert!(again.stderr().contains("is not empty"));
+}
