@@ -102,7 +102,11 @@ impl Project {
     /// means the site could not be read at all (no cards folder, broken templates,
     /// unreadable attachments). The result is the same as a first build's would be.
     pub fn build(&mut self) -> Result<Build> {
-        let (loaded, attachments, mut diagnostics) = self.load()?;
+        let Found {
+            loaded,
+            attachments,
+            mut diagnostics,
+        } = self.load()?;
         let (corpus, outlines) = corpus(&loaded, attachments);
         let (graph, found) = graph::Graph::build(&corpus, &outlines);
         diagnostics.extend(found);
@@ -133,7 +137,11 @@ impl Project {
         &mut self,
         inspect: impl FnOnce(&graph::Graph) -> R,
     ) -> Result<(R, Vec<Diagnostic>)> {
-        let (loaded, attachments, mut diagnostics) = self.load()?;
+        let Found {
+            loaded,
+            attachments,
+            mut diagnostics,
+        } = self.load()?;
         let (corpus, outlines) = corpus(&loaded, attachments);
         let (graph, found) = graph::Graph::build(&corpus, &outlines);
         diagnostics.extend(found);
@@ -142,7 +150,7 @@ impl Project {
     }
 
     /// Finds the site's files and reads the cards that changed since the last load.
-    fn load(&mut self) -> Result<(Vec<Arc<Loaded>>, Vec<card::Attachment>, Vec<Diagnostic>)> {
+    fn load(&mut self) -> Result<Found> {
         let sources = card::find_sources(&self.config)?;
         let loaded: Vec<Arc<Loaded>> = sources
             .cards
@@ -166,6 +174,13 @@ impl Project {
             .collect();
         Ok((loaded, sources.attachments, diagnostics))
     }
+}
+
+/// What one load found: every card file as read, the attachments, and the cards' problems.
+struct Found {
+    loaded: Vec<Arc<Loaded>>,
+    attachments: Vec<card::Attachment>,
+    diagnostics: Vec<Diagnostic>,
 }
 
 /// The usable cards with their outlines, aligned, and the attachments.
