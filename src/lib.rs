@@ -172,7 +172,11 @@ impl Project {
             .iter()
             .flat_map(|l| l.diagnostics.iter().cloned())
             .collect();
-        Ok((loaded, sources.attachments, diagnostics))
+        Ok(Found {
+            loaded,
+            attachments: sources.attachments,
+            diagnostics,
+        })
     }
 }
 
