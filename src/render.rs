@@ -6,6 +6,7 @@ use crate::card::{Card, Reading, Status};
 use crate::config::Config;
 use crate::graph::{Edge, EdgeKind, Graph, NodeId, Resolution};
 use crate::markdown::{self, Href, Resolver, Target};
+use crate::slug::slugify;
 use crate::theme::Theme;
 use anyhow::{Result, bail};
 use rayon::prelude::*;
@@ -122,9 +123,40 @@ struct ConceptPage<'a> {
 #[derive(Serialize, Hash)]
 struct CardView<'a> {
     path: String,
-    tags: &'a [String],
+    tags: Vec<TagLink<'a>>,
     reading: &'a [Reading],
     extra: &'a BTreeMap<String, serde_yaml::Value>,
+}
+
+/// A link to a tag's page.
+#[derive(Serialize, Hash)]
+struct TagLink<'a> {
+    name: &'a str,
+    url: String,
+}
+
+fn tag_link<'a>(name: &'a str, root: &str) -> TagLink<'a> {
+    TagLink {
+        name,
+        url: format!("{root}tags/{}/", encode_path(&slugify(name))),
+    }
+}
+
+/// A tag with its concepts: the context of a tag page, and an entry of the tags index.
+#[derive(Serialize, Hash)]
+struct TagPage<'a> {
+    site: &'a SiteInfo<'a>,
+    root: &'a str,
+    tag: TagLink<'a>,
+    cards: Vec<NodeLink<'a>>,
+}
+
+/// The context of the tags index.
+#[derive(Serialize, Hash)]
+struct TagsPage<'a> {
+    site: &'a SiteInfo<'a>,
+    root: &'a str,
+    tags: Vec<TagPage<'a>>,
 }
 
 /// The context of the home page.
@@ -227,6 +259,30 @@ pub fn render(
         &(),
     )?);
 
+    for (slug, tag) in tag_pages(graph, &info, "../../") {
+        drawn.push(draw(
+            previous,
+            theme,
+            &format!("tags/{slug}/index.html"),
+            "tag.html",
+            &tag,
+            &(),
+        )?);
+    }
+    let tags = TagsPage {
+        site: &info,
+        root: UP,
+        tags: tag_pages(graph, &info, UP).into_values().collect(),
+    };
+    drawn.push(draw(
+        previous,
+        theme,
+        "tags/index.html",
+        "tags.html",
+        &tags,
+        &(),
+    )?);
+
     let mut site = Site::default();
     cache.pages.clear();
     for (path, signature, bytes) in drawn {
@@ -301,7 +357,7 @@ fn render_concept(
         node: node_link(graph, node, UP),
         card: n.card.map(|card| CardView {
             path: card.path.display().to_string(),
-            tags: &card.tags,
+            tags: card.tags.iter().map(|t| tag_link(t, UP)).collect(),
             reading: &card.reading,
             extra: &card.extra,
         }),
@@ -392,6 +448,31 @@ fn backlinks<'g>(
         }
     }
     by_source.into_values().collect()
+}
+
+/// Every tag's page context, by slug: the cards with that tag, in node order, with links
+/// relative to `root`. Tags that differ only in case or separators are one.
+fn tag_pages<'g>(
+    graph: &'g Graph,
+    info: &'g SiteInfo<'g>,
+    root: &'g str,
+) -> BTreeMap<String, TagPage<'g>> {
+    let mut tags: BTreeMap<String, TagPage> = BTreeMap::new();
+    for (node, n) in graph.nodes.iter().enumerate() {
+        for name in n.card.iter().flat_map(|c| &c.tags) {
+            let slug = slugify(name);
+            tags.entry(slug)
+                .or_insert_with(|| TagPage {
+                    site: info,
+                    root,
+                    tag: tag_link(name, root),
+                    cards: Vec::new(),
+                })
+                .cards
+                .push(node_link(graph, node, root));
+        }
+    }
+    tags
 }
 
 /// Stubs, most wanted first, with the cards that link to them.

@@ -22,6 +22,8 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("stubs.html", include_str!("../templates/stubs.html")),
     ("404.html", include_str!("../templates/404.html")),
     ("card.md", include_str!("../templates/card.md")),
+    ("tag.html", include_str!("../templates/tag.html")),
+    ("tags.html", include_str!("../templates/tags.html")),
 ];
 
 /// The built-in assets of the default theme, by path under `assets/`.

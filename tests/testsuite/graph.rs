@@ -203,3 +203,32 @@ fn init_makes_a_site_that_builds_at_once() {
     let again = parent.run(&["init", "notes"]).failure();
     assert!(again.stderr().contains("is not empty"));
 }
+
+#[test]
+fn every_tag_has_a_page_and_the_index_lists_them() {
+    let site = TestSite::new()
+        .file(
+            "cards/a.md",
+            "---\ntitle: A\ntags: [Web Basics, net]\n---\nSee [[b]].\n",
+        )
+        .file(
+            "cards/b.md",
+            "---\ntitle: B\ntags: [web-basics]\nparent: a\n---\n",
+        );
+    site.build();
+    let tag = site.page("tags/web-basics/index.html");
+    assert!(tag.contains("<h1>#Web Basics</h1>"), "{tag}");
+    assert!(tag.contains("2 concepts tagged"));
+    assert!(tag.contains("href=\"../../a/\"") && tag.contains("href=\"../../b/\""));
+    let index = site.page("tags/index.html");
+    assert!(
+        index.contains("<a href=\"../tags/net/\">#net</a>"),
+        "{index}"
+    );
+    assert!(
+        site.page("a/index.html")
+            .contains("<a href=\"../tags/web-basics/\">#Web Basics</a>")
+    );
+    let broken = crate::support::broken_links(&site.path().join("output"));
+    assert!(broken.is_empty(), "{broken:?}");
+}
