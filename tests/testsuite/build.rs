@@ -122,7 +122,10 @@ fn an_obsidian_vault_builds_as_it_is() {
         resolver.contains("<p class=\"summary\">Asks DNS.</p>"),
         "description is the summary"
     );
-    assert!(resolver.contains("<li>#net</li>"));
+    assert!(
+        resolver.contains("<a href=\"../tags/net/\">#net</a>"),
+        "{resolver}"
+    );
     assert!(
         !site.path().join("output/.obsidian").exists(),
         "hidden folders are skipped"
