@@ -13,6 +13,7 @@ pub mod diagnostic;
 pub mod export;
 pub mod fs;
 pub mod graph;
+pub mod localgraph;
 pub mod markdown;
 pub mod output;
 pub mod render;

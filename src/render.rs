@@ -110,6 +110,8 @@ struct ConceptPage<'a> {
     /// The card's file and front matter; None for a stub without a file.
     card: Option<CardView<'a>>,
     body: String,
+    /// "Where this concept fits", as inline SVG (empty for a concept with no neighbours).
+    local_graph: String,
     breadcrumb: Vec<NodeLink<'a>>,
     children: Vec<NodeLink<'a>>,
     next: Vec<NodeLink<'a>>,
@@ -362,6 +364,7 @@ fn render_concept(
             extra: &card.extra,
         }),
         body: String::new(),
+        local_graph: crate::localgraph::local_graph_svg(graph, node, UP),
         breadcrumb: graph
             .ancestors(node)
             .into_iter()

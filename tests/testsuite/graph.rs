@@ -232,3 +232,52 @@ fn every_tag_has_a_page_and_the_index_lists_them() {
     let broken = crate::support::broken_links(&site.path().join("output"));
     assert!(broken.is_empty(), "{broken:?}");
 }
+
+#[test]
+fn the_local_graph_shows_parent_children_related_and_stubs() {
+    let site = TestSite::new()
+        .file("cards/top.md", "---\ntitle: Top\n---\n")
+        .file(
+            "cards/mid.md",
+            "---\ntitle: Middle\nparent: top\nrelated: [side, Wanted Thing]\n---\n",
+        )
+        .file(
+            "cards/side.md",
+            "---\ntitle: Side\nparent: top\nstatus: draft\n---\n",
+        )
+        .file("cards/low.md", "---\ntitle: Low <One>\nparent: mid\n---\n");
+    site.build();
+    let page = site.page("mid/index.html");
+    let svg = &page[page
+        .find("<figure class=\"local-graph\">")
+        .expect("a local graph")..page.find("</figure>").unwrap()];
+    assert!(
+        svg.contains("<svg viewBox=") && !svg.contains("<script"),
+        "inline SVG, no script"
+    );
+    assert!(
+        svg.contains("<a class=\"lg-node lg-complete\" href=\"../top/\"><title>Top</title>"),
+        "parent: {svg}"
+    );
+    assert!(
+        svg.contains("<a class=\"lg-node lg-complete lg-current\" href=\"../mid/\">"),
+        "the card itself"
+    );
+    assert!(
+        svg.contains(
+            "<a class=\"lg-node lg-complete\" href=\"../low/\"><title>Low &lt;One&gt;</title>"
+        ),
+        "child, escaped"
+    );
+    assert!(
+        svg.contains("<a class=\"lg-node lg-draft\" href=\"../side/\">"),
+        "related draft"
+    );
+    assert!(svg.contains("<a class=\"lg-node lg-stub\" href=\"../wanted-thing/\"><title>Wanted Thing (not written yet)</title>"), "related stub");
+    assert!(svg.contains("<figcaption class=\"visually-hidden\">Middle in the knowledge graph. It belongs under Top. Narrower concepts: Low &lt;One&gt;. Related: Side, Wanted Thing (not written yet).</figcaption>"), "{svg}");
+    assert!(
+        site.page("wanted-thing/index.html")
+            .contains("class=\"local-graph\""),
+        "stub pages have one too"
+    );
+}
