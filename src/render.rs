@@ -169,6 +169,7 @@ struct IndexPage<'a> {
     counts: Counts,
     tree: Vec<TreeItem<'a>>,
     percent_complete: usize,
+    reading_path: Vec<NodeLink<'a>>,
 }
 
 /// A stub with the cards that want it, for the stubs page.
@@ -220,6 +221,11 @@ pub fn render(
         tree: graph
             .roots()
             .map(|n| tree_item(graph, n, &mut HashSet::new()))
+            .collect(),
+        reading_path: graph
+            .reading_path()
+            .into_iter()
+            .map(|n| node_link(graph, n, HERE))
             .collect(),
         percent_complete: (100 * counts.complete)
             .checked_div(written + counts.stub)

@@ -165,6 +165,7 @@ impl<'c> Graph<'c> {
         }
         graph.link_parents();
         graph.check_parent_cycles(&mut diagnostics);
+        graph.check_prerequisite_cycles(&mut diagnostics);
         graph.check_orphans(&mut diagnostics);
         (graph, diagnostics)
     }
@@ -370,6 +371,72 @@ impl<'c> Graph<'c> {
                 done[p] = true;
             }
         }
+    }
+
+    /// Written cards in an order that puts every card after its parent and its
+    /// prerequisites, otherwise in node order; cards caught in a cycle come last, in node
+    /// order. Kahn's algorithm: linear in cards and edges.
+    pub fn reading_path(&self) -> Vec<NodeId> {
+        self.reading_order().0
+    }
+
+    /// The reading path, and the cards left out of it by a cycle.
+    fn reading_order(&self) -> (Vec<NodeId>, Vec<NodeId>) {
+        let is_card = |n: NodeId| self.nodes[n].card.is_some() && !self.nodes[n].is_stub();
+        let before = |e: &Edge| {
+            matches!(e.kind, EdgeKind::Parent | EdgeKind::Prerequisite)
+                && is_card(e.to)
+                && is_card(e.from)
+                && e.from != e.to
+        };
+        let mut waiting = vec![0usize; self.nodes.len()];
+        for edge in self.edges.iter().filter(|e| before(e)) {
+            waiting[edge.from] += 1;
+        }
+        let mut ready: std::collections::BTreeSet<NodeId> = (0..self.nodes.len())
+            .filter(|&n| is_card(n) && waiting[n] == 0)
+            .collect();
+        let mut path = Vec::new();
+        while let Some(n) = ready.pop_first() {
+            path.push(n);
+            for edge in self.incoming(n).filter(|e| before(e)) {
+                waiting[edge.from] -= 1;
+                if waiting[edge.from] == 0 {
+                    ready.insert(edge.from);
+                }
+            }
+        }
+        let stuck: Vec<NodeId> = (0..self.nodes.len())
+            .filter(|&n| is_card(n) && waiting[n] > 0)
+            .collect();
+        (
+            path.into_iter().chain(stuck.iter().copied()).collect(),
+            stuck,
+        )
+    }
+
+    fn check_prerequisite_cycles(&self, diagnostics: &mut Vec<Diagnostic>) {
+        let (_, stuck) = self.reading_order();
+        let Some(card) = stuck.first().and_then(|&n| self.nodes[n].card) else {
+            return;
+        };
+        let files: Vec<String> = stuck
+            .iter()
+            .filter_map(|&n| self.nodes[n].card)
+            .map(|c| c.path.display().to_string())
+            .collect();
+        let pos = card.prerequisites.first().map_or(Pos::START, |p| p.pos);
+        diagnostics.push(
+            Diagnostic::warning(
+                &card.path,
+                pos,
+                format!(
+                    "prerequisites go round in a circle (or follow one): {}",
+                    files.join(", ")
+                ),
+            )
+            .hint("a card cannot need itself first; remove one of the prerequisites"),
+        );
     }
 
     fn check_orphans(&self, diagnostics: &mut Vec<Diagnostic>) {

@@ -281,3 +281,59 @@ fn the_local_graph_shows_parent_children_related_and_stubs() {
         "stub pages have one too"
     );
 }
+
+fn path_on_home(site: &TestSite) -> Vec<String> {
+    let home = site.page("index.html");
+    let path = &home[home.find("id=\"cw-path\"").expect("a reading path")..];
+    let path = &path[path.find("<ol>").unwrap()..path.find("</ol>").unwrap()];
+    crate::support::attribute_values(path, "href")
+        .into_iter()
+        .map(|h| h.trim_matches(|c| c == '.' || c == '/').to_string())
+        .collect()
+}
+
+#[test]
+fn the_reading_path_respects_prerequisites_and_parents() {
+    let site = TestSite::new()
+        .file(
+            "cards/a-advanced.md",
+            "---\ntitle: Advanced\nprerequisites: [m-middle, not-written]\n---\n",
+        )
+        .file(
+            "cards/b-child.md",
+            "---\ntitle: Child\nparent: a-advanced\n---\n",
+        )
+        .file(
+            "cards/m-middle.md",
+            "---\ntitle: Middle\nprerequisites: [z-basics]\n---\n",
+        )
+        .file(
+            "cards/z-basics.md",
+            "---\ntitle: Basics\nrelated: [a-advanced]\n---\n",
+        );
+    let run = site.build();
+    assert!(!run.stderr().contains("circle"), "{}", run.stderr());
+    assert_eq!(
+        path_on_home(&site),
+        ["z-basics", "m-middle", "a-advanced", "b-child"].map(String::from)
+    );
+    assert!(
+        site.page("a-advanced/index.html")
+            .contains("<strong>Read first:</strong>")
+    );
+}
+
+#[test]
+fn a_prerequisite_cycle_is_a_warning_not_a_hang() {
+    let site = TestSite::new()
+        .file("cards/a.md", "---\nprerequisites: [b]\n---\n")
+        .file("cards/b.md", "---\nprerequisites: [a]\n---\n")
+        .file("cards/c.md", "---\nrelated: [a, b]\n---\n");
+    let run = site.run(&["build"]).success();
+    assert!(run.stderr().contains("cards/a.md:2:1: warning: prerequisites go round in a circle (or follow one): cards/a.md, cards/b.md"), "{}", run.stderr());
+    assert_eq!(
+        path_on_home(&site),
+        ["c", "a", "b"].map(String::from),
+        "every card is still on the path"
+    );
+}
