@@ -6,9 +6,11 @@ use super::State;
 use super::live::{self, Echo, EchoResponse, Event};
 use super::pages::Page;
 use super::route::{Route, route};
+use crate::{Project, start};
 use anyhow::{Context, Result, anyhow};
 use serde::Serialize;
 use socket2::{Domain, Protocol, Socket, Type};
+use std::io::Read;
 use std::net::{SocketAddr, TcpListener};
 use std::sync::Arc;
 use std::time::Instant;
@@ -98,7 +100,8 @@ fn handle(request: Request, state: &State) {
             send(request, response, 35)
         }
         Route::Echo => send_echo(request),
-        Route::LiveScript => send_static(request, LIVE_JS, "text/javascript; charset=utf-8"),
+        Route::LiveScript => send_live_script(request, state),
+        Route::NewCard => start_card(request, state),
         Route::LogPage => send_static(request, LOG_HTML, "text/html; charset=utf-8"),
         Route::Events => stream_events(request, state),
     };
@@ -201,6 +204,65 @@ fn send_static_with(
         .with_header(header("Content-Type", content_type))
         .with_header(header("Cache-Control", "no-cache"));
     send(request, response, body.len())
+}
+
+/// The live script, with this server's token for starting cards.
+fn send_live_script(request: Request, state: &State) -> (u16, usize) {
+    let body = format!("const CARDWEB_TOKEN = \"{}\";\n{LIVE_JS}", state.token);
+    let length = body.len();
+    let response = Response::from_string(body)
+        .with_header(header("Content-Type", "text/javascript; charset=utf-8"))
+        .with_header(header("Cache-Control", "no-store"));
+    send(request, response, length)
+}
+
+/// Starts a card from a stub, for the "Start this card" button. Only a page served by this
+/// server can ask: the server must listen on loopback, the request must come from its own
+/// origin (`Origin` equal to `http://` and the `Host`) and carry its token. Never overwrites.
+fn start_card(mut request: Request, state: &State) -> (u16, usize) {
+    let value = |name: &str| {
+        let header = request
+            .headers()
+            .iter()
+            .find(|h| h.field.as_str().as_str().eq_ignore_ascii_case(name));
+        header.map(|h| h.value.to_string())
+    };
+    let own_origin = match (value("Origin"), value("Host")) {
+        (Some(origin), Some(host)) => origin == format!("http://{host}"),
+        _ => false,
+    };
+    let token_ok = value("X-Cardweb-Token").is_some_and(|t| t == state.token);
+    let (status, message) = if !state.loopback {
+        (
+            403,
+            "starting cards is allowed only when serving on loopback".to_string(),
+        )
+    } else if !own_origin || !token_ok {
+        (
+            403,
+            "only a page served by this server can start a card".to_string(),
+        )
+    } else {
+        let mut id = String::new();
+        let read = std::io::Read::take(request.as_reader(), 256).read_to_string(&mut id);
+        match read
+            .map_err(anyhow::Error::from)
+            .and_then(|_| start::new_card(&mut Project::new(state.config.clone()), id.trim()))
+        {
+            Ok(card) => (
+                201,
+                format!("wrote {}", state.config.display_path(&card.path).display()),
+            ),
+            Err(e) if e.to_string().contains("already a card") => (409, format!("{e:#}")),
+            Err(e) => (400, format!("{e:#}")),
+        }
+    };
+    let body = serde_json::json!({ "status": status, "message": message }).to_string();
+    let length = body.len();
+    let response = Response::from_string(body)
+        .with_status_code(status)
+        .with_header(header("Content-Type", "application/json; charset=utf-8"));
+    send(request, response, length)
 }
 
 /// The echo's own response headers, listed in the echo too.

@@ -30,4 +30,28 @@
     else hideOverlay();
   });
   events.addEventListener("build-error", (e) => showOverlay(JSON.parse(e.data)));
+
+  // Stub pages: a button that starts the card (the page reloads once it is built).
+  const start = document.querySelector("section.start-card[data-id]:not([data-has-file])");
+  if (start) {
+    const button = document.createElement("button");
+    button.type = "button";
+    button.className = "start-button";
+    button.textContent = "Start this card";
+    const status = document.createElement("p");
+    status.setAttribute("aria-live", "polite");
+    button.addEventListener("click", async () => {
+      button.disabled = true;
+      status.textContent = "Writing the card…";
+      const response = await fetch("/_cardweb/new", {
+        method: "POST",
+        headers: { "X-Cardweb-Token": CARDWEB_TOKEN },
+        body: start.dataset.id,
+      });
+      const answer = await response.json();
+      status.textContent = response.ok ? `${answer.message}; opening it as soon as it is built…` : answer.message;
+      if (!response.ok) button.disabled = false;
+    });
+    start.append(button, status);
+  }
 })();

@@ -33,6 +33,11 @@ pub struct Options {
 /// What the request handlers share: the current pages, the current build error, and the
 /// hub that reaches every open event stream.
 pub struct State {
+    config: Config,
+    /// Whether the server listens on loopback only: starting cards is allowed only then.
+    loopback: bool,
+    /// A random secret that only scripts served by this server know.
+    token: String,
     pages: RwLock<Arc<Pages>>,
     build_error: RwLock<Option<String>>,
     hub: Hub,
@@ -55,6 +60,9 @@ impl State {
 /// Builds the site, serves it, and rebuilds it on every change, until the process ends.
 pub fn serve(config: Config, options: Options) -> Result<()> {
     let state = Arc::new(State {
+        config: config.clone(),
+        loopback: options.addr.ip().is_loopback(),
+        token: random_token(),
         pages: RwLock::default(),
         build_error: RwLock::default(),
         hub: Hub::default(),
@@ -126,6 +134,23 @@ fn rebuild(project: &mut Project, state: &State) {
             state.hub.send(&Event::new("build-error", &message));
         }
     }
+}
+
+/// 128 random bits as hex, from the standard library's randomly keyed hasher.
+fn random_token() -> String {
+    use std::hash::{BuildHasher, Hasher};
+    let mut token = String::new();
+    for _ in 0..2 {
+        let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
+        hasher.write_u128(
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .unwrap_or_default()
+                .as_nanos(),
+        );
+        token += &format!("{:016x}", hasher.finish());
+    }
+    token
 }
 
 fn error_text(diagnostics: &[Diagnostic]) -> String {

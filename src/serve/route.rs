@@ -21,6 +21,8 @@ pub enum Route {
     LiveScript,
     /// Nothing here: the site's 404 page.
     NotFound,
+    /// A request to start a card from a stub (POST, checked by the handler).
+    NewCard,
     /// A method other than GET and HEAD.
     MethodNotAllowed,
 }
@@ -30,6 +32,9 @@ pub const PREFIX: &str = "/_cardweb/";
 
 /// Decides what `method` and `url` (the request target, query included) ask for.
 pub fn route(method: &str, url: &str, pages: &Pages) -> Route {
+    if method == "POST" && url == "/_cardweb/new" {
+        return Route::NewCard;
+    }
     if method != "GET" && method != "HEAD" {
         return Route::MethodNotAllowed;
     }
@@ -120,6 +125,8 @@ mod tests {
         );
         assert_eq!(route("GET", "/nope/", &p), Route::NotFound);
         assert_eq!(route("POST", "/", &p), Route::MethodNotAllowed);
+        assert_eq!(route("POST", "/_cardweb/new", &p), Route::NewCard);
+        assert_eq!(route("GET", "/_cardweb/new", &p), Route::NotFound);
         assert_eq!(route("GET", "/_cardweb/echo?a", &p), Route::Echo);
     }
 

@@ -257,3 +257,60 @@ fn the_request_log_streams_every_request() {
         "nothing of the server in build output"
     );
 }
+
+fn post_new(served: &Served, id: &str, origin: &str, token: Option<&str>) -> crate::server::Reply {
+    let host = served.addr;
+    let token = token
+        .map(|t| format!("X-Cardweb-Token: {t}\r\n"))
+        .unwrap_or_default();
+    served.exchange(&format!(
+        "POST /_cardweb/new HTTP/1.1\r\nHost: {host}\r\nOrigin: {origin}\r\n{token}Content-Length: {}\r\nConnection: close\r\n\r\n{id}",
+        id.len()
+    ))
+}
+
+#[test]
+fn a_stub_page_served_here_can_start_its_card() {
+    let site = TestSite::own_cards();
+    let served = Served::start(&site);
+    let script = served.get("/_cardweb/live.js").text();
+    let token = script
+        .split('"')
+        .nth(1)
+        .expect("the live script carries the token");
+    assert_eq!(token.len(), 32);
+    let card = site.path().join("cards/http-protocol.md");
+    let own = format!("http://{}", served.addr);
+
+    for (origin, token, why) in [
+        ("http://evil.example", Some(token), "another origin"),
+        (own.as_str(), None, "no token"),
+        (own.as_str(), Some("0000"), "a wrong token"),
+    ] {
+        let reply = post_new(&served, "http-protocol", origin, token);
+        assert_eq!(reply.status, 403, "{why}: {}", reply.text());
+        assert!(!card.exists(), "{why}: nothing written");
+    }
+
+    let mut events = served.events();
+    let reply = post_new(&served, "http-protocol", &own, Some(token));
+    assert_eq!(reply.status, 201, "{}", reply.text());
+    assert!(reply.text().contains("wrote cards/http-protocol.md"));
+    assert!(
+        std::fs::read_to_string(&card)
+            .unwrap()
+            .contains("related: [apis, client-server-model]")
+    );
+    while !events
+        .wait_for("reload")
+        .contains("\"http-protocol/index.html\"")
+    {}
+    let page = served.get("/http-protocol/").text();
+    assert!(
+        page.contains("<h1>HTTP Protocol</h1>") && !page.contains("doesn't exist yet"),
+        "the new card replaced the stub"
+    );
+
+    let again = post_new(&served, "http-protocol", &own, Some(token));
+    assert_eq!(again.status, 409, "never overwrites: {}", again.text());
+}
