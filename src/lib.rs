@@ -21,6 +21,7 @@ pub mod serve;
 pub mod slug;
 pub mod start;
 pub mod theme;
+pub mod wholegraph;
 
 use anyhow::Result;
 use card::{CardFile, Corpus, Stamp};

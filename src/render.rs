@@ -161,6 +161,15 @@ struct TagsPage<'a> {
     tags: Vec<TagPage<'a>>,
 }
 
+/// The context of the whole-graph page.
+#[derive(Serialize, Hash)]
+struct GraphPage<'a> {
+    site: &'a SiteInfo<'a>,
+    root: &'a str,
+    counts: Counts,
+    svg: String,
+}
+
 /// The context of the home page.
 #[derive(Serialize, Hash)]
 struct IndexPage<'a> {
@@ -288,6 +297,21 @@ pub fn render(
         "tags/index.html",
         "tags.html",
         &tags,
+        &(),
+    )?);
+
+    let whole = GraphPage {
+        site: &info,
+        root: UP,
+        counts,
+        svg: crate::wholegraph::whole_graph_svg(graph, UP),
+    };
+    drawn.push(draw(
+        previous,
+        theme,
+        "graph/index.html",
+        "graph.html",
+        &whole,
         &(),
     )?);
 

@@ -24,12 +24,14 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("card.md", include_str!("../templates/card.md")),
     ("tag.html", include_str!("../templates/tag.html")),
     ("tags.html", include_str!("../templates/tags.html")),
+    ("graph.html", include_str!("../templates/graph.html")),
 ];
 
 /// The built-in assets of the default theme, by path under `assets/`.
 const ASSETS: &[(&str, &[u8])] = &[
     ("style.css", include_bytes!("../themes/default/style.css")),
     ("cardweb.js", include_bytes!("../themes/default/cardweb.js")),
+    ("graph.js", include_bytes!("../themes/default/graph.js")),
 ];
 
 /// Compiled templates and the theme's assets.

@@ -90,17 +90,33 @@ impl Browser {
 
     /// Evaluates `expression` in the page and returns its value.
     fn eval(&mut self, expression: &str) -> Value {
+        let params = json!({"expression": expression, "returnByValue": true});
+        self.call("Runtime.evaluate", params)["result"]["value"].clone()
+    }
+
+    /// Sends a DevTools command and waits for its answer.
+    fn call(&mut self, method: &str, params: Value) -> Value {
         self.next_id += 1;
         let id = self.next_id;
-        let call = json!({"id": id, "method": "Runtime.evaluate", "params": {"expression": expression, "returnByValue": true}});
+        let call = json!({"id": id, "method": method, "params": params});
         self.page.send(Message::text(call.to_string())).unwrap();
         loop {
             if let Message::Text(text) = self.page.read().expect("devtools answer") {
                 let reply: Value = serde_json::from_str(&text).unwrap();
                 if reply["id"] == id {
-                    return reply["result"]["result"]["value"].clone();
+                    return reply["result"].clone();
                 }
             }
+        }
+    }
+
+    /// A real mouse click at page coordinates.
+    fn click(&mut self, x: f64, y: f64) {
+        for kind in ["mousePressed", "mouseReleased"] {
+            self.call(
+                "Input.dispatchMouseEvent",
+                json!({"type": kind, "x": x, "y": y, "button": "left", "clickCount": 1}),
+            );
         }
     }
 
@@ -181,5 +197,52 @@ fn live_panel_and_live_reload_in_a_real_browser() {
     browser.wait_until(
         "window.cardwebMarker === undefined && document.body.innerText.includes('Edited on disk: opening a page')",
         "the open page reloading with the new text",
+    );
+}
+
+#[test]
+fn the_whole_graph_page_is_interactive_and_a_click_opens_a_card() {
+    let mut site = TestSite::new();
+    for i in 0..300 {
+        let parent = if i > 0 {
+            format!("parent: c{}\n", i / 3)
+        } else {
+            String::new()
+        };
+        site = site.file(
+            &format!("cards/c{i}.md"),
+            format!(
+                "---\ntitle: Card {i}\n{parent}---\nSee [[c{}]] and [[Missing {}]].\n",
+                (i * 7) % 300,
+                i % 10
+            ),
+        );
+    }
+    let served = Served::start(&site);
+    let Some(mut browser) = Browser::open(&format!("http://{}/graph/", served.addr)) else {
+        return;
+    };
+    browser.wait_until(
+        "document.documentElement.dataset.graphReady !== undefined",
+        "the graph script getting ready",
+    );
+    browser.eval("const s = document.getElementById('graph-search'); s.value = 'card 42'; s.dispatchEvent(new Event('input'))");
+    assert_eq!(
+        browser.eval("document.getElementById('graph-found').textContent"),
+        json!("1 found"),
+        "search highlights"
+    );
+    assert_eq!(
+        browser.eval("document.querySelectorAll('a.g-node.hit').length"),
+        json!(1)
+    );
+    let spot = browser.eval(
+        "(() => { const c = document.querySelector('a.g-node[href=\\'../c1/\\'] circle'); c.scrollIntoView({block: 'center'}); \
+         const r = c.getBoundingClientRect(); return [r.x + r.width / 2, r.y + r.height / 2]; })()",
+    );
+    browser.click(spot[0].as_f64().unwrap(), spot[1].as_f64().unwrap());
+    browser.wait_until(
+        "location.pathname === '/c1/' && document.querySelector('h1')?.textContent === 'Card 1'",
+        "the click opening Card 1",
     );
 }

@@ -1,0 +1,200 @@
+//! The whole knowledge graph on one page, laid out at build time: a radial tree over the
+//! parent forest (linear in the number of concepts, so it scales to tens of thousands),
+//! each branch given an angle in proportion to its leaves, stubs hung off the first card
+//! that wants them. Drawn as one SVG: a link per node, all edges in a single path, labels
+//! for the largest branches only, so that the browser stays responsive at 10,000 cards.
+
+use crate::graph::{Graph, NodeId};
+use crate::markdown::escape;
+use std::f64::consts::TAU;
+use std::fmt::Write;
+
+/// Room each leaf needs on the outer ring, in SVG units.
+const LEAF_SPACING: f64 = 16.0;
+/// The smallest distance between rings.
+const MIN_RING: f64 = 90.0;
+/// How many of the largest branches get a visible label.
+const LABELS: usize = 24;
+
+/// Where each node goes, and the tree the layout follows.
+struct Layout {
+    x: Vec<f64>,
+    y: Vec<f64>,
+    up: Vec<Option<NodeId>>,
+    leaves: Vec<usize>,
+    extent: f64,
+}
+
+fn layout(graph: &Graph) -> Layout {
+    let count = graph.nodes.len();
+    // The tree: each node's parent; a stub without one (and without children) hangs off
+    // the first node that links to it.
+    let up: Vec<Option<NodeId>> = (0..count)
+        .map(|n| {
+            let node = &graph.nodes[n];
+            node.parent
+                .or_else(|| match node.card.is_none() && node.children.is_empty() {
+                    true => graph.incoming(n).map(|e| e.from).find(|&f| f != n),
+                    false => None,
+                })
+        })
+        .collect();
+    let mut below: Vec<Vec<NodeId>> = vec![Vec::new(); count];
+    let mut roots = Vec::new();
+    for (n, parent) in up.iter().enumerate() {
+        match parent {
+            Some(p) => below[*p].push(n),
+            None => roots.push(n),
+        }
+    }
+    // Depth-first order from the roots, iteratively (chains may be long).
+    let mut order = Vec::with_capacity(count);
+    let mut depth = vec![0usize; count];
+    let mut stack: Vec<NodeId> = roots.iter().rev().copied().collect();
+    let root_depth = usize::from(roots.len() > 1);
+    for &r in &roots {
+        depth[r] = root_depth;
+    }
+    while let Some(n) = stack.pop() {
+        order.push(n);
+        for &c in below[n].iter().rev() {
+            depth[c] = depth[n] + 1;
+            stack.push(c);
+        }
+    }
+    let mut leaves = vec![1usize; count];
+    for &n in order.iter().rev() {
+        if !below[n].is_empty() {
+            leaves[n] = below[n].iter().map(|&c| leaves[c]).sum();
+        }
+    }
+    let total: usize = roots.iter().map(|&r| leaves[r]).sum::<usize>().max(1);
+    let deepest = depth.iter().copied().max().unwrap_or(0).max(1) as f64;
+    let ring = (total as f64 * LEAF_SPACING / TAU / deepest).max(MIN_RING);
+    // Angles: each node's span is split among its children by their leaves.
+    let mut start = vec![0.0f64; count];
+    let mut span = vec![0.0f64; count];
+    let mut at = 0.0;
+    for &r in &roots {
+        start[r] = at;
+        span[r] = TAU * leaves[r] as f64 / total as f64;
+        at += span[r];
+    }
+    let (mut x, mut y) = (vec![0.0; count], vec![0.0; count]);
+    for &n in &order {
+        let angle = start[n] + span[n] / 2.0;
+        let radius = depth[n] as f64 * ring;
+        (x[n], y[n]) = (radius * angle.cos(), radius * angle.sin());
+        let mut child_start = start[n];
+        for &c in &below[n] {
+            start[c] = child_start;
+            span[c] = span[n] * leaves[c] as f64 / leaves[n] as f64;
+            child_start += span[c];
+        }
+    }
+    Layout {
+        x,
+        y,
+        up,
+        leaves,
+        extent: deepest * ring + 2.0 * MIN_RING,
+    }
+}
+
+/// The whole graph as an SVG element; node links are relative to `root`.
+pub fn whole_graph_svg(graph: &Graph, root: &str) -> String {
+    let Layout {
+        x,
+        y,
+        up,
+        leaves,
+        extent,
+    } = layout(graph);
+    let mut edges = String::new();
+    for (n, parent) in up.iter().enumerate() {
+        if let Some(p) = parent {
+            let _ = write!(edges, "M{:.0} {:.0}L{:.0} {:.0}", x[*p], y[*p], x[n], y[n]);
+        }
+    }
+    let mut biggest: Vec<NodeId> = (0..graph.nodes.len()).collect();
+    biggest.sort_by_key(|&n| std::cmp::Reverse(leaves[n]));
+    let labelled: std::collections::HashSet<NodeId> = biggest.into_iter().take(LABELS).collect();
+    let mut svg = format!(
+        "<svg class=\"whole-graph\" viewBox=\"{0:.0} {0:.0} {1:.0} {1:.0}\" style=\"--r: {2:.0}px; --font: {3:.0}px\" role=\"group\" aria-label=\"All {4} concepts and how they connect\">\n<path class=\"g-edges\" d=\"{edges}\"/>\n",
+        -extent,
+        2.0 * extent,
+        (extent / 250.0).max(7.0),
+        (extent / 45.0).max(12.0),
+        graph.nodes.len()
+    );
+    for (n, node) in graph.nodes.iter().enumerate() {
+        let title = escape(&node.title);
+        let note = if node.is_stub() {
+            " (not written yet)"
+        } else {
+            ""
+        };
+        let _ = write!(
+            svg,
+            "<a class=\"g-node g-{}\" href=\"{root}{}/\" data-t=\"{}\"><circle cx=\"{:.0}\" cy=\"{:.0}\" r=\"7\"/><title>{title}{note}</title>",
+            node.status.name(),
+            crate::render::encode_path(&node.id),
+            escape(&node.title.to_lowercase()),
+            x[n],
+            y[n]
+        );
+        if labelled.contains(&n) {
+            let _ = write!(
+                svg,
+                "<text x=\"{:.0}\" y=\"{:.0}\">{title}</text>",
+                x[n] + 10.0,
+                y[n] + 4.0
+            );
+        }
+        svg += "</a>\n";
+    }
+    svg + "</svg>\n"
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::card::{Corpus, parse_card};
+    use crate::markdown::outline;
+    use std::path::Path;
+    use std::sync::Arc;
+
+    #[test]
+    fn children_sit_outside_their_parent_and_stubs_near_who_wants_them() {
+        let cards = [
+            ("root.md", "---\ntitle: Root\n---\nWants [[Missing]].\n"),
+            ("a.md", "---\nparent: root\n---\n"),
+            ("b.md", "---\nparent: root\n---\n"),
+            ("c.md", "---\nparent: a\n---\n"),
+        ];
+        let corpus = Corpus {
+            cards: cards
+                .iter()
+                .map(|(rel, text)| Arc::new(parse_card(Path::new(rel), rel, text).0.unwrap()))
+                .collect(),
+            attachments: Vec::new(),
+        };
+        let outlines: Vec<_> = corpus.cards.iter().map(|c| outline(&c.body)).collect();
+        let outline_refs: Vec<_> = outlines.iter().collect();
+        let (graph, _) = Graph::build(&corpus, &outline_refs);
+        let l = layout(&graph);
+        let r = |n: usize| (l.x[n] * l.x[n] + l.y[n] * l.y[n]).sqrt();
+        let id = |name: &str| graph.nodes.iter().position(|n| n.id == name).unwrap();
+        assert_eq!(r(id("root")), 0.0, "a single root sits in the middle");
+        assert!(
+            r(id("c")) > r(id("a")) && r(id("a")) > 0.0,
+            "children further out"
+        );
+        assert_eq!(
+            l.up[id("missing")],
+            Some(id("root")),
+            "the stub hangs off the card that wants it"
+        );
+        assert_eq!(l.leaves[id("root")], 3, "c, b and the stub are the leaves");
+    }
+}
