@@ -227,8 +227,17 @@ fn start_card(mut request: Request, state: &State) -> (u16, usize) {
             .find(|h| h.field.as_str().as_str().eq_ignore_ascii_case(name));
         header.map(|h| h.value.to_string())
     };
+    // The Host must name this machine (a page on another name that resolves here, as in
+    // DNS rebinding, does not count), and the Origin must be that same host.
+    let loopback_name = |host: &str| {
+        let name = host.rsplit_once(':').map_or(host, |(name, _)| name);
+        matches!(name, "localhost" | "[::1]")
+            || name
+                .parse::<std::net::Ipv4Addr>()
+                .is_ok_and(|ip| ip.is_loopback())
+    };
     let own_origin = match (value("Origin"), value("Host")) {
-        (Some(origin), Some(host)) => origin == format!("http://{host}"),
+        (Some(origin), Some(host)) => loopback_name(&host) && origin == format!("http://{host}"),
         _ => false,
     };
     let token_ok = value("X-Cardweb-Token").is_some_and(|t| t == state.token);

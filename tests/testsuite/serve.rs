@@ -259,7 +259,16 @@ fn the_request_log_streams_every_request() {
 }
 
 fn post_new(served: &Served, id: &str, origin: &str, token: Option<&str>) -> crate::server::Reply {
-    let host = served.addr;
+    post_new_as(served, &served.addr.to_string(), id, origin, token)
+}
+
+fn post_new_as(
+    served: &Served,
+    host: &str,
+    id: &str,
+    origin: &str,
+    token: Option<&str>,
+) -> crate::server::Reply {
     let token = token
         .map(|t| format!("X-Cardweb-Token: {t}\r\n"))
         .unwrap_or_default();
@@ -291,6 +300,22 @@ fn a_stub_page_served_here_can_start_its_card() {
         assert_eq!(reply.status, 403, "{why}: {}", reply.text());
         assert!(!card.exists(), "{why}: nothing written");
     }
+
+    let port = served.addr.port();
+    let rebound = post_new_as(
+        &served,
+        &format!("evil.example:{port}"),
+        "http-protocol",
+        &format!("http://evil.example:{port}"),
+        Some(token),
+    );
+    assert_eq!(
+        rebound.status,
+        403,
+        "a foreign name resolving here (DNS rebinding): {}",
+        rebound.text()
+    );
+    assert!(!card.exists());
 
     let mut events = served.events();
     let reply = post_new(&served, "http-protocol", &own, Some(token));
