@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# Full-build time and peak memory of cardweb against the other tools on the same corpus, and
+# against the floor (pulldown-cmark alone rendering every card in parallel: examples/floor.rs).
+# Runs alternate between tools; medians are printed, with ratios cardweb / each.
+#
+#   benches/compare.sh [SIZES (default "1000 10000 50000")] [RUNS (default 5)]
+#
+# Corpora come from ../shared/bench/gen_corpus.py (set GEN to use another path), written in
+# each tool's layout. Peers: Hugo if installed (Debian: apt-get install hugo); mdBook, which
+# this script installs with `cargo install` into target/bench-tools (only up to MDBOOK_MAX
+# cards, default 1000: its sidebar makes it quadratic); Zola if a `zola` binary is on PATH.
+set -euo pipefail
+repo=$(cd "$(dirname "$0")/.." && pwd)
+sizes=${1:-1000 10000 50000}
+runs=${2:-5}
+gen=${GEN:-$repo/../shared/bench/gen_corpus.py}
+mdbook_max=${MDBOOK_MAX:-1000}
+work=${WORK:-$(mktemp -d)}
+tools="$repo/target/bench-tools"
+[ -f "$gen" ] || { echo "corpus generator not found: $gen (set GEN)" >&2; exit 1; }
+
+(cd "$repo" && cargo build --release -q && cargo build --release -q --example floor)
+cardweb="$repo/target/release/cardweb"
+floor="$repo/target/release/examples/floor"
+if [ ! -x "$tools/bin/mdbook" ]; then
+  echo "installing mdBook into $tools (once)…" >&2
+  cargo install -q --locked mdbook --root "$tools" >&2 || echo "mdBook could not be installed; skipping it" >&2
+fi
+echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB; $(date -u +%Y-%m-%d)"
+
+# Times one command in DIR after removing OUT; prints "seconds kilobytes".
+measure() {
+  local dir=$1 out=$2; shift 2
+  rm -rf "${dir:?}/$out"
+  (cd "$dir" && /usr/bin/time -f "%e %M" -o "$work/time" "$@" >/dev/null 2>"$work/err") || { echo "fail"; return; }
+  cat "$work/time"
+}
+
+for n in $sizes; do
+  corpus="$work/$n"
+  if [ ! -d "$corpus" ]; then
+    for format in cardweb hugo zola mdbook; do
+      python3 "$gen" "$n" "$corpus/$format" --format "$format" >/dev/null
+    done
+  fi
+  declare -A commands=()
+  commands[cardweb]="$corpus/cardweb|output|$cardweb build"
+  commands[floor]="$corpus/cardweb|floor-out|$floor cards floor-out"
+  command -v hugo >/dev/null && commands[hugo]="$corpus/hugo|public|hugo --quiet"
+  command -v zola >/dev/null && commands[zola]="$corpus/zola|public|zola build"
+  [ -x "$tools/bin/mdbook" ] && [ "$n" -le "$mdbook_max" ] && commands[mdbook]="$corpus/mdbook|book|$tools/bin/mdbook build"
+  names=$(printf '%s\n' "${!commands[@]}" | sort)
+  : > "$work/results"
+  for run in $(seq "$runs"); do
+    for name in $names; do
+      IFS='|' read -r dir out cmd <<<"${commands[$name]}"
+      # shellcheck disable=SC2086
+      echo "$name $(measure "$dir" "$out" $cmd)" >> "$work/results"
+    done
+  done
+  echo
+  echo "== $n cards, median of $runs alternating runs =="
+  python3 - "$work/results" <<'PY'
+import statistics, sys
+rows = {}
+for line in open(sys.argv[1]):
+    name, *rest = line.split()
+    if rest and rest[0] != "fail":
+        rows.setdefault(name, []).append((float(rest[0]), int(rest[1]) / 1024))
+    else:
+        rows.setdefault(name, [])
+med = {n: (statistics.median(t for t, _ in v), statistics.median(m for _, m in v)) for n, v in rows.items() if v}
+cw = med.get("cardweb")
+print(f"{'tool':10} {'wall s':>8} {'peak MB':>8} {'cardweb/tool time':>18} {'cardweb/tool RSS':>17}")
+for name, (t, m) in sorted(med.items(), key=lambda kv: kv[1][0]):
+    ratio = f"{cw[0] / t:.2f}" if cw else "-"
+    mratio = f"{cw[1] / m:.2f}" if cw else "-"
+    print(f"{name:10} {t:8.2f} {m:8.0f} {ratio:>18} {mratio:>17}")
+for name, v in rows.items():
+    if not v:
+        print(f"{name:10} failed")
+PY
+done
