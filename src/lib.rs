@@ -104,33 +104,30 @@ impl Project {
     /// means the site could not be read at all (no cards folder, broken templates,
     /// unreadable attachments). The result is the same as a first build's would be.
     pub fn build(&mut self) -> Result<Build> {
-        let Found {
-            loaded,
-            attachments,
-            mut diagnostics,
-        } = self.load()?;
-        let (corpus, outlines) = corpus(&loaded, attachments);
-        let (graph, found) = graph::Graph::build(&corpus, &outlines);
-        diagnostics.extend(found);
-        diagnostic::sort(&mut diagnostics);
-        let counts = Counts::of(&graph);
-        if diagnostics.iter().any(Diagnostic::is_error) {
-            return Ok(Build {
-                site: None,
+        let config = self.config.clone();
+        let mut pages = std::mem::take(&mut self.pages);
+        let built = self.analyse(|graph, corpus, diagnostics| {
+            let counts = Counts::of(graph);
+            if diagnostics.iter().any(Diagnostic::is_error) {
+                return Ok(Build {
+                    site: None,
+                    diagnostics,
+                    counts,
+                });
+            }
+            let theme = theme::Theme::load(&config)?;
+            let mut site = render::render(&config, graph, &theme, &mut pages)?;
+            for attachment in &corpus.attachments {
+                site.add(attachment.rel.clone(), fs::read(&attachment.source)?.into())?;
+            }
+            Ok(Build {
+                site: Some(site),
                 diagnostics,
                 counts,
-            });
-        }
-        let theme = theme::Theme::load(&self.config)?;
-        let mut site = render::render(&self.config, &graph, &theme, &mut self.pages)?;
-        for attachment in &corpus.attachments {
-            site.add(attachment.rel.clone(), fs::read(&attachment.source)?.into())?;
-        }
-        Ok(Build {
-            site: Some(site),
-            diagnostics,
-            counts,
-        })
+            })
+        });
+        self.pages = pages;
+        built?
     }
 
     /// Loads the cards and builds the graph, without rendering, and returns what `inspect`
@@ -139,6 +136,15 @@ impl Project {
         &mut self,
         inspect: impl FnOnce(&graph::Graph) -> R,
     ) -> Result<(R, Vec<Diagnostic>)> {
+        self.analyse(|graph, _, diagnostics| (inspect(graph), diagnostics))
+    }
+
+    /// Loads the cards and builds the graph, then hands both to `then` with every problem
+    /// found, sorted.
+    fn analyse<R>(
+        &mut self,
+        then: impl FnOnce(&graph::Graph, &Corpus, Vec<Diagnostic>) -> R,
+    ) -> Result<R> {
         let Found {
             loaded,
             attachments,
@@ -148,7 +154,7 @@ impl Project {
         let (graph, found) = graph::Graph::build(&corpus, &outlines);
         diagnostics.extend(found);
         diagnostic::sort(&mut diagnostics);
-        Ok((inspect(&graph), diagnostics))
+        Ok(then(&graph, &corpus, diagnostics))
     }
 
     /// Finds the site's files and reads the cards that changed since the last load.
