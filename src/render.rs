@@ -76,14 +76,33 @@ struct SiteInfo<'a> {
     base_url: Option<&'a str>,
 }
 
-/// A link to a concept as templates draw it.
-#[derive(Serialize, Hash)]
+/// A link to a concept as templates draw it. Its `html` (the whole `<a>` element, with the
+/// same markup as links in cards) is made only when a template is rendered, not when a
+/// page's signature is computed: it follows from the other fields.
+#[derive(Hash)]
 struct NodeLink<'a> {
     id: &'a str,
     title: &'a str,
-    status: &'static str,
+    status: Status,
     summary: Option<&'a str>,
     url: String,
+}
+
+impl Serialize for NodeLink<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut link = serializer.serialize_struct("NodeLink", 6)?;
+        link.serialize_field("id", self.id)?;
+        link.serialize_field("title", self.title)?;
+        link.serialize_field("status", self.status.name())?;
+        link.serialize_field("summary", &self.summary)?;
+        link.serialize_field("url", &self.url)?;
+        link.serialize_field(
+            "html",
+            &markdown::link_html(href(self.status, self.title, self.url.clone()), self.title),
+        )?;
+        link.end()
+    }
 }
 
 /// A card or stub that links to the page's concept, with the sentence of the link.
@@ -405,7 +424,7 @@ fn render_concept(
             .iter()
             .map(|&c| node_link(graph, c, UP))
             .collect(),
-        next_has_stubs: next.iter().any(|l| l.status == "stub"),
+        next_has_stubs: next.iter().any(|l| l.status == Status::Stub),
         next,
         related: links(EdgeKind::Related),
         prerequisites: links(EdgeKind::Prerequisite),
@@ -438,9 +457,24 @@ fn node_link<'g>(graph: &'g Graph, node: NodeId, root: &str) -> NodeLink<'g> {
     NodeLink {
         id: &n.id,
         title: &n.title,
-        status: n.status.name(),
+        status: n.status,
         summary: n.card.and_then(|c| c.summary.as_deref()),
         url: format!("{root}{}/", encode_path(&n.id)),
+    }
+}
+
+/// How a link to a concept with `status` and `title` at `url` looks.
+fn href(status: Status, title: &str, url: String) -> Href {
+    match status {
+        Status::Stub => Href::Stub {
+            url,
+            title: title.to_string(),
+        },
+        status => Href::Card {
+            url,
+            title: title.to_string(),
+            status: status.name(),
+        },
     }
 }
 
@@ -533,18 +567,8 @@ impl Resolver for CardLinks<'_> {
     fn resolve(&self, target: &Target, _embed: bool) -> Href {
         match self.graph.resolve(self.card, target) {
             Resolution::Node(node) => {
-                let link = node_link(self.graph, node, UP);
-                match link.status {
-                    "stub" => Href::Stub {
-                        url: link.url,
-                        title: link.title.to_string(),
-                    },
-                    status => Href::Card {
-                        url: link.url,
-                        title: link.title.to_string(),
-                        status,
-                    },
-                }
+                let n = &self.graph.nodes[node];
+                href(n.status, &n.title, format!("{UP}{}/", encode_path(&n.id)))
             }
             Resolution::File(rel) => Href::File {
                 url: format!("{UP}{}", encode_path(&rel)),

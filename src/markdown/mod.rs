@@ -264,38 +264,51 @@ fn rewrite_links_and_headings<'a>(
 
 /// The HTML that opens and closes a link to `dest`, or None to leave the link as written.
 fn open_link(dest: Dest, resolver: &dyn Resolver, extra_class: &str) -> Option<(String, String)> {
-    let close = || "</a>".to_string();
     match dest {
         Dest::External | Dest::Verbatim => None,
-        Dest::SamePage(anchor) => Some((format!("<a href=\"#{}\">", escape(&anchor)), close())),
+        Dest::SamePage(anchor) => Some((
+            format!("<a href=\"#{}\">", escape(&anchor)),
+            "</a>".to_string(),
+        )),
         Dest::Internal(target, anchor) => {
             let fragment = anchor.map(|a| format!("#{a}")).unwrap_or_default();
-            match resolver.resolve(&target, false) {
-                Href::Card { url, title, status } => Some((
-                    format!(
-                        "<a class=\"card-link {status}{extra_class}\" href=\"{}{}\" data-title=\"{}\">",
-                        escape(&url),
-                        escape(&fragment),
-                        escape(&title)
-                    ),
-                    close(),
-                )),
-                Href::Stub { url, title } => Some((
-                    format!(
-                        "<a class=\"stub-link{extra_class}\" href=\"{}{}\" data-title=\"{}\">",
-                        escape(&url),
-                        escape(&fragment),
-                        escape(&title)
-                    ),
-                    "<span class=\"visually-hidden\"> (not written yet)</span></a>".to_string(),
-                )),
-                Href::File { url } => Some((
-                    format!("<a class=\"file-link\" href=\"{}\">", escape(&url)),
-                    close(),
-                )),
-                Href::Missing => None,
-            }
+            link_tags(resolver.resolve(&target, false), &fragment, extra_class)
         }
+    }
+}
+
+/// The tags around a link to a resolved target: cards carry their status as a class, stubs
+/// look different and say "(not written yet)" to screen readers. None for a missing target.
+fn link_tags(href: Href, fragment: &str, extra_class: &str) -> Option<(String, String)> {
+    let (class, url, title, close) = match href {
+        Href::Card { url, title, status } => {
+            (format!("card-link {status}"), url, Some(title), "</a>")
+        }
+        Href::Stub { url, title } => (
+            "stub-link".to_string(),
+            url,
+            Some(title),
+            "<span class=\"visually-hidden\"> (not written yet)</span></a>",
+        ),
+        Href::File { url } => ("file-link".to_string(), url, None, "</a>"),
+        Href::Missing => return None,
+    };
+    let title = title
+        .map(|t| format!(" data-title=\"{}\"", escape(&t)))
+        .unwrap_or_default();
+    let open = format!(
+        "<a class=\"{class}{extra_class}\" href=\"{}{}\"{title}>",
+        escape(&url),
+        escape(fragment)
+    );
+    Some((open, close.to_string()))
+}
+
+/// A whole link to a resolved target, showing `text`: the same markup as links in cards.
+pub fn link_html(href: Href, text: &str) -> String {
+    match link_tags(href, "", "") {
+        Some((open, close)) => format!("{open}{}{close}", escape(text)),
+        None => escape(text),
     }
 }
 

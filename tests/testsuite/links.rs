@@ -69,14 +69,14 @@ fn front_matter_relations_are_links() {
         "next: [[HTTP Protocol]]"
     );
     assert!(
-        next.contains("<a class=\"stub-link\" href=\"../tcp-ip/\">tcp-ip"),
+        next.contains("<a class=\"stub-link\" href=\"../tcp-ip/\" data-title=\"tcp-ip\">tcp-ip<span class=\"visually-hidden\"> (not written yet)</span></a>"),
         "next: tcp-ip is a stub"
     );
     assert!(next.contains("status-stub"), "the table shows live status");
     let related = &hub[hub.find("id=\"cw-related\"").expect("related list")..];
     assert!(related.contains("href=\"../dns/\""));
     let dns = site.page("dns/index.html");
-    assert!(dns.contains("<li><a class=\"card-link complete\" href=\"../hub/\">Hub</a></li><li aria-current=\"page\">Domain Name System</li>"), "breadcrumb from parent");
+    assert!(dns.contains("<li><a class=\"card-link complete\" href=\"../hub/\" data-title=\"Hub\">Hub</a></li><li aria-current=\"page\">Domain Name System</li>"), "breadcrumb from parent");
 }
 
 #[test]
