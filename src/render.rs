@@ -130,6 +130,8 @@ struct ConceptPage<'a> {
     card: Option<CardView<'a>>,
     body: String,
     /// "Where this concept fits", as inline SVG (empty for a concept with no neighbours).
+    /// Drawn only with the page: the parent (breadcrumb), children, related and backlinks
+    /// in the signature are everything it is drawn from.
     local_graph: String,
     breadcrumb: Vec<NodeLink<'a>>,
     children: Vec<NodeLink<'a>>,
@@ -413,7 +415,7 @@ fn render_concept(
             extra: &card.extra,
         }),
         body: String::new(),
-        local_graph: crate::localgraph::local_graph_svg(graph, node, UP),
+        local_graph: String::new(),
         breadcrumb: graph
             .ancestors(node)
             .into_iter()
@@ -436,18 +438,21 @@ fn render_concept(
         "card.html"
     };
     let path = format!("{}/index.html", n.id);
-    let (Some(card), Some(outline)) = (n.card, n.outline) else {
-        return draw(previous, theme, &path, template, &page, &());
+    let resolver = n.card.map(|card| CardLinks { graph, card });
+    let targets: Vec<Href> = match (&resolver, n.outline) {
+        (Some(resolver), Some(outline)) => outline
+            .links
+            .iter()
+            .map(|l| resolver.resolve(&l.target, l.embed))
+            .collect(),
+        _ => Vec::new(),
     };
-    let resolver = CardLinks { graph, card };
-    let targets: Vec<Href> = outline
-        .links
-        .iter()
-        .map(|l| resolver.resolve(&l.target, l.embed))
-        .collect();
-    let signature = signature(theme, &path, (&page, &card.body, targets));
+    let signature = signature(theme, &path, (&page, n.card.map(|c| &c.body), targets));
     draw_unless_cached(previous, &path, signature, || {
-        page.body = markdown::to_html(&card.body, &resolver);
+        page.local_graph = crate::localgraph::local_graph_svg(graph, node, UP);
+        if let Some(resolver) = &resolver {
+            page.body = markdown::to_html(&resolver.card.body, resolver);
+        }
         theme.render(template, &page)
     })
 }
