@@ -21,11 +21,9 @@ enum Item {
     More(usize),
 }
 
-/// The local graph of `node` as a `<figure>` with inline SVG, its links relative to `root`;
-/// empty if the concept has no parent, children or related concepts.
-pub fn local_graph_svg(graph: &Graph, node: NodeId, root: &str) -> String {
-    let n = &graph.nodes[node];
-    // Related is symmetric for a reader: either side may have written it.
+/// The concepts drawn beside `node`: related either way, since either side may have
+/// written the relation, in the order written.
+pub fn related(graph: &Graph, node: NodeId) -> Vec<NodeId> {
     let outgoing = graph
         .outgoing(node)
         .filter(|e| e.kind == EdgeKind::Related)
@@ -40,6 +38,14 @@ pub fn local_graph_svg(graph: &Graph, node: NodeId, root: &str) -> String {
             related.push(other);
         }
     }
+    related
+}
+
+/// The local graph of `node` as a `<figure>` with inline SVG, its links relative to `root`;
+/// empty if the concept has no parent, children or related concepts.
+pub fn local_graph_svg(graph: &Graph, node: NodeId, root: &str) -> String {
+    let n = &graph.nodes[node];
+    let related = related(graph, node);
     if n.parent.is_none() && n.children.is_empty() && related.is_empty() {
         return String::new();
     }

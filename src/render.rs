@@ -129,9 +129,8 @@ struct ConceptPage<'a> {
     /// The card's file and front matter; None for a stub without a file.
     card: Option<CardView<'a>>,
     body: String,
-    /// "Where this concept fits", as inline SVG (empty for a concept with no neighbours).
-    /// Drawn only with the page: the parent (breadcrumb), children, related and backlinks
-    /// in the signature are everything it is drawn from.
+    /// "Where this concept fits", as inline SVG (empty for a concept with no neighbours),
+    /// drawn only with the page.
     local_graph: String,
     breadcrumb: Vec<NodeLink<'a>>,
     children: Vec<NodeLink<'a>>,
@@ -447,7 +446,17 @@ fn render_concept(
             .collect(),
         _ => Vec::new(),
     };
-    let signature = signature(theme, &path, (&page, n.card.map(|c| &c.body), targets));
+    // The local graph is drawn from the parent, children and related concepts; the first two
+    // are in the page's context, the related ones (either way) are added here.
+    let beside: Vec<NodeLink> = crate::localgraph::related(graph, node)
+        .into_iter()
+        .map(|r| node_link(graph, r, UP))
+        .collect();
+    let signature = signature(
+        theme,
+        &path,
+        (&page, n.card.map(|c| &c.body), targets, beside),
+    );
     draw_unless_cached(previous, &path, signature, || {
         page.local_graph = crate::localgraph::local_graph_svg(graph, node, UP);
         if let Some(resolver) = &resolver {

@@ -169,3 +169,32 @@ fn a_changed_title_or_status_redraws_the_pages_that_link_to_it() {
         "{a}"
     );
 }
+
+#[test]
+fn dropping_a_relation_redraws_the_local_graph_of_the_other_side() {
+    let mut clock = 0;
+    let site = TestSite::new();
+    write(
+        &site,
+        "cards/x.md",
+        "---\ntitle: X\nrelated: [y]\n---\nSee [[y]].\n",
+        &mut clock,
+    );
+    write(&site, "cards/y.md", "---\ntitle: Y\n---\nY.\n", &mut clock);
+    let config = Config::load(site.path()).unwrap();
+    let mut project = Project::new(config.clone());
+    let before = project.build().unwrap().site.unwrap().files;
+    assert!(String::from_utf8_lossy(&before["y/index.html"]).contains("class=\"local-graph\""));
+    write(
+        &site,
+        "cards/x.md",
+        "---\ntitle: X\n---\nSee [[y]].\n",
+        &mut clock,
+    );
+    let after = project.build().unwrap().site.unwrap().files;
+    assert!(
+        !String::from_utf8_lossy(&after["y/index.html"]).contains("class=\"local-graph\""),
+        "y lost its only neighbour"
+    );
+    assert_eq!(after, cardweb::build(&config).unwrap().site.unwrap().files);
+}
