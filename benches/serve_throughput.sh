@@ -12,6 +12,7 @@ cardweb="$repo/target/release/cardweb"
 command -v wrk >/dev/null || { echo "wrk is not installed (apt-get install wrk)" >&2; exit 1; }
 (cd "$repo" && cargo build --release -q)
 out=$(mktemp -d)
+chmod 755 "$out"  # nginx workers run as an unprivileged user
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$out"' EXIT
 (cd "$site" && "$cardweb" build --out "$out/site" >/dev/null)
 [ -f "$out/site${page}index.html" ] || page=/
