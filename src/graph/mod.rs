@@ -12,7 +12,6 @@ use crate::diagnostic::{Diagnostic, Pos};
 use crate::markdown::{Outline, Target};
 use crate::slug::{self, slugify};
 use index::Index;
-use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
@@ -100,46 +99,33 @@ impl<'c> Graph<'c> {
             graph.index.add_file(&attachment.rel);
         }
         graph.add_cards(&corpus.cards, outlines, &mut diagnostics);
-        // Resolve every link against the cards in parallel; the sequential pass below makes
-        // the stubs, resolving again only what was unknown (it may be a stub by then).
-        let resolved: Vec<(Vec<Resolution>, Vec<Resolution>)> = corpus
-            .cards
-            .par_iter()
-            .zip(outlines.par_iter())
-            .map(|(card, outline)| {
-                let relations = relations(card).map(|(_, l)| {
-                    graph
-                        .index
-                        .resolve(&card.rel, &Target::Name(l.name.clone()))
-                });
-                let links = outline
-                    .links
-                    .iter()
-                    .map(|l| graph.index.resolve(&card.rel, &l.target));
-                (relations.collect(), links.collect())
-            })
-            .collect();
         let mut seen_edges = HashSet::new();
-        for (from, ((card, outline), (relation_targets, link_targets))) in
-            corpus.cards.iter().zip(outlines).zip(resolved).enumerate()
-        {
-            for ((kind, Located { name, pos }), first) in relations(card).zip(relation_targets) {
-                let link = Target::Name(name.clone());
-                if let Some(to) = graph.link(card, &link, first, &|| *pos, &mut diagnostics) {
-                    graph.add_edge(
-                        &mut seen_edges,
-                        Edge {
-                            from,
-                            to,
-                            kind,
-                            context: String::new(),
-                        },
-                    );
+        for (from, (card, outline)) in corpus.cards.iter().zip(outlines).enumerate() {
+            let relations = [
+                (EdgeKind::Parent, card.parent.iter().collect::<Vec<_>>()),
+                (EdgeKind::Related, card.related.iter().collect()),
+                (EdgeKind::Next, card.next.iter().collect()),
+                (EdgeKind::Prerequisite, card.prerequisites.iter().collect()),
+            ];
+            for (kind, targets) in relations {
+                for Located { name, pos } in targets {
+                    let link = Target::Name(name.clone());
+                    if let Some(to) = graph.link(card, &link, &|| *pos, &mut diagnostics) {
+                        graph.add_edge(
+                            &mut seen_edges,
+                            Edge {
+                                from,
+                                to,
+                                kind,
+                                context: String::new(),
+                            },
+                        );
+                    }
                 }
             }
-            for (link, first) in outline.links.iter().zip(link_targets) {
+            for link in &outline.links {
                 let pos = || Pos::in_text(&card.body, link.offset, card.body_line);
-                let Some(to) = graph.link(card, &link.target, first, &pos, &mut diagnostics) else {
+                let Some(to) = graph.link(card, &link.target, &pos, &mut diagnostics) else {
                     continue;
                 };
                 if let (Some(anchor), Some(target)) = (&link.anchor, graph.nodes[to].card) {
@@ -252,22 +238,16 @@ impl<'c> Graph<'c> {
         }
     }
 
-    /// Takes a link written in `card`, `first` resolved against the cards alone: creates a
-    /// stub for an unknown concept (unless an earlier link made it already), and warns about
-    /// missing attachments and likely typos. Returns the node linked to, if any.
+    /// Resolves a link written in `card`, creating a stub for an unknown concept, and warns
+    /// about missing attachments and likely typos. Returns the node linked to, if any.
     fn link(
         &mut self,
         card: &Card,
         target: &Target,
-        first: Resolution,
         pos: &dyn Fn() -> Pos,
         diagnostics: &mut Vec<Diagnostic>,
     ) -> Option<NodeId> {
-        let resolution = match first {
-            Resolution::Unknown { .. } => self.index.resolve(&card.rel, target),
-            known => known,
-        };
-        match resolution {
+        match self.index.resolve(&card.rel, target) {
             Resolution::Node(node) => {
                 if self.nodes[node].card.is_none() {
                     prefer_readable_title(&mut self.nodes[node].title, target);
@@ -547,19 +527,6 @@ impl<'c> Graph<'c> {
         chain.reverse();
         chain
     }
-}
-
-/// A card's front-matter links, in the order they are written to the graph.
-fn relations(card: &Card) -> impl Iterator<Item = (EdgeKind, &Located)> {
-    let kinds = [
-        (EdgeKind::Parent, card.parent.as_slice()),
-        (EdgeKind::Related, card.related.as_slice()),
-        (EdgeKind::Next, card.next.as_slice()),
-        (EdgeKind::Prerequisite, card.prerequisites.as_slice()),
-    ];
-    kinds
-        .into_iter()
-        .flat_map(|(kind, names)| names.iter().map(move |l| (kind, l)))
 }
 
 /// Keeps the stub's most readable name: `DNS` or `Domain Name System` over `dns`.
