@@ -105,6 +105,10 @@ fn handle(request: Request, state: &State) {
         Route::LogPage => send_static(request, LOG_HTML, "text/html; charset=utf-8"),
         Route::Events => stream_events(request, state),
     };
+    // The log line is for the terminal and for open log pages: skip it when neither wants it.
+    if !state.log_requests && state.hub.count() == 0 {
+        return;
+    }
     let line = LogLine {
         method,
         path,
