@@ -120,11 +120,19 @@ struct TreeItem<'a> {
     children: Vec<TreeItem<'a>>,
 }
 
+/// A page's template context: what every page knows, and the page's own content.
+#[derive(Serialize, Hash)]
+struct Page<'a, T> {
+    site: &'a SiteInfo<'a>,
+    /// The relative prefix from this page back to the site root.
+    root: &'a str,
+    #[serde(flatten)]
+    content: T,
+}
+
 /// The context of a card page (`card.html`) and of a stub page (`stub.html`).
 #[derive(Serialize, Hash)]
 struct ConceptPage<'a> {
-    site: &'a SiteInfo<'a>,
-    root: &'a str,
     node: NodeLink<'a>,
     /// The card's file and front matter; None for a stub without a file.
     card: Option<CardView<'a>>,
@@ -164,37 +172,29 @@ fn tag_link<'a>(name: &'a str, root: &str) -> TagLink<'a> {
     }
 }
 
-/// A tag with its concepts: the context of a tag page, and an entry of the tags index.
+/// A tag with its concepts: the content of a tag page, and an entry of the tags index.
 #[derive(Serialize, Hash)]
-struct TagPage<'a> {
-    site: &'a SiteInfo<'a>,
-    root: &'a str,
+struct TagEntry<'a> {
     tag: TagLink<'a>,
     cards: Vec<NodeLink<'a>>,
 }
 
-/// The context of the tags index.
+/// The content of the tags index.
 #[derive(Serialize, Hash)]
 struct TagsPage<'a> {
-    site: &'a SiteInfo<'a>,
-    root: &'a str,
-    tags: Vec<TagPage<'a>>,
+    tags: Vec<TagEntry<'a>>,
 }
 
-/// The context of the whole-graph page.
+/// The content of the whole-graph page.
 #[derive(Serialize, Hash)]
-struct GraphPage<'a> {
-    site: &'a SiteInfo<'a>,
-    root: &'a str,
+struct GraphPage {
     counts: Counts,
     svg: String,
 }
 
-/// The context of the home page.
+/// The content of the home page.
 #[derive(Serialize, Hash)]
 struct IndexPage<'a> {
-    site: &'a SiteInfo<'a>,
-    root: &'a str,
     counts: Counts,
     tree: Vec<TreeItem<'a>>,
     percent_complete: usize,
@@ -208,11 +208,9 @@ struct WantedStub<'a> {
     wanted_by: Vec<NodeLink<'a>>,
 }
 
-/// The context of the stubs page and of the 404 page.
+/// The content of the stubs page and of the 404 page.
 #[derive(Serialize, Hash)]
 struct ListPage<'a> {
-    site: &'a SiteInfo<'a>,
-    root: &'a str,
     stubs: Vec<WantedStub<'a>>,
 }
 
@@ -244,8 +242,6 @@ pub fn render(
     let counts = Counts::of(graph);
     let written = counts.complete + counts.draft;
     let index = IndexPage {
-        site: &info,
-        root: HERE,
         counts,
         tree: graph
             .roots()
@@ -265,12 +261,11 @@ pub fn render(
         theme,
         "index.html",
         "index.html",
-        &index,
-        &(),
+        &info,
+        HERE,
+        index,
     )?);
     let stubs = ListPage {
-        site: &info,
-        root: UP,
         stubs: wanted_stubs(graph, UP),
     };
     drawn.push(draw(
@@ -278,51 +273,44 @@ pub fn render(
         theme,
         "stubs/index.html",
         "stubs.html",
-        &stubs,
-        &(),
+        &info,
+        UP,
+        stubs,
     )?);
     let root = config.base_url.as_deref().unwrap_or(HERE);
-    let not_found = ListPage {
-        site: &info,
-        root,
-        stubs: Vec::new(),
-    };
     drawn.push(draw(
         previous,
         theme,
         "404.html",
         "404.html",
-        &not_found,
-        &(),
+        &info,
+        root,
+        ListPage { stubs: Vec::new() },
     )?);
-
-    for (slug, tag) in tag_pages(graph, &info, "../../") {
+    for (slug, entry) in tag_entries(graph, "../../") {
         drawn.push(draw(
             previous,
             theme,
             &format!("tags/{slug}/index.html"),
             "tag.html",
-            &tag,
-            &(),
+            &info,
+            "../../",
+            entry,
         )?);
     }
     let tags = TagsPage {
-        site: &info,
-        root: UP,
-        tags: tag_pages(graph, &info, UP).into_values().collect(),
+        tags: tag_entries(graph, UP).into_values().collect(),
     };
     drawn.push(draw(
         previous,
         theme,
         "tags/index.html",
         "tags.html",
-        &tags,
-        &(),
+        &info,
+        UP,
+        tags,
     )?);
-
     let whole = GraphPage {
-        site: &info,
-        root: UP,
         counts,
         svg: crate::wholegraph::whole_graph_svg(graph, UP),
     };
@@ -331,8 +319,9 @@ pub fn render(
         theme,
         "graph/index.html",
         "graph.html",
-        &whole,
-        &(),
+        &info,
+        UP,
+        whole,
     )?);
 
     let mut site = Site::default();
@@ -351,20 +340,24 @@ pub fn render(
     Ok(site)
 }
 
-/// The page at `path` from `template` and `context`, drawn unless `previous` holds it
-/// with the same signature of `context`, `extra` and the theme.
-fn draw(
+/// The page at `path` from `template` with `content`, drawn unless `previous` holds it
+/// with the same signature.
+fn draw<T: Serialize + Hash>(
     previous: &PageCache,
     theme: &Theme,
     path: &str,
     template: &str,
-    context: &(impl Serialize + Hash),
-    extra: &impl Hash,
+    site: &SiteInfo,
+    root: &str,
+    content: T,
 ) -> Result<Drawn> {
-    let signature = signature(theme, path, (context, extra));
-    draw_unless_cached(previous, path, signature, || {
-        theme.render(template, context)
-    })
+    let page = Page {
+        site,
+        root,
+        content,
+    };
+    let signature = signature(theme, path, &page);
+    draw_unless_cached(previous, path, signature, || theme.render(template, &page))
 }
 
 /// A hash of everything a page is drawn from.
@@ -403,9 +396,7 @@ fn render_concept(
             .collect()
     };
     let next = links(EdgeKind::Next);
-    let mut page = ConceptPage {
-        site: info,
-        root: UP,
+    let content = ConceptPage {
         node: node_link(graph, node, UP),
         card: n.card.map(|card| CardView {
             path: card.path.display().to_string(),
@@ -430,6 +421,11 @@ fn render_concept(
         related: links(EdgeKind::Related),
         prerequisites: links(EdgeKind::Prerequisite),
         backlinks: backlinks(graph, node, UP, |e| e.kind != EdgeKind::Parent),
+    };
+    let mut page = Page {
+        site: info,
+        root: UP,
+        content,
     };
     let template = if n.is_stub() {
         "stub.html"
@@ -458,9 +454,9 @@ fn render_concept(
         (&page, n.card.map(|c| &c.body), targets, beside),
     );
     draw_unless_cached(previous, &path, signature, || {
-        page.local_graph = crate::localgraph::local_graph_svg(graph, node, UP);
+        page.content.local_graph = crate::localgraph::local_graph_svg(graph, node, UP);
         if let Some(resolver) = &resolver {
-            page.body = markdown::to_html(&resolver.card.body, resolver);
+            page.content.body = markdown::to_html(&resolver.card.body, resolver);
         }
         theme.render(template, &page)
     })
@@ -531,21 +527,14 @@ fn backlinks<'g>(
     by_source.into_values().collect()
 }
 
-/// Every tag's page context, by slug: the cards with that tag, in node order, with links
-/// relative to `root`. Tags that differ only in case or separators are one.
-fn tag_pages<'g>(
-    graph: &'g Graph,
-    info: &'g SiteInfo<'g>,
-    root: &'g str,
-) -> BTreeMap<String, TagPage<'g>> {
-    let mut tags: BTreeMap<String, TagPage> = BTreeMap::new();
+/// Every tag with its cards, by slug, in node order, with links relative to `root`. Tags
+/// that differ only in case or separators are one.
+fn tag_entries<'g>(graph: &'g Graph, root: &str) -> BTreeMap<String, TagEntry<'g>> {
+    let mut tags: BTreeMap<String, TagEntry> = BTreeMap::new();
     for (node, n) in graph.nodes.iter().enumerate() {
         for name in n.card.iter().flat_map(|c| &c.tags) {
-            let slug = slugify(name);
-            tags.entry(slug)
-                .or_insert_with(|| TagPage {
-                    site: info,
-                    root,
+            tags.entry(slugify(name))
+                .or_insert_with(|| TagEntry {
                     tag: tag_link(name, root),
                     cards: Vec::new(),
                 })
