@@ -183,6 +183,27 @@ fn live_panel_and_live_reload_in_a_real_browser() {
         ),
         "the live panel showing the browser's own User-Agent",
     );
+    // Quizzes: a click on a choice says right or wrong (real mouse clicks).
+    for (correct, feedback) in [("false", "Not quite"), ("true", "Right!")] {
+        let spot = browser.eval(&format!(
+            "(() => {{ const c = document.querySelector('.quiz .quiz-choice[data-correct=\"{correct}\"]'); c.scrollIntoView({{block: 'center'}}); \
+             const r = c.getBoundingClientRect(); return [r.x + r.width / 2, r.y + r.height / 2]; }})()"
+        ));
+        browser.click(spot[0].as_f64().unwrap(), spot[1].as_f64().unwrap());
+        browser.wait_until(
+            &format!(
+                "document.querySelector('.quiz .quiz-feedback').textContent.startsWith({})",
+                json!(feedback)
+            ),
+            &format!("the quiz saying {feedback:?}"),
+        );
+    }
+    let picked = browser.eval("[...document.querySelectorAll('.quiz')[0].querySelectorAll('.picked-right, .picked-wrong')].map(c => c.className)");
+    assert_eq!(
+        picked,
+        json!(["quiz-choice picked-right", "quiz-choice picked-wrong"]),
+        "the choices are marked"
+    );
     browser.eval("window.cardwebMarker = 'before the edit'");
     let card = site.path().join("cards/client-server-model.md");
     let text = std::fs::read_to_string(&card).unwrap();
