@@ -187,9 +187,24 @@ fn send_page(request: Request, page: Arc<Page>, status: u16) -> (u16, usize) {
 }
 
 fn send_not_found(request: Request, state: &State) -> (u16, usize) {
-    match state.pages().get("404.html") {
-        Some(page) => send_page(request, page.clone(), 404),
-        None => send_static_with(request, 404, "Not found\n", "text/plain; charset=utf-8"),
+    match (state.pages().get("404.html"), state.build_error()) {
+        (Some(page), _) => send_page(request, page.clone(), 404),
+        // No site was ever built: show why, on a page that reloads once the cards are fixed.
+        (None, Some(error)) => {
+            let body = format!(
+                "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Build failed · cardweb</title></head>\n\
+                 <body><h1>The site could not be built</h1>\n<p>Fix the problems below and save: this page reloads by itself.</p>\n\
+                 <pre>{}</pre>\n<script src=\"/_cardweb/live.js\" defer></script>\n</body></html>\n",
+                crate::markdown::escape(&error)
+            );
+            let length = body.len();
+            let response = Response::from_string(body)
+                .with_status_code(503)
+                .with_header(header("Content-Type", "text/html; charset=utf-8"))
+                .with_header(header("Cache-Control", "no-store"));
+            send(request, response, length)
+        }
+        (None, None) => send_static_with(request, 404, "Not found\n", "text/plain; charset=utf-8"),
     }
 }
 

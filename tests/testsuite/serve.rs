@@ -339,3 +339,27 @@ fn a_stub_page_served_here_can_start_its_card() {
     let again = post_new(&served, "http-protocol", &own, Some(token));
     assert_eq!(again.status, 409, "never overwrites: {}", again.text());
 }
+
+#[test]
+fn a_site_broken_from_the_start_shows_its_errors_until_fixed() {
+    let site = TestSite::new().file("cards/a.md", "---\ntitle: A\ntags: [x\n---\n<b>A</b>\n");
+    let served = Served::start(&site);
+    let page = served.get("/");
+    assert_eq!(page.status, 503);
+    assert!(
+        page.text()
+            .contains("cards/a.md:3:7: error: invalid YAML in front matter"),
+        "{}",
+        page.text()
+    );
+    assert!(
+        page.text().contains("/_cardweb/live.js"),
+        "it reloads once fixed"
+    );
+    let mut events = served.events();
+    site.write("cards/a.md", "---\ntitle: A\ntags: [x]\n---\nFixed.\n");
+    events.wait_for("reload");
+    let fixed = served.get("/a/");
+    assert_eq!(fixed.status, 200);
+    assert!(fixed.text().contains("Fixed."));
+}
