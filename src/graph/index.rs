@@ -5,6 +5,7 @@
 use crate::markdown::Target;
 use crate::slug::slugify;
 use std::collections::HashMap;
+use std::hash::Hasher;
 
 /// Index of a node in [`super::Graph::nodes`].
 pub type NodeId = usize;
@@ -44,9 +45,11 @@ pub struct Index {
     pub files: HashMap<String, String>,
     /// An attachment's lower-cased file name → its relative path (the first in path order).
     pub file_names: HashMap<String, String>,
-    /// Every card id, and every id with one character deleted → the cards it came from:
-    /// finds ids a misspelt link is close to with a few hash lookups instead of a scan.
-    near: HashMap<String, Vec<NodeId>>,
+    /// A hash of every card id, and of every id with one character deleted → the cards it
+    /// came from: finds ids a misspelt link is close to with a few hash lookups instead of a
+    /// scan. Hashes, not strings, so that no string is built per variant (a collision only
+    /// adds a candidate, and callers confirm every candidate).
+    near: HashMap<u64, Vec<NodeId>>,
 }
 
 impl Index {
@@ -61,7 +64,7 @@ impl Index {
 
     /// Records a card's id for [`Index::near_misses`].
     pub fn add_near(&mut self, id: &str, node: NodeId) {
-        for variant in std::iter::once(id.to_string()).chain(deletions(id)) {
+        for variant in variants(id) {
             self.near.entry(variant).or_default().push(node);
         }
     }
@@ -69,8 +72,7 @@ impl Index {
     /// Cards whose id might be within two edits of `id`: those sharing `id` or one of its
     /// one-character deletions, or having `id` as one of theirs. Callers confirm the distance.
     pub fn near_misses(&self, id: &str) -> impl Iterator<Item = NodeId> {
-        std::iter::once(id.to_string())
-            .chain(deletions(id))
+        variants(id)
             .filter_map(|variant| self.near.get(&variant))
             .flatten()
             .copied()
@@ -134,10 +136,20 @@ impl Index {
     }
 }
 
-/// `word` with each one of its characters left out in turn.
-fn deletions(word: &str) -> impl Iterator<Item = String> {
-    word.char_indices()
-        .map(move |(i, c)| format!("{}{}", &word[..i], &word[i + c.len_utf8()..]))
+/// Hashes of `word` and of `word` with each one of its characters left out in turn, each
+/// hashed as the bytes before the gap followed by the bytes after it (equal strings, equal
+/// hashes: the hasher reads one stream of bytes), so no variant is built as a string.
+fn variants(word: &str) -> impl Iterator<Item = u64> {
+    let hash = move |before: &str, after: &str| {
+        let mut hasher = std::hash::DefaultHasher::new();
+        hasher.write(before.as_bytes());
+        hasher.write(after.as_bytes());
+        hasher.finish()
+    };
+    let deletions = word
+        .char_indices()
+        .map(move |(i, c)| hash(&word[..i], &word[i + c.len_utf8()..]));
+    std::iter::once(hash(word, "")).chain(deletions)
 }
 
 /// `dir` joined with the relative `path`, with `.` and `..` folded; None if it leaves the root.
