@@ -5,6 +5,8 @@
 use crate::support::TestSite;
 use cardweb::Project;
 use cardweb::config::Config;
+use cardweb::render::Bytes;
+use std::collections::BTreeMap;
 use std::time::{Duration, SystemTime};
 
 /// A small deterministic generator (xorshift), so a failing sequence can be replayed.
@@ -142,28 +144,40 @@ fn incremental_builds_equal_full_builds() {
     }
 }
 
-#[test]
-fn a_changed_title_or_status_redraws_the_pages_that_link_to_it() {
+/// Builds `cards` with a long-lived project, then applies `edit` and builds again; returns
+/// the files of both builds, after checking the second against a fresh full build.
+fn build_then_edit(
+    cards: &[(&str, &str)],
+    edit: (&str, &str),
+) -> (BTreeMap<String, Bytes>, BTreeMap<String, Bytes>) {
     let mut clock = 0;
     let site = TestSite::new();
-    write(
-        &site,
-        "cards/a.md",
-        "---\ntitle: A\n---\nSee [[b]].\n",
-        &mut clock,
-    );
-    write(&site, "cards/b.md", "---\ntitle: B\n---\nB.\n", &mut clock);
+    for (rel, text) in cards {
+        write(&site, rel, text, &mut clock);
+    }
     let config = Config::load(site.path()).unwrap();
     let mut project = Project::new(config.clone());
-    project.build().unwrap();
-    write(
-        &site,
-        "cards/b.md",
-        "---\ntitle: Bee\nstatus: draft\n---\nB.\n",
-        &mut clock,
+    let before = project.build().unwrap().site.unwrap().files;
+    write(&site, edit.0, edit.1, &mut clock);
+    let after = project.build().unwrap().site.unwrap().files;
+    assert_eq!(
+        after,
+        cardweb::build(&config).unwrap().site.unwrap().files,
+        "incremental equals full"
     );
-    let site_files = project.build().unwrap().site.unwrap().files;
-    let a = String::from_utf8_lossy(&site_files["a/index.html"]).into_owned();
+    (before, after)
+}
+
+#[test]
+fn a_changed_title_or_status_redraws_the_pages_that_link_to_it() {
+    let (_, after) = build_then_edit(
+        &[
+            ("cards/a.md", "---\ntitle: A\n---\nSee [[b]].\n"),
+            ("cards/b.md", "---\ntitle: B\n---\nB.\n"),
+        ],
+        ("cards/b.md", "---\ntitle: Bee\nstatus: draft\n---\nB.\n"),
+    );
+    let a = String::from_utf8_lossy(&after["a/index.html"]).into_owned();
     assert!(
         a.contains("<a class=\"card-link draft\" href=\"../b/\" data-title=\"Bee\">b</a>"),
         "{a}"
@@ -172,29 +186,19 @@ fn a_changed_title_or_status_redraws_the_pages_that_link_to_it() {
 
 #[test]
 fn dropping_a_relation_redraws_the_local_graph_of_the_other_side() {
-    let mut clock = 0;
-    let site = TestSite::new();
-    write(
-        &site,
-        "cards/x.md",
-        "---\ntitle: X\nrelated: [y]\n---\nSee [[y]].\n",
-        &mut clock,
+    let (before, after) = build_then_edit(
+        &[
+            (
+                "cards/x.md",
+                "---\ntitle: X\nrelated: [y]\n---\nSee [[y]].\n",
+            ),
+            ("cards/y.md", "---\ntitle: Y\n---\nY.\n"),
+        ],
+        ("cards/x.md", "---\ntitle: X\n---\nSee [[y]].\n"),
     );
-    write(&site, "cards/y.md", "---\ntitle: Y\n---\nY.\n", &mut clock);
-    let config = Config::load(site.path()).unwrap();
-    let mut project = Project::new(config.clone());
-    let before = project.build().unwrap().site.unwrap().files;
     assert!(String::from_utf8_lossy(&before["y/index.html"]).contains("class=\"local-graph\""));
-    write(
-        &site,
-        "cards/x.md",
-        "---\ntitle: X\n---\nSee [[y]].\n",
-        &mut clock,
-    );
-    let after = project.build().unwrap().site.unwrap().files;
     assert!(
         !String::from_utf8_lossy(&after["y/index.html"]).contains("class=\"local-graph\""),
         "y lost its only neighbour"
     );
-    assert_eq!(after, cardweb::build(&config).unwrap().site.unwrap().files);
 }
