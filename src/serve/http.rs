@@ -130,6 +130,16 @@ fn handle(request: Request, state: &State) {
     state.hub.send(&Event::new("request", &line));
 }
 
+/// The values of every request header called `name` (any case), in the order received.
+fn header_values<'r>(request: &'r Request, name: &str) -> impl Iterator<Item = &'r str> {
+    let name = name.to_ascii_lowercase();
+    request
+        .headers()
+        .iter()
+        .filter(move |h| h.field.as_str().as_str().eq_ignore_ascii_case(&name))
+        .map(|h| h.value.as_str())
+}
+
 fn header(name: &str, value: &str) -> Header {
     Header::from_bytes(name.as_bytes(), value.as_bytes())
         .expect("header names and values are ASCII")
@@ -149,11 +159,8 @@ fn send<R: std::io::Read>(request: Request, response: Response<R>, bytes: usize)
 }
 
 fn send_page(request: Request, page: Arc<Page>, status: u16) -> (u16, usize) {
-    let fresh = request
-        .headers()
-        .iter()
-        .filter(|h| h.field.equiv("If-None-Match"))
-        .flat_map(|h| h.value.as_str().split(','))
+    let fresh = header_values(&request, "If-None-Match")
+        .flat_map(|value| value.split(','))
         .any(|tag| {
             let tag = tag.trim();
             tag == "*" || tag.trim_start_matches("W/") == page.etag
@@ -239,13 +246,7 @@ fn send_live_script(request: Request, state: &State) -> (u16, usize) {
 /// server can ask: the server must listen on loopback, the request must come from its own
 /// origin (`Origin` equal to `http://` and the `Host`) and carry its token. Never overwrites.
 fn start_card(mut request: Request, state: &State) -> (u16, usize) {
-    let value = |name: &str| {
-        let header = request
-            .headers()
-            .iter()
-            .find(|h| h.field.as_str().as_str().eq_ignore_ascii_case(name));
-        header.map(|h| h.value.to_string())
-    };
+    let value = |name: &str| header_values(&request, name).next().map(str::to_string);
     // The Host must name this machine (a page on another name that resolves here, as in
     // DNS rebinding, does not count), and the Origin must be that same host.
     let loopback_name = |host: &str| {
