@@ -132,7 +132,7 @@ fn handle(request: Request, state: &State) {
 
 /// The values of every request header called `name` (any case), in the order received.
 fn header_values<'r>(request: &'r Request, name: &str) -> impl Iterator<Item = &'r str> {
-    let name = name.to_ascii_lowercase();
+    let name = name.to_string(); // owned: the iterator outlives the argument
     request
         .headers()
         .iter()
