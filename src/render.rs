@@ -235,109 +235,132 @@ pub fn render(
         base_url: config.base_url.as_deref(),
     };
     let previous = &*cache;
-    let mut drawn: Vec<Drawn> = (0..graph.nodes.len())
-        .into_par_iter()
-        .map(|node| render_concept(&info, graph, theme, node, previous))
-        .collect::<Result<_>>()?;
-    let counts = Counts::of(graph);
-    let written = counts.complete + counts.draft;
-    let index = IndexPage {
-        counts,
-        tree: graph
-            .roots()
-            .map(|n| tree_item(graph, n, &mut HashSet::new()))
-            .collect(),
-        reading_path: graph
-            .reading_path()
-            .into_iter()
-            .map(|n| node_link(graph, n, HERE))
-            .collect(),
-        percent_complete: (100 * counts.complete)
-            .checked_div(written + counts.stub)
-            .unwrap_or(0),
-    };
-    drawn.push(draw(
-        previous,
-        theme,
-        "index.html",
-        "index.html",
-        &info,
-        HERE,
-        index,
-    )?);
-    let stubs = ListPage {
-        stubs: wanted_stubs(graph, UP),
-    };
-    drawn.push(draw(
-        previous,
-        theme,
-        "stubs/index.html",
-        "stubs.html",
-        &info,
-        UP,
-        stubs,
-    )?);
-    let root = config.base_url.as_deref().unwrap_or(HERE);
-    drawn.push(draw(
-        previous,
-        theme,
-        "404.html",
-        "404.html",
-        &info,
-        root,
-        ListPage { stubs: Vec::new() },
-    )?);
-    for (slug, entry) in tag_entries(graph, "../../") {
-        drawn.push(draw(
-            previous,
-            theme,
-            &format!("tags/{slug}/index.html"),
-            "tag.html",
-            &info,
-            "../../",
-            entry,
-        )?);
-    }
-    let tags = TagsPage {
-        tags: tag_entries(graph, UP).into_values().collect(),
-    };
-    drawn.push(draw(
-        previous,
-        theme,
-        "tags/index.html",
-        "tags.html",
-        &info,
-        UP,
-        tags,
-    )?);
-    let whole = GraphPage {
-        counts,
-        svg: crate::wholegraph::whole_graph_svg(graph, UP),
-    };
-    drawn.push(draw(
-        previous,
-        theme,
-        "graph/index.html",
-        "graph.html",
-        &info,
-        UP,
-        whole,
-    )?);
-
+    let ((concepts, others), json) = rayon::join(
+        || {
+            rayon::join(
+                || {
+                    (0..graph.nodes.len())
+                        .into_par_iter()
+                        .map(|node| render_concept(&info, graph, theme, node, previous))
+                        .collect::<Result<Vec<Drawn>>>()
+                },
+                || site_pages(config, graph, theme, &info, previous),
+            )
+        },
+        || crate::export::to_json(graph),
+    );
     let mut site = Site::default();
     cache.pages.clear();
-    for (path, signature, bytes) in drawn {
+    for (path, signature, bytes) in concepts?.into_iter().chain(others?) {
         cache.pages.insert(path.clone(), (signature, bytes.clone()));
         site.add(path, bytes)?;
     }
-    site.add(
-        "graph.json".into(),
-        crate::export::to_json(graph).into_bytes().into(),
-    )?;
+    site.add("graph.json".into(), json.into_bytes().into())?;
     for (name, bytes) in &theme.assets {
         site.add(format!("assets/{name}"), bytes.clone())?;
     }
     Ok(site)
+}
+
+/// The pages about the whole site: home, stubs, 404, tags and the whole graph, drawn in
+/// parallel.
+fn site_pages(
+    config: &Config,
+    graph: &Graph,
+    theme: &Theme,
+    info: &SiteInfo,
+    previous: &PageCache,
+) -> Result<Vec<Drawn>> {
+    let counts = Counts::of(graph);
+    let written = counts.complete + counts.draft;
+    let home = || {
+        let index = IndexPage {
+            counts,
+            tree: graph
+                .roots()
+                .map(|n| tree_item(graph, n, &mut HashSet::new()))
+                .collect(),
+            reading_path: graph
+                .reading_path()
+                .into_iter()
+                .map(|n| node_link(graph, n, HERE))
+                .collect(),
+            percent_complete: (100 * counts.complete)
+                .checked_div(written + counts.stub)
+                .unwrap_or(0),
+        };
+        draw(
+            previous,
+            theme,
+            "index.html",
+            "index.html",
+            info,
+            HERE,
+            index,
+        )
+    };
+    let stubs = || {
+        let stubs = ListPage {
+            stubs: wanted_stubs(graph, UP),
+        };
+        draw(
+            previous,
+            theme,
+            "stubs/index.html",
+            "stubs.html",
+            info,
+            UP,
+            stubs,
+        )
+    };
+    let not_found = || {
+        let root = config.base_url.as_deref().unwrap_or(HERE);
+        let empty = ListPage { stubs: Vec::new() };
+        draw(previous, theme, "404.html", "404.html", info, root, empty)
+    };
+    let tags = || {
+        let tags = TagsPage {
+            tags: tag_entries(graph, UP).into_values().collect(),
+        };
+        draw(
+            previous,
+            theme,
+            "tags/index.html",
+            "tags.html",
+            info,
+            UP,
+            tags,
+        )
+    };
+    let whole = || {
+        let whole = GraphPage {
+            counts,
+            svg: crate::wholegraph::whole_graph_svg(graph, UP),
+        };
+        draw(
+            previous,
+            theme,
+            "graph/index.html",
+            "graph.html",
+            info,
+            UP,
+            whole,
+        )
+    };
+    let pages: [&(dyn Fn() -> Result<Drawn> + Sync); 5] =
+        [&home, &stubs, &not_found, &tags, &whole];
+    let mut drawn: Vec<Drawn> = pages.par_iter().map(|page| page()).collect::<Result<_>>()?;
+    let tag_pages: Vec<(String, TagEntry)> = tag_entries(graph, "../../").into_iter().collect();
+    drawn.extend(
+        tag_pages
+            .into_par_iter()
+            .map(|(slug, entry)| {
+                let path = format!("tags/{slug}/index.html");
+                draw(previous, theme, &path, "tag.html", info, "../../", entry)
+            })
+            .collect::<Result<Vec<_>>>()?,
+    );
+    Ok(drawn)
 }
 
 /// The page at `path` from `template` with `content`, drawn unless `previous` holds it
