@@ -5,7 +5,7 @@
 use crate::card::{Card, Reading, Status};
 use crate::config::Config;
 use crate::graph::{Edge, EdgeKind, Graph, NodeId, Resolution};
-use crate::markdown::{self, Href, Resolver, Target};
+use crate::markdown::{self, Href, Target};
 use crate::slug::slugify;
 use crate::theme::Theme;
 use anyhow::{Result, bail};
@@ -456,12 +456,11 @@ fn render_concept(
         "card.html"
     };
     let path = format!("{}/index.html", n.id);
-    let resolver = n.card.map(|card| CardLinks { graph, card });
-    let targets: Vec<Href> = match (&resolver, n.outline) {
-        (Some(resolver), Some(outline)) => outline
+    let targets: Vec<Href> = match (n.card, n.outline) {
+        (Some(card), Some(outline)) => outline
             .links
             .iter()
-            .map(|l| resolver.resolve(&l.target, l.embed))
+            .map(|l| resolve_link(graph, card, &l.target))
             .collect(),
         _ => Vec::new(),
     };
@@ -474,12 +473,12 @@ fn render_concept(
     let signature = signature(
         theme,
         &path,
-        (&page, n.card.map(|c| &c.body), targets, beside),
+        (&page, n.card.map(|c| &c.body), &targets, beside),
     );
     draw_unless_cached(previous, &path, signature, || {
         page.content.local_graph = crate::localgraph::local_graph_svg(graph, node, UP);
-        if let Some(resolver) = &resolver {
-            page.content.body = markdown::to_html(&resolver.card.body, resolver);
+        if let Some(outline) = n.outline {
+            page.content.body = outline.html.linked(&targets);
         }
         theme.render(template, &page)
     })
@@ -583,24 +582,17 @@ fn wanted_stubs<'g>(graph: &'g Graph, root: &str) -> Vec<WantedStub<'g>> {
         .collect()
 }
 
-/// Resolves the links of one card's Markdown against the graph, for a page one folder deep.
-struct CardLinks<'g> {
-    graph: &'g Graph<'g>,
-    card: &'g Card,
-}
-
-impl Resolver for CardLinks<'_> {
-    fn resolve(&self, target: &Target, _embed: bool) -> Href {
-        match self.graph.resolve(self.card, target) {
-            Resolution::Node(node) => {
-                let n = &self.graph.nodes[node];
-                href(n.status, &n.title, format!("{UP}{}/", encode_path(&n.id)))
-            }
-            Resolution::File(rel) => Href::File {
-                url: format!("{UP}{}", encode_path(&rel)),
-            },
-            Resolution::Unknown { .. } | Resolution::MissingFile(_) => Href::Missing,
+/// Where a link in `card` leads, from a page one folder deep.
+fn resolve_link(graph: &Graph, card: &Card, target: &Target) -> Href {
+    match graph.resolve(card, target) {
+        Resolution::Node(node) => {
+            let n = &graph.nodes[node];
+            href(n.status, &n.title, format!("{UP}{}/", encode_path(&n.id)))
         }
+        Resolution::File(rel) => Href::File {
+            url: format!("{UP}{}", encode_path(&rel)),
+        },
+        Resolution::Unknown { .. } | Resolution::MissingFile(_) => Href::Missing,
     }
 }
 

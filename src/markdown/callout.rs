@@ -281,17 +281,8 @@ fn quiz_html(callout: &Callout, body: &[Event]) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::{Href, Resolver, Target, to_html};
-
-    struct NoLinks;
-    impl Resolver for NoLinks {
-        fn resolve(&self, _: &Target, _: bool) -> Href {
-            Href::Missing
-        }
-    }
-
     fn render(md: &str) -> String {
-        to_html(md, &NoLinks)
+        super::super::outline(md).html.linked(&[])
     }
 
     #[test]

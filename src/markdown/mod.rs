@@ -1,15 +1,18 @@
-//! The only place pulldown-cmark is configured. One parser setup serves two jobs:
-//! [`outline`] lists a card's links and heading anchors for the graph, and [`to_html`]
-//! renders a card with every link rewritten in the event stream by a [`Resolver`], headings
-//! given stable anchors, and callouts and quizzes turned into their boxes.
+//! The only place pulldown-cmark is configured. Each card's Markdown is parsed once, by
+//! [`outline`]: the links it makes and its heading anchors, for the graph, and its HTML with
+//! headings given stable anchors, callouts and quizzes turned into their boxes, and every
+//! link to a card or attachment left open ([`Unlinked`]) until pages resolve them.
 
 mod callout;
 mod outline;
+mod slots;
 
-pub use outline::{Link, Outline, outline};
+pub use outline::{Link, Outline};
+pub use slots::Unlinked;
 
 use crate::slug::slugify;
-use pulldown_cmark::{Event, LinkType, Options, Parser, Tag, TagEnd, TextMergeStream};
+use pulldown_cmark::{Event, LinkType, Options, Parser, Tag, TagEnd, TextMergeWithOffset};
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 /// The Markdown dialect of cards: CommonMark plus tables, footnotes, strikethrough, task
@@ -128,12 +131,6 @@ pub enum Href {
     Missing,
 }
 
-/// Turns link targets into URLs; the renderer implements it over the knowledge graph.
-pub trait Resolver {
-    /// Where `target` (an image if `embed`) leads from the card being rendered.
-    fn resolve(&self, target: &Target, embed: bool) -> Href;
-}
-
 /// Gives each heading a unique anchor: its explicit `{#id}`, else the slug of its text,
 /// numbered `-1`, `-2`, … when the same slug comes again.
 #[derive(Default)]
@@ -158,227 +155,303 @@ impl HeadingIds {
     }
 }
 
-/// Renders a card's Markdown to HTML, resolving its links with `resolver`.
-pub fn to_html(markdown: &str, resolver: &dyn Resolver) -> String {
-    let events = TextMergeStream::new(Parser::new_ext(markdown, options()));
-    let events = rewrite_links_and_headings(events, resolver);
-    let mut html = String::with_capacity(markdown.len() * 3 / 2);
-    callout::push_html(&mut html, events);
-    html
+/// Parses a card's Markdown, once: its links with their sentences, its heading anchors, and
+/// its HTML with the links left open.
+pub fn outline(markdown: &str) -> Outline {
+    let mut links = outline::Links::default();
+    let mut html = Unlinked::new();
+    let mut anchors = Vec::new();
+    // U+0000 starts the markers of link slots: a NUL in a card (which CommonMark would turn
+    // into U+FFFD) becomes U+001A, one byte like it, so that offsets stay true.
+    let markdown = match markdown.contains('\0') {
+        true => Cow::Owned(markdown.replace('\0', "\u{1A}")),
+        false => Cow::Borrowed(markdown),
+    };
+    let parser = Parser::new_ext(&markdown, options()).into_offset_iter();
+    let events = TextMergeWithOffset::new(parser).map(|(event, range)| {
+        links.observe(&event, range.start);
+        event
+    });
+    let events = rewrite(events, &mut html, &mut anchors);
+    let mut out = String::with_capacity(markdown.len() * 3 / 2);
+    callout::push_html(&mut out, events);
+    html.set_html(out);
+    Outline {
+        links: links.finish(),
+        anchors,
+        html,
+    }
 }
 
-fn rewrite_links_and_headings<'a>(
+/// A heading being read: its events, and its text for the anchor.
+type Heading<'a> = (Vec<Event<'a>>, String);
+
+/// An image being read: its slot, its events, how deep in nested links and images it is,
+/// and its fragment.
+type Image<'a> = (usize, Vec<Event<'a>>, usize, String);
+
+/// Leaves a slot in `html` for every link to a card or attachment, marks links to other
+/// sites, and gives headings their anchors (listed in `anchors`).
+fn rewrite<'a>(
     events: impl Iterator<Item = Event<'a>>,
-    resolver: &dyn Resolver,
+    html: &mut Unlinked,
+    anchors: &mut Vec<String>,
 ) -> Vec<Event<'a>> {
     let mut out = Vec::new();
-    // What closes each open link or image: raw HTML, or None to keep the original end event.
-    let mut closers: Vec<Option<String>> = Vec::new();
-    let mut heading: Option<Vec<Event<'a>>> = None;
+    // What closes each open link or image: an event, or None to keep the original end event.
+    let mut closers: Vec<Option<Event<'a>>> = Vec::new();
+    let mut heading: Option<Heading<'a>> = None;
+    let mut image: Option<Image<'a>> = None;
     let mut ids = HeadingIds::default();
     for event in events {
+        if let Some((_, text)) = &mut heading {
+            push_plain(text, &event);
+        }
+        if let Some((_, events, depth, _)) = &mut image {
+            match &event {
+                Event::Start(
+                    Tag::Link {
+                        link_type,
+                        dest_url,
+                        ..
+                    }
+                    | Tag::Image {
+                        link_type,
+                        dest_url,
+                        ..
+                    },
+                ) => {
+                    if let Dest::Internal(..) = classify(*link_type, dest_url) {
+                        html.reserve();
+                    }
+                    *depth += 1;
+                }
+                Event::End(TagEnd::Link | TagEnd::Image) => *depth -= 1,
+                _ => {}
+            }
+            events.push(event);
+            if let Some((slot, events, _, fragment)) = image.take_if(|(_, _, depth, _)| *depth == 0)
+            {
+                emit(
+                    &mut out,
+                    &mut heading,
+                    html.add_image(slot, events, fragment),
+                );
+            }
+            continue;
+        }
         let event = match event {
             Event::Start(Tag::Link {
                 link_type,
                 ref dest_url,
                 ref title,
                 ..
-            }) => {
-                let opened = match classify(link_type, dest_url) {
-                    Dest::External => Some(open_external(dest_url, title)),
-                    dest => open_link(dest, resolver, ""),
-                };
-                match opened {
-                    Some((open, close)) => {
-                        closers.push(Some(close));
-                        Event::InlineHtml(open.into())
-                    }
-                    None => {
-                        closers.push(None);
-                        event
-                    }
+            }) => match classify(link_type, dest_url) {
+                Dest::External => {
+                    closers.push(Some(inline("</a>".into())));
+                    inline(open_external(dest_url, title))
                 }
-            }
+                Dest::SamePage(anchor) => {
+                    closers.push(Some(inline("</a>".into())));
+                    inline(open_same_page(&anchor))
+                }
+                Dest::Verbatim => {
+                    closers.push(None);
+                    event
+                }
+                Dest::Internal(_, anchor) => {
+                    let (open, close) = html.add_link(&event, fragment(anchor));
+                    closers.push(Some(close));
+                    open
+                }
+            },
             Event::Start(Tag::Image {
                 link_type,
-                dest_url,
-                title,
-                id,
-            }) => {
-                let dest = classify(link_type, &dest_url);
-                let file = match &dest {
-                    Dest::Internal(target, _) => match resolver.resolve(target, true) {
-                        Href::File { url } => Some(url),
-                        _ => None,
-                    },
-                    _ => None,
-                };
-                // An image of a card (`![[other-card]]`) links to that card.
-                let embed = match file {
-                    Some(_) => None,
-                    None => open_link(dest, resolver, " embed"),
-                };
-                closers.push(embed.as_ref().map(|(_, close)| close.clone()));
-                match (file, embed) {
-                    (Some(url), _) => Event::Start(Tag::Image {
-                        link_type,
-                        dest_url: url.into(),
-                        title,
-                        id,
-                    }),
-                    (None, Some((open, _))) => Event::InlineHtml(open.into()),
-                    (None, None) => Event::Start(Tag::Image {
-                        link_type,
-                        dest_url,
-                        title,
-                        id,
-                    }),
+                ref dest_url,
+                ..
+            }) => match classify(link_type, dest_url) {
+                Dest::Internal(_, anchor) => {
+                    image = Some((html.reserve(), vec![event], 1, fragment(anchor)));
+                    continue;
                 }
-            }
+                Dest::SamePage(anchor) => {
+                    closers.push(Some(inline("</a>".into())));
+                    inline(open_same_page(&anchor))
+                }
+                _ => {
+                    closers.push(None);
+                    event
+                }
+            },
             Event::End(TagEnd::Link | TagEnd::Image) => match closers.pop().flatten() {
-                Some(close) => Event::InlineHtml(close.into()),
+                Some(close) => close,
                 None => event,
             },
             Event::Start(Tag::Heading { .. }) => {
-                heading = Some(vec![event]);
+                heading = Some((vec![event], String::new()));
                 continue;
             }
             Event::End(TagEnd::Heading(_)) => {
-                let mut events = heading.take().unwrap_or_default();
-                let text = plain_text(&events);
+                let (mut events, text) = heading.take().unwrap_or_default();
                 if let Some(Event::Start(Tag::Heading { id, .. })) = events.first_mut() {
-                    *id = Some(ids.assign(id.as_deref(), &text).into());
+                    let anchor = ids.assign(id.as_deref(), &text);
+                    anchors.push(anchor.clone());
+                    *id = Some(anchor.into());
                 }
                 out.append(&mut events);
                 event
             }
             event => event,
         };
-        match &mut heading {
-            Some(events) => events.push(event),
-            None => out.push(event),
-        }
+        emit(&mut out, &mut heading, event);
     }
     out
 }
 
-/// The HTML that opens and closes a link to `dest`, or None to leave the link as written.
-fn open_link(dest: Dest, resolver: &dyn Resolver, extra_class: &str) -> Option<(String, String)> {
-    match dest {
-        Dest::External | Dest::Verbatim => None,
-        Dest::SamePage(anchor) => Some((
-            format!("<a href=\"#{}\">", escape(&anchor)),
-            "</a>".to_string(),
-        )),
-        Dest::Internal(target, anchor) => {
-            let fragment = anchor.map(|a| format!("#{a}")).unwrap_or_default();
-            link_tags(resolver.resolve(&target, false), &fragment, extra_class)
-        }
+/// Adds an event to the heading being read, if any, else to the output.
+fn emit<'a>(out: &mut Vec<Event<'a>>, heading: &mut Option<Heading<'a>>, event: Event<'a>) {
+    match heading {
+        Some((events, _)) => events.push(event),
+        None => out.push(event),
     }
 }
 
-/// The tags around a link to a resolved target: cards carry their status as a class, stubs
-/// look different and say "(not written yet)" to screen readers. None for a missing target.
-fn link_tags(href: Href, fragment: &str, extra_class: &str) -> Option<(String, String)> {
-    let (class, url, title, close) = match href {
-        Href::Card { url, title, status } => {
-            (format!("card-link {status}"), url, Some(title), "</a>")
-        }
-        Href::Stub { url, title } => (
-            "stub-link".to_string(),
-            url,
-            Some(title),
-            "<span class=\"visually-hidden\"> (not written yet)</span></a>",
-        ),
-        Href::File { url } => ("file-link".to_string(), url, None, "</a>"),
+fn inline<'a>(html: String) -> Event<'a> {
+    Event::InlineHtml(html.into())
+}
+
+/// `#anchor`, or nothing.
+fn fragment(anchor: Option<String>) -> String {
+    anchor.map(|a| format!("#{a}")).unwrap_or_default()
+}
+
+fn open_same_page(anchor: &str) -> String {
+    format!("<a href=\"#{}\">", escape(anchor))
+}
+
+/// The tag that opens a link to a resolved target: cards carry their status as a class,
+/// stubs look different. None for a missing target.
+fn link_open(href: &Href, fragment: &str, extra_class: &str) -> Option<String> {
+    let (class, status, url, title) = match href {
+        Href::Card { url, title, status } => ("card-link ", *status, url, Some(title)),
+        Href::Stub { url, title } => ("stub-link", "", url, Some(title)),
+        Href::File { url } => ("file-link", "", url, None),
         Href::Missing => return None,
     };
-    let title = title
-        .map(|t| format!(" data-title=\"{}\"", escape(&t)))
-        .unwrap_or_default();
-    let open = format!(
-        "<a class=\"{class}{extra_class}\" href=\"{}{}\"{title}>",
-        escape(&url),
-        escape(fragment)
-    );
-    Some((open, close.to_string()))
+    let mut open = String::with_capacity(64 + url.len());
+    open.push_str("<a class=\"");
+    open.push_str(class);
+    open.push_str(status);
+    open.push_str(extra_class);
+    open.push_str("\" href=\"");
+    push_escaped(&mut open, url);
+    push_escaped(&mut open, fragment);
+    open.push('"');
+    if let Some(title) = title {
+        open.push_str(" data-title=\"");
+        push_escaped(&mut open, title);
+        open.push('"');
+    }
+    open.push('>');
+    Some(open)
+}
+
+/// The tag that closes a link to `href`; a stub's says "(not written yet)" to screen readers.
+fn link_close(href: &Href) -> &'static str {
+    match href {
+        Href::Stub { .. } => "<span class=\"visually-hidden\"> (not written yet)</span></a>",
+        _ => "</a>",
+    }
 }
 
 /// A whole link to a resolved target, showing `text`: the same markup as links in cards.
 pub fn link_html(href: Href, text: &str) -> String {
-    match link_tags(href, "", "") {
-        Some((open, close)) => format!("{open}{}{close}", escape(text)),
+    match link_open(&href, "", "") {
+        Some(mut html) => {
+            push_escaped(&mut html, text);
+            html.push_str(link_close(&href));
+            html
+        }
         None => escape(text),
     }
 }
 
-/// The HTML that opens and closes an external link, marked as leaving the site.
-fn open_external(url: &str, title: &str) -> (String, String) {
+/// The tag that opens an external link, marked as leaving the site.
+fn open_external(url: &str, title: &str) -> String {
     let title = match title {
         "" => String::new(),
         t => format!(" title=\"{}\"", escape(t)),
     };
-    let open = format!(
+    format!(
         "<a class=\"external\" rel=\"external noopener\" href=\"{}\"{title}>",
         escape(url)
-    );
-    (open, "</a>".to_string())
+    )
 }
 
-/// The text of inline events, without markup (for heading anchors and link context).
-fn plain_text(events: &[Event]) -> String {
-    let mut text = String::new();
-    for event in events {
-        match event {
-            Event::Text(t) | Event::Code(t) => text.push_str(t),
-            Event::SoftBreak | Event::HardBreak => text.push(' '),
-            _ => {}
-        }
+/// Adds the text of an inline event, without markup, to `text` (for heading anchors).
+fn push_plain(text: &mut String, event: &Event) {
+    match event {
+        Event::Text(t) | Event::Code(t) => text.push_str(t),
+        Event::SoftBreak | Event::HardBreak => text.push(' '),
+        _ => {}
     }
-    text
 }
 
 /// Escapes text for HTML content and attribute values.
 pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
+    push_escaped(&mut out, text);
     out
+}
+
+/// Adds `text` to `out`, escaped for HTML content and attribute values.
+fn push_escaped(out: &mut String, text: &str) {
+    let mut rest = text;
+    while let Some(at) = rest.find(['&', '<', '>', '"', '\'']) {
+        out.push_str(&rest[..at]);
+        out.push_str(match rest.as_bytes()[at] {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            _ => "&#39;",
+        });
+        rest = &rest[at + 1..];
+    }
+    out.push_str(rest);
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    struct Fixed;
-    impl Resolver for Fixed {
-        fn resolve(&self, target: &Target, embed: bool) -> Href {
-            match target {
-                Target::Name(n) if n == "dns" => Href::Stub {
-                    url: "../dns/".into(),
-                    title: "DNS".into(),
-                },
-                Target::Name(n) if n.ends_with(".svg") => Href::File {
-                    url: format!("../{n}"),
-                },
-                Target::Path(p) if embed => Href::File {
-                    url: format!("../{p}"),
-                },
-                _ => Href::Card {
-                    url: "../card/".into(),
-                    title: "Card".into(),
-                    status: "complete",
-                },
-            }
+    /// Where the test links lead: `dns` is a stub, `*.svg` names and embedded paths are
+    /// files, `gone.png` is missing, anything else is a card.
+    fn fixed(link: &Link) -> Href {
+        match &link.target {
+            Target::Name(n) if n == "dns" => Href::Stub {
+                url: "../dns/".into(),
+                title: "DNS".into(),
+            },
+            Target::Name(n) | Target::Path(n) if n == "gone.png" => Href::Missing,
+            Target::Name(n) if n.ends_with(".svg") => Href::File {
+                url: format!("../{n}"),
+            },
+            Target::Path(p) if link.embed => Href::File {
+                url: format!("../{p}"),
+            },
+            _ => Href::Card {
+                url: "../card/".into(),
+                title: "Card".into(),
+                status: "complete",
+            },
         }
+    }
+
+    fn to_html(markdown: &str) -> String {
+        let outline = outline(markdown);
+        let hrefs: Vec<Href> = outline.links.iter().map(fixed).collect();
+        outline.html.linked(&hrefs)
     }
 
     #[test]
@@ -406,10 +479,8 @@ mod tests {
 
     #[test]
     fn rewrites_links_in_the_event_stream() {
-        let html = to_html(
-            "[[dns|lookup]] [[x#Part Two]] [ext](https://e.org) `[[dns]]` ![[d.svg]]",
-            &Fixed,
-        );
+        let html =
+            to_html("[[dns|lookup]] [[x#Part Two]] [ext](https://e.org) `[[dns]]` ![[d.svg]]");
         assert!(html.contains("<a class=\"stub-link\" href=\"../dns/\" data-title=\"DNS\">lookup<span class=\"visually-hidden\"> (not written yet)</span></a>"), "{html}");
         assert!(
             html.contains("<a class=\"card-link complete\" href=\"../card/#part-two\""),
@@ -427,12 +498,50 @@ mod tests {
 
     #[test]
     fn headings_get_unique_anchors() {
-        let html = to_html(
-            "## Key *ideas*\n\n## Key ideas\n\n## Custom {#mine}\n",
-            &Fixed,
-        );
+        let html = to_html("## Key *ideas*\n\n## Key ideas\n\n## Custom {#mine}\n");
         assert!(html.contains("<h2 id=\"key-ideas\">"), "{html}");
         assert!(html.contains("<h2 id=\"key-ideas-1\">"), "{html}");
         assert!(html.contains("<h2 id=\"mine\">"), "{html}");
+    }
+
+    #[test]
+    fn links_are_drawn_once_resolved() {
+        let md = "[gone](gone.png) ![a *b*](gone.png \"t\") ![[Card#Top]] ![pic](p/x.png) ![text [y](y.md)](q.png)";
+        let outline = outline(md);
+        assert_eq!(outline.links.len(), 6, "{:?}", outline.links);
+        let html = to_html(md);
+        assert!(html.contains("<a href=\"gone.png\">gone</a>"), "{html}");
+        assert!(
+            html.contains("<img src=\"gone.png\" alt=\"a b\" title=\"t\" />"),
+            "{html}"
+        );
+        assert!(
+            html.contains("<a class=\"card-link complete embed\" href=\"../card/#top\" data-title=\"Card\">Card#Top</a>"),
+            "{html}"
+        );
+        assert!(
+            html.contains("<img src=\"../p/x.png\" alt=\"pic\" />"),
+            "{html}"
+        );
+        assert!(
+            html.contains("<img src=\"../q.png\" alt=\"text y\" />"),
+            "{html}"
+        );
+        assert!(!html.contains('\0'), "{html:?}");
+    }
+
+    #[test]
+    fn a_nul_in_the_markdown_is_not_a_marker() {
+        let html = to_html("a\0b [[x]]\n\n<div>\0</div>\n\n`\0` <span>\0</span>\n\n```\n\0\n```\n");
+        assert!(!html.contains('\0'), "{html:?}");
+        assert!(html.contains("card-link"), "{html}");
+    }
+
+    #[test]
+    fn outline_anchors_are_the_html_anchors() {
+        let outline = outline("# A\n\n## A\n\n## A ![[Card]]\n\n## Status `codes`\n");
+        assert_eq!(outline.anchors, ["a", "a-1", "a-card", "status-codes"]);
+        let html = outline.html.linked(&[]);
+        assert!(html.contains("<h2 id=\"a-card\">"), "{html}");
     }
 }

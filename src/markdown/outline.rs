@@ -1,9 +1,10 @@
 //! A card's outline: the links it makes (with where they stand and the sentence around
-//! them) and the anchors of its headings. The graph is built from outlines, before any
-//! HTML exists.
+//! them), the anchors of its headings, and its HTML with the links still open. The graph is
+//! built from outlines; pages fill in their links.
 
-use super::{Dest, HeadingIds, Target, classify, options, plain_text};
-use pulldown_cmark::{Event, Parser, Tag, TagEnd};
+use super::slots::Unlinked;
+use super::{Dest, Target, classify};
+use pulldown_cmark::{Event, Tag, TagEnd};
 
 /// The longest context kept around a link, in characters.
 const MAX_CONTEXT: usize = 280;
@@ -23,13 +24,15 @@ pub struct Link {
     pub embed: bool,
 }
 
-/// What the graph needs to know about a card's Markdown.
+/// What one parse of a card's Markdown gives: what the graph needs, and the HTML.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Outline {
     /// Links to cards and attachments, in document order (external links left out).
     pub links: Vec<Link>,
-    /// The anchors of the card's headings, as [`super::to_html`] assigns them.
+    /// The anchors of the card's headings, as the HTML has them.
     pub anchors: Vec<String>,
+    /// The card's HTML, with a slot for each of `links`.
+    pub html: Unlinked,
 }
 
 /// A link whose sentence is not known yet: where it starts and ends in the block's text.
@@ -39,21 +42,24 @@ struct Pending {
     end: Option<usize>,
 }
 
-/// Lists the links and heading anchors of `markdown`. Links in code are text, not links.
-pub fn outline(markdown: &str) -> Outline {
-    let mut outline = Outline::default();
-    let mut ids = HeadingIds::default();
-    let mut block = String::new();
-    let mut pending: Vec<Pending> = Vec::new();
-    let mut open: Vec<Option<usize>> = Vec::new(); // index into `pending` of each open link
-    let mut heading: Option<(Option<String>, Vec<Event>)> = None;
-    for (event, range) in Parser::new_ext(markdown, options()).into_offset_iter() {
-        match &event {
+/// Collects a card's links with their sentences from its events, one event at a time.
+#[derive(Default)]
+pub(super) struct Links {
+    links: Vec<Link>,
+    block: String,
+    pending: Vec<Pending>,
+    open: Vec<Option<usize>>, // index into `pending` of each open link
+}
+
+impl Links {
+    /// Takes in the next event, which starts at byte `offset` of the Markdown.
+    pub(super) fn observe(&mut self, event: &Event, offset: usize) {
+        match event {
             Event::Start(Tag::Paragraph | Tag::Item | Tag::TableCell | Tag::Heading { .. })
             | Event::End(
                 TagEnd::Paragraph | TagEnd::Item | TagEnd::TableCell | TagEnd::Heading(_),
             ) => {
-                finish_block(&mut block, &mut pending, &mut outline.links);
+                finish_block(&mut self.block, &mut self.pending, &mut self.links);
             }
             Event::Start(
                 Tag::Link {
@@ -68,50 +74,41 @@ pub fn outline(markdown: &str) -> Outline {
                 },
             ) => {
                 let embed = matches!(event, Event::Start(Tag::Image { .. }));
-                open.push(match classify(*link_type, dest_url) {
+                self.open.push(match classify(*link_type, dest_url) {
                     Dest::Internal(target, anchor) => {
                         let link = Link {
                             target,
                             anchor,
-                            offset: range.start,
+                            offset,
                             context: String::new(),
                             embed,
                         };
-                        pending.push(Pending {
+                        self.pending.push(Pending {
                             link,
-                            start: block.len(),
+                            start: self.block.len(),
                             end: None,
                         });
-                        Some(pending.len() - 1)
+                        Some(self.pending.len() - 1)
                     }
                     _ => None,
                 });
             }
             Event::End(TagEnd::Link | TagEnd::Image) => {
-                if let Some(Some(index)) = open.pop() {
-                    pending[index].end = Some(block.len());
+                if let Some(Some(index)) = self.open.pop() {
+                    self.pending[index].end = Some(self.block.len());
                 }
             }
-            Event::Text(text) | Event::Code(text) => block.push_str(text),
-            Event::SoftBreak | Event::HardBreak => block.push(' '),
-            _ => {}
-        }
-        match (&event, &mut heading) {
-            (Event::Start(Tag::Heading { id, .. }), _) => {
-                heading = Some((id.as_ref().map(|i| i.to_string()), Vec::new()));
-            }
-            (Event::End(TagEnd::Heading(_)), Some((id, events))) => {
-                outline
-                    .anchors
-                    .push(ids.assign(id.as_deref(), &plain_text(events)));
-                heading = None;
-            }
-            (_, Some((_, events))) => events.push(event),
+            Event::Text(text) | Event::Code(text) => self.block.push_str(text),
+            Event::SoftBreak | Event::HardBreak => self.block.push(' '),
             _ => {}
         }
     }
-    finish_block(&mut block, &mut pending, &mut outline.links);
-    outline
+
+    /// The links, in document order, each with its sentence.
+    pub(super) fn finish(mut self) -> Vec<Link> {
+        finish_block(&mut self.block, &mut self.pending, &mut self.links);
+        self.links
+    }
 }
 
 /// Gives every pending link the sentence around it, and starts a new block of text.
@@ -152,6 +149,7 @@ fn sentence_around(text: &str, start: usize, end: usize) -> String {
 
 #[cfg(test)]
 mod tests {
+    use super::super::outline;
     use super::*;
 
     #[test]

@@ -1,0 +1,182 @@
+//! A card's HTML with its links left open. Parsing and rendering Markdown is the costly part
+//! of a page; where a link to another card goes, and how it looks, is known only once the
+//! graph is built. So a card is rendered once, with a marker where each such link opens and
+//! closes, and the markers are replaced by the resolved links when a page is drawn.
+
+use super::{Href, escape, link_close, link_open};
+use pulldown_cmark::{CowStr, Event, Tag, TagEnd, html};
+
+/// Starts and ends a marker. Markdown cannot put it in the HTML: [`super::outline`] replaces
+/// it before parsing.
+const MARK: char = '\0';
+
+/// A card's HTML with a slot for each link to a card or attachment, in the order of the
+/// outline's links.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Unlinked {
+    html: String,
+    slots: Vec<Slot>,
+}
+
+/// How one link is drawn, whatever it resolves to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Slot {
+    /// A link: opened where `\0i\0` stands and closed at `\0/i\0`.
+    Link {
+        /// The `#anchor` it asks for, if any.
+        fragment: String,
+        /// Its opening tag as written, for a target that was not found.
+        as_written: String,
+    },
+    /// An image (or a card embedded with `![[card]]`), standing whole at `\0i\0`.
+    Image {
+        fragment: String,
+        /// The `<img>` as written, for a target that was not found.
+        as_written: String,
+        /// The `<img>` of an attachment, before and after its URL.
+        file: (String, String),
+        /// The image's text as HTML: the link text of an embedded card.
+        text: String,
+    },
+    /// A link inside an image's text, which is not drawn as a link (and an image's slot
+    /// until its end is read).
+    Nested,
+}
+
+impl Unlinked {
+    /// Starts with no HTML.
+    pub(super) fn new() -> Unlinked {
+        Unlinked::default()
+    }
+
+    /// Adds a slot for a link and returns the events that stand for its start and end.
+    pub(super) fn add_link<'a>(
+        &mut self,
+        start: &Event,
+        fragment: String,
+    ) -> (Event<'a>, Event<'a>) {
+        let written = to_html([start.clone(), Event::End(TagEnd::Link)]);
+        let as_written = written.strip_suffix("</a>").unwrap_or(&written).to_string();
+        let index = self.slots.len();
+        self.slots.push(Slot::Link {
+            fragment,
+            as_written,
+        });
+        (
+            marker(format!("{MARK}{index}{MARK}")),
+            marker(format!("{MARK}/{index}{MARK}")),
+        )
+    }
+
+    /// Keeps the next slot for an image whose end is still to come, and returns its index.
+    pub(super) fn reserve(&mut self) -> usize {
+        self.slots.push(Slot::Nested);
+        self.slots.len() - 1
+    }
+
+    /// Fills slot `index`, kept by [`Unlinked::reserve`], with an image whose events (from
+    /// its start to its end) are `image`, and returns the event that stands for it.
+    pub(super) fn add_image<'a>(
+        &mut self,
+        index: usize,
+        image: Vec<Event>,
+        fragment: String,
+    ) -> Event<'a> {
+        const PLACEHOLDER: &str = "cardweb:url";
+        let text = to_html(image[1..image.len() - 1].iter().cloned());
+        let as_written = to_html(image.iter().cloned());
+        let mut with_placeholder = image;
+        if let Some(Event::Start(Tag::Image { dest_url, .. })) = with_placeholder.first_mut() {
+            *dest_url = CowStr::Borrowed(PLACEHOLDER);
+        }
+        let file = to_html(with_placeholder);
+        let file = match file.split_once(PLACEHOLDER) {
+            Some((before, after)) => (before.to_string(), after.to_string()),
+            None => (file, String::new()),
+        };
+        if let Some(slot) = self.slots.get_mut(index) {
+            *slot = Slot::Image {
+                fragment,
+                as_written,
+                file,
+                text,
+            };
+        }
+        marker(format!("{MARK}{index}{MARK}"))
+    }
+
+    /// Sets the HTML, once every slot is known.
+    pub(super) fn set_html(&mut self, html: String) {
+        self.html = html;
+    }
+
+    /// The HTML with every link drawn to its target: `hrefs` holds where each of the
+    /// outline's links leads, in order; a link without one is drawn as written.
+    pub fn linked(&self, hrefs: &[Href]) -> String {
+        let mut out = String::with_capacity(self.html.len() + 96 * self.slots.len());
+        let mut rest = self.html.as_str();
+        while let Some(at) = rest.find(MARK) {
+            out.push_str(&rest[..at]);
+            let marker = &rest[at + 1..];
+            let Some(end) = marker.find(MARK) else {
+                break;
+            };
+            let (closing, index) = match marker[..end].strip_prefix('/') {
+                Some(index) => (true, index),
+                None => (false, &marker[..end]),
+            };
+            rest = &marker[end + 1..];
+            let Ok(index) = index.parse::<usize>() else {
+                continue;
+            };
+            let href = hrefs.get(index).unwrap_or(&Href::Missing);
+            match (self.slots.get(index), closing) {
+                (Some(Slot::Link { .. }), true) => out.push_str(link_close(href)),
+                (
+                    Some(Slot::Link {
+                        fragment,
+                        as_written,
+                    }),
+                    false,
+                ) => match link_open(href, fragment, "") {
+                    Some(open) => out.push_str(&open),
+                    None => out.push_str(as_written),
+                },
+                (
+                    Some(Slot::Image {
+                        fragment,
+                        as_written,
+                        file,
+                        text,
+                    }),
+                    _,
+                ) => match (href, link_open(href, fragment, " embed")) {
+                    (Href::File { url }, _) => {
+                        out.push_str(&file.0);
+                        out.push_str(&escape(url));
+                        out.push_str(&file.1);
+                    }
+                    (_, Some(open)) => {
+                        out.push_str(&open);
+                        out.push_str(text);
+                        out.push_str(link_close(href));
+                    }
+                    (_, None) => out.push_str(as_written),
+                },
+                _ => {}
+            }
+        }
+        out.push_str(rest);
+        out
+    }
+}
+
+fn marker<'a>(text: String) -> Event<'a> {
+    Event::InlineHtml(text.into())
+}
+
+fn to_html<'a>(events: impl IntoIterator<Item = Event<'a>>) -> String {
+    let mut out = String::new();
+    html::push_html(&mut out, events.into_iter());
+    out
+}
