@@ -47,9 +47,12 @@ fn corpus(n: usize) -> Corpus {
 fn main() {
     for n in [1_000, 10_000] {
         let corpus = corpus(n);
-        let outlines: Vec<_> = corpus.cards.iter().map(|c| outline(&c.body)).collect();
-        let refs: Vec<_> = outlines.iter().collect();
-        let (graph, _) = Graph::build(&corpus, &refs);
+        let outlines: Vec<_> = corpus
+            .cards
+            .iter()
+            .map(|c| std::sync::Arc::new(outline(&c.body)))
+            .collect();
+        let (graph, _) = Graph::build(&corpus, &outlines);
         let mut times: Vec<f64> = (0..5)
             .map(|_| {
                 let start = Instant::now();

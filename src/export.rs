@@ -40,7 +40,7 @@ pub fn to_json(graph: &Graph) -> String {
                 id: &n.id,
                 title: &n.title,
                 status: n.status.name(),
-                tags: n.card.map_or(&[][..], |c| &c.tags),
+                tags: n.card.as_ref().map_or(&[][..], |c| &c.tags),
                 url: format!("{}/", crate::render::encode_path(&n.id)),
             })
             .collect(),

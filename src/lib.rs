@@ -56,7 +56,7 @@ struct Loaded {
     stamp: Stamp,
     read_at: SystemTime,
     card: Option<Arc<card::Card>>,
-    outline: Outline,
+    outline: Arc<Outline>,
     diagnostics: Vec<Diagnostic>,
 }
 
@@ -72,7 +72,7 @@ impl Loaded {
             stamp: file.stamp,
             read_at,
             card: card.map(Arc::new),
-            outline,
+            outline: Arc::new(outline),
             diagnostics,
         }
     }
@@ -196,17 +196,21 @@ struct Found {
 }
 
 /// The usable cards with their outlines, aligned, and the attachments.
-fn corpus(loaded: &[Arc<Loaded>], attachments: Vec<card::Attachment>) -> (Corpus, Vec<&Outline>) {
-    let usable: Vec<(&Arc<card::Card>, &Outline)> = loaded
+fn corpus(
+    loaded: &[Arc<Loaded>],
+    attachments: Vec<card::Attachment>,
+) -> (Corpus, Vec<Arc<Outline>>) {
+    let usable: Vec<&Loaded> = loaded
         .iter()
-        .filter_map(|l| l.card.as_ref().map(|c| (c, &l.outline)))
+        .filter(|l| l.card.is_some())
+        .map(|l| &**l)
         .collect();
     let corpus = Corpus {
-        cards: usable.iter().map(|(card, _)| Arc::clone(card)).collect(),
+        cards: usable.iter().filter_map(|l| l.card.clone()).collect(),
         attachments,
     };
     (
         corpus,
-        usable.into_iter().map(|(_, outline)| outline).collect(),
+        usable.iter().map(|l| Arc::clone(&l.outline)).collect(),
     )
 }

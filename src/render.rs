@@ -421,7 +421,7 @@ fn render_concept(
     let next = links(EdgeKind::Next);
     let content = ConceptPage {
         node: node_link(graph, node, UP),
-        card: n.card.map(|card| CardView {
+        card: n.card.as_deref().map(|card| CardView {
             path: card.path.display().to_string(),
             tags: card.tags.iter().map(|t| tag_link(t, UP)).collect(),
             reading: &card.reading,
@@ -456,7 +456,7 @@ fn render_concept(
         "card.html"
     };
     let path = format!("{}/index.html", n.id);
-    let targets: Vec<Href> = match (n.card, n.outline) {
+    let targets: Vec<Href> = match (&n.card, &n.outline) {
         (Some(card), Some(outline)) => outline
             .links
             .iter()
@@ -473,11 +473,11 @@ fn render_concept(
     let signature = signature(
         theme,
         &path,
-        (&page, n.card.map(|c| &c.body), &targets, beside),
+        (&page, n.card.as_ref().map(|c| &c.body), &targets, beside),
     );
     draw_unless_cached(previous, &path, signature, || {
         page.content.local_graph = crate::localgraph::local_graph_svg(graph, node, UP);
-        if let Some(outline) = n.outline {
+        if let Some(outline) = &n.outline {
             page.content.body = outline.html.linked(&targets);
         }
         theme.render(template, &page)
@@ -490,7 +490,7 @@ fn node_link<'g>(graph: &'g Graph, node: NodeId, root: &str) -> NodeLink<'g> {
         id: &n.id,
         title: &n.title,
         status: n.status,
-        summary: n.card.and_then(|c| c.summary.as_deref()),
+        summary: n.card.as_ref().and_then(|c| c.summary.as_deref()),
         url: format!("{root}{}/", encode_path(&n.id)),
     }
 }

@@ -179,9 +179,12 @@ mod tests {
                 .collect(),
             attachments: Vec::new(),
         };
-        let outlines: Vec<_> = corpus.cards.iter().map(|c| outline(&c.body)).collect();
-        let outline_refs: Vec<_> = outlines.iter().collect();
-        let (graph, _) = Graph::build(&corpus, &outline_refs);
+        let outlines: Vec<_> = corpus
+            .cards
+            .iter()
+            .map(|c| Arc::new(outline(&c.body)))
+            .collect();
+        let (graph, _) = Graph::build(&corpus, &outlines);
         let l = layout(&graph);
         let r = |n: usize| (l.x[n] * l.x[n] + l.y[n] * l.y[n]).sqrt();
         let id = |name: &str| graph.nodes.iter().position(|n| n.id == name).unwrap();

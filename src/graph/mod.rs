@@ -47,7 +47,7 @@ pub struct Edge {
 
 /// A concept: a written card, or a stub.
 #[derive(Debug)]
-pub struct Node<'c> {
+pub struct Node {
     /// The unique id, also the page's URL segment.
     pub id: String,
     /// What readers see.
@@ -55,9 +55,9 @@ pub struct Node<'c> {
     /// Complete, draft or stub.
     pub status: Status,
     /// The card, if this concept has a file.
-    pub card: Option<&'c Card>,
+    pub card: Option<Arc<Card>>,
     /// The card's links and headings, if it has a card.
-    pub outline: Option<&'c Outline>,
+    pub outline: Option<Arc<Outline>>,
     /// The broader concept.
     pub parent: Option<NodeId>,
     /// Narrower concepts, in node order.
@@ -68,7 +68,7 @@ pub struct Node<'c> {
     pub incoming: Vec<usize>,
 }
 
-impl Node<'_> {
+impl Node {
     /// Whether this concept still waits to be written (no card, or `status: stub`).
     pub fn is_stub(&self) -> bool {
         self.status == Status::Stub
@@ -77,18 +77,18 @@ impl Node<'_> {
 
 /// All concepts and their links.
 #[derive(Debug)]
-pub struct Graph<'c> {
+pub struct Graph {
     /// Cards in path order, then stubs without a card in id order.
-    pub nodes: Vec<Node<'c>>,
+    pub nodes: Vec<Node>,
     /// All edges, deduplicated by (from, to, kind).
     pub edges: Vec<Edge>,
     index: Index,
 }
 
-impl<'c> Graph<'c> {
+impl Graph {
     /// Builds the graph of `corpus`, whose `outlines` are aligned with its cards, and
     /// reports every problem found in the links.
-    pub fn build(corpus: &'c Corpus, outlines: &[&'c Outline]) -> (Graph<'c>, Vec<Diagnostic>) {
+    pub fn build(corpus: &Corpus, outlines: &[Arc<Outline>]) -> (Graph, Vec<Diagnostic>) {
         let mut diagnostics = Vec::new();
         let mut graph = Graph {
             nodes: Vec::new(),
@@ -128,7 +128,7 @@ impl<'c> Graph<'c> {
                 let Some(to) = graph.link(card, &link.target, &pos, &mut diagnostics) else {
                     continue;
                 };
-                if let (Some(anchor), Some(target)) = (&link.anchor, graph.nodes[to].card) {
+                if let (Some(anchor), Some(target)) = (&link.anchor, &graph.nodes[to].card) {
                     let anchors = &outlines[to].anchors;
                     if !anchors.contains(anchor) {
                         let known = anchors
@@ -173,8 +173,8 @@ impl<'c> Graph<'c> {
     /// Adds a node per card, indexed by id, then aliases, then titles.
     fn add_cards(
         &mut self,
-        cards: &'c [Arc<Card>],
-        outlines: &[&'c Outline],
+        cards: &[Arc<Card>],
+        outlines: &[Arc<Outline>],
         diagnostics: &mut Vec<Diagnostic>,
     ) {
         let mut owners: HashMap<String, (NodeId, &str)> = HashMap::new();
@@ -183,8 +183,8 @@ impl<'c> Graph<'c> {
                 id: card.id.clone(),
                 title: card.title.clone(),
                 status: card.status,
-                card: Some(card.as_ref()),
-                outline: Some(outlines[node]),
+                card: Some(Arc::clone(card)),
+                outline: Some(Arc::clone(&outlines[node])),
                 parent: None,
                 children: Vec::new(),
                 outgoing: Vec::new(),
@@ -349,10 +349,13 @@ impl<'c> Graph<'c> {
                         .filter_map(|&c| {
                             self.nodes[c]
                                 .card
+                                .as_ref()
                                 .map(|card| card.path.display().to_string())
                         })
                         .collect();
-                    let first = self.nodes[n].card.expect("only cards have parents");
+                    let Some(first) = &self.nodes[n].card else {
+                        break;
+                    };
                     let pos = first.parent.as_ref().map_or(Pos::START, |p| p.pos);
                     diagnostics.push(
                         Diagnostic::error(
@@ -417,12 +420,12 @@ impl<'c> Graph<'c> {
 
     fn check_prerequisite_cycles(&self, diagnostics: &mut Vec<Diagnostic>) {
         let (_, stuck) = self.reading_order();
-        let Some(card) = stuck.first().and_then(|&n| self.nodes[n].card) else {
+        let Some(card) = stuck.first().and_then(|&n| self.nodes[n].card.as_ref()) else {
             return;
         };
         let files: Vec<String> = stuck
             .iter()
-            .filter_map(|&n| self.nodes[n].card)
+            .filter_map(|&n| self.nodes[n].card.as_ref())
             .map(|c| c.path.display().to_string())
             .collect();
         let pos = card.prerequisites.first().map_or(Pos::START, |p| p.pos);
@@ -448,7 +451,7 @@ impl<'c> Graph<'c> {
                 .incoming
                 .iter()
                 .any(|&e| self.edges[e].from != self.edges[e].to);
-            if let (Some(card), false, None) = (node.card, linked, node.parent) {
+            if let (Some(card), false, None) = (&node.card, linked, node.parent) {
                 diagnostics.push(
                     Diagnostic::warning(
                         &card.path,

@@ -72,7 +72,7 @@ fn plan(graph: &Graph, name: &str) -> Result<CardStart> {
         });
     };
     let n = &graph.nodes[node];
-    if let Some(card) = n.card {
+    if let Some(card) = &n.card {
         bail!("`{name}` is already a card: {}", card.path.display());
     }
     let wanting: Vec<_> = graph
