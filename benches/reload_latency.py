@@ -2,14 +2,14 @@
 """Save-to-reload latency of `cardweb serve`: from writing a card to the `reload` event
 arriving on /_cardweb/events, over N edits of different cards. Prints each and the median.
 
-    benches/reload_latency.py SITE_DIR [--edits 10] [--cardweb target/release/cardweb]
+    benches/reload_latency.py SITE_DIR [--edits 20] [--cardweb target/release/cardweb]
 """
 import argparse, glob, os, socket, statistics, subprocess, sys, time
 
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("site")
-    ap.add_argument("--edits", type=int, default=10)
+    ap.add_argument("--edits", type=int, default=20)
     ap.add_argument("--cardweb", default=os.path.join(os.path.dirname(__file__), "..", "target", "release", "cardweb"))
     a = ap.parse_args()
     cardweb = os.path.abspath(a.cardweb)

@@ -112,8 +112,52 @@ pub struct Card {
     pub body_line: usize,
 }
 
+impl Card {
+    /// Whether `other` differs from this card at most in its body: same file, same front
+    /// matter, and the body starting on the same line.
+    pub fn same_but_body(&self, other: &Card) -> bool {
+        let Card {
+            id,
+            path,
+            rel,
+            title,
+            summary,
+            status,
+            tags,
+            parent,
+            related,
+            next,
+            prerequisites,
+            aliases,
+            reading,
+            extra,
+            body: _,
+            body_line,
+        } = self;
+        (id, path, rel, title, summary, status, tags)
+            == (
+                &other.id,
+                &other.path,
+                &other.rel,
+                &other.title,
+                &other.summary,
+                &other.status,
+                &other.tags,
+            )
+            && (parent, related, next, prerequisites, aliases)
+                == (
+                    &other.parent,
+                    &other.related,
+                    &other.next,
+                    &other.prerequisites,
+                    &other.aliases,
+                )
+            && (reading, extra, body_line) == (&other.reading, &other.extra, &other.body_line)
+    }
+}
+
 /// A file under `cards/` that is not a card (an image, a PDF, ...).
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Attachment {
     /// Where it is on disk.
     pub source: PathBuf,
@@ -139,6 +183,14 @@ pub struct Stamp {
 }
 
 impl Stamp {
+    /// The stamp of a file with `metadata` (none if it could not be read).
+    fn of(metadata: Option<&std::fs::Metadata>) -> Stamp {
+        Stamp {
+            modified: metadata.and_then(|m| m.modified().ok()),
+            len: metadata.map_or(0, |m| m.len()),
+        }
+    }
+
     /// File systems stamp times from a coarse clock: a file changed again within one tick
     /// of being read can keep its stamp. A stamp is trusted only this long after that.
     const SETTLE: Duration = Duration::from_millis(100);
@@ -162,12 +214,30 @@ pub struct CardFile {
 }
 
 /// The files under `cards/`: cards to read and attachments to copy, in path order.
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct Sources {
     /// `*.md` files.
     pub cards: Vec<CardFile>,
     /// Every other file.
     pub attachments: Vec<Attachment>,
+}
+
+impl Sources {
+    /// These sources after changes to `changed` (absolute paths, as a watcher reports
+    /// them) under the absolute `cards_dir`, if each is one of these card files and still
+    /// a file: only those are looked at again. None when the changes may have added,
+    /// removed or renamed files, which only a new [`find_sources`] can tell.
+    pub fn refresh(&self, cards_dir: &Path, changed: &[PathBuf]) -> Option<Sources> {
+        let mut sources = self.clone();
+        for path in changed {
+            path.strip_prefix(cards_dir).ok()?;
+            let rel = relative_name(cards_dir, path);
+            let file = sources.cards.iter_mut().find(|f| f.rel == rel)?;
+            let metadata = std::fs::metadata(path).ok().filter(|m| m.is_file())?;
+            file.stamp = Stamp::of(Some(&metadata));
+        }
+        Some(sources)
+    }
 }
 
 /// Finds every card and attachment under `config.cards` (hidden files and folders are
@@ -192,11 +262,7 @@ pub fn find_sources(config: &Config) -> Result<Sources> {
             .extension()
             .is_some_and(|e| e.eq_ignore_ascii_case("md"))
         {
-            let metadata = entry.metadata().ok();
-            let stamp = Stamp {
-                modified: metadata.as_ref().and_then(|m| m.modified().ok()),
-                len: metadata.map_or(0, |m| m.len()),
-            };
+            let stamp = Stamp::of(entry.metadata().ok().as_ref());
             sources.cards.push(CardFile {
                 source: entry.into_path(),
                 rel,
@@ -714,5 +780,35 @@ mod tests {
     fn obsidian_description_is_the_summary() {
         let card = parse("---\ndescription: From Obsidian\n---\n").0.unwrap();
         assert_eq!(card.summary.as_deref(), Some("From Obsidian"));
+    }
+
+    #[test]
+    fn sources_refresh_only_known_card_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = std::path::absolute(dir.path()).unwrap();
+        let cards = root.join("cards");
+        std::fs::create_dir_all(cards.join("web")).unwrap();
+        std::fs::write(cards.join("web/dns.md"), "DNS.\n").unwrap();
+        std::fs::write(cards.join("a.png"), "png").unwrap();
+        let config = Config::load(&root).unwrap();
+        let sources = find_sources(&config).unwrap();
+        std::fs::write(cards.join("web/dns.md"), "DNS, longer.\n").unwrap();
+        let refreshed = sources
+            .refresh(&cards, &[cards.join("web/dns.md")])
+            .unwrap();
+        assert_ne!(refreshed.cards[0].stamp, sources.cards[0].stamp);
+        assert_eq!(refreshed.attachments, sources.attachments);
+        for unknown in ["new.md", "a.png", "web", "../elsewhere.md"] {
+            assert!(
+                sources.refresh(&cards, &[cards.join(unknown)]).is_none(),
+                "{unknown}"
+            );
+        }
+        std::fs::remove_file(cards.join("web/dns.md")).unwrap();
+        assert!(
+            sources
+                .refresh(&cards, &[cards.join("web/dns.md")])
+                .is_none()
+        );
     }
 }

@@ -14,7 +14,7 @@ pub enum Severity {
 }
 
 /// A 1-based line and column (in characters) within a file.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Pos {
     /// Line number, starting at 1.
     pub line: usize,

@@ -82,7 +82,23 @@ impl Loaded {
 pub struct Project {
     config: Config,
     cards: HashMap<PathBuf, Arc<Loaded>>,
+    /// The files the last load found.
+    sources: Option<card::Sources>,
     pages: PageCache,
+    last: Option<Last>,
+}
+
+/// What the last good build was made from and what it made, kept so that a rebuild after
+/// edits to the text of cards alone can update it instead of starting again.
+struct Last {
+    loaded: Vec<Arc<Loaded>>,
+    attachments: Vec<card::Attachment>,
+    graph: graph::Graph,
+    /// The problems the graph found (the cards' own are kept with them).
+    graph_diagnostics: Vec<Diagnostic>,
+    theme: u64,
+    site: Site,
+    counts: Counts,
 }
 
 impl Project {
@@ -91,7 +107,9 @@ impl Project {
         Project {
             config,
             cards: HashMap::new(),
+            sources: None,
             pages: PageCache::default(),
+            last: None,
         }
     }
 
@@ -104,30 +122,57 @@ impl Project {
     /// means the site could not be read at all (no cards folder, broken templates,
     /// unreadable attachments). The result is the same as a first build's would be.
     pub fn build(&mut self) -> Result<Build> {
-        let config = self.config.clone();
-        let mut pages = std::mem::take(&mut self.pages);
-        let built = self.analyse(|graph, corpus, diagnostics| {
-            let counts = Counts::of(graph);
-            if diagnostics.iter().any(Diagnostic::is_error) {
-                return Ok(Build {
-                    site: None,
-                    diagnostics,
-                    counts,
-                });
-            }
-            let theme = theme::Theme::load(&config)?;
-            let mut site = render::render(&config, graph, &theme, &mut pages)?;
-            for attachment in &corpus.attachments {
-                site.add(attachment.rel.clone(), fs::read(&attachment.source)?.into())?;
-            }
-            Ok(Build {
-                site: Some(site),
-                diagnostics,
+        let sources = card::find_sources(&self.config)?;
+        self.build_from(sources)
+    }
+
+    /// Runs the pipeline again after a watcher saw changes to the files `changed`
+    /// (absolute paths). When they are all card files the last load found, only those are
+    /// looked at again instead of every file under `cards/`.
+    pub fn rebuild(&mut self, changed: &[PathBuf]) -> Result<Build> {
+        let cards = std::path::absolute(&self.config.cards)?;
+        let known = (self.sources.as_ref()).and_then(|s| s.refresh(&cards, changed));
+        match known {
+            Some(sources) => self.build_from(sources),
+            None => self.build(),
+        }
+    }
+
+    fn build_from(&mut self, sources: card::Sources) -> Result<Build> {
+        let found = self.load(sources);
+        if let Some(built) = self.rebuild_text(&found)? {
+            return Ok(built);
+        }
+        let analysis = analyse(found);
+        let counts = Counts::of(&analysis.graph);
+        if analysis.diagnostics.iter().any(Diagnostic::is_error) {
+            return Ok(Build {
+                site: None,
+                diagnostics: analysis.diagnostics,
                 counts,
-            })
+            });
+        }
+        let theme = theme::Theme::load(&self.config)?;
+        let mut site = render::render(&self.config, &analysis.graph, &theme, &mut self.pages)?;
+        for (path, bytes) in read_attachments(&analysis.attachments)? {
+            site.add(path, bytes)?;
+        }
+        self.last = Some(Last {
+            loaded: analysis.loaded,
+            attachments: analysis.attachments,
+            graph: analysis.graph,
+            graph_diagnostics: analysis.graph_diagnostics,
+            theme: theme.fingerprint,
+            site: Site {
+                files: site.files.clone(),
+            },
+            counts,
         });
-        self.pages = pages;
-        built?
+        Ok(Build {
+            site: Some(site),
+            diagnostics: analysis.diagnostics,
+            counts,
+        })
     }
 
     /// Loads the cards and builds the graph, without rendering, and returns what `inspect`
@@ -136,30 +181,65 @@ impl Project {
         &mut self,
         inspect: impl FnOnce(&graph::Graph) -> R,
     ) -> Result<(R, Vec<Diagnostic>)> {
-        self.analyse(|graph, _, diagnostics| (inspect(graph), diagnostics))
-    }
-
-    /// Loads the cards and builds the graph, then hands both to `then` with every problem
-    /// found, sorted.
-    fn analyse<R>(
-        &mut self,
-        then: impl FnOnce(&graph::Graph, &Corpus, Vec<Diagnostic>) -> R,
-    ) -> Result<R> {
-        let Found {
-            loaded,
-            attachments,
-            mut diagnostics,
-        } = self.load()?;
-        let (corpus, outlines) = corpus(&loaded, attachments);
-        let (graph, found) = graph::Graph::build(&corpus, &outlines);
-        diagnostics.extend(found);
-        diagnostic::sort(&mut diagnostics);
-        Ok(then(&graph, &corpus, diagnostics))
-    }
-
-    /// Finds the site's files and reads the cards that changed since the last load.
-    fn load(&mut self) -> Result<Found> {
         let sources = card::find_sources(&self.config)?;
+        let analysis = analyse(self.load(sources));
+        Ok((inspect(&analysis.graph), analysis.diagnostics))
+    }
+
+    /// Rebuilds after edits that changed only the text of cards (not which files there
+    /// are, nor their front matter, links or headings, nor the theme), by updating the last
+    /// build's graph and drawing only the pages that show that text. None when the edits
+    /// were of another kind, or there is no last build.
+    fn rebuild_text(&mut self, found: &Found) -> Result<Option<Build>> {
+        let Some(mut last) = self.last.take() else {
+            return Ok(None);
+        };
+        let Some(edits) = text_edits(&last.loaded, &found.loaded) else {
+            return Ok(None);
+        };
+        if found.attachments != last.attachments
+            || found.diagnostics.iter().any(Diagnostic::is_error)
+        {
+            return Ok(None);
+        }
+        let theme = theme::Theme::load(&self.config)?;
+        if theme.fingerprint != last.theme {
+            return Ok(None);
+        }
+        let mut shown = Vec::new();
+        for (node, index) in edits {
+            let (old, new) = (&last.loaded[index], &found.loaded[index]);
+            let Some(card) = &new.card else {
+                return Ok(None);
+            };
+            move_link_diagnostics(&mut last.graph_diagnostics, old, new);
+            shown.extend(
+                last.graph
+                    .retext(node, Arc::clone(card), Arc::clone(&new.outline)),
+            );
+        }
+        shown.sort_unstable();
+        shown.dedup();
+        let pages = render::redraw(&self.config, &last.graph, &theme, &mut self.pages, &shown)?;
+        let attachments = read_attachments(&found.attachments)?;
+        last.site.files.extend(pages.into_iter().chain(attachments));
+        last.loaded = found.loaded.clone();
+        let mut diagnostics = found.diagnostics.clone();
+        diagnostics.extend(last.graph_diagnostics.iter().cloned());
+        diagnostic::sort(&mut diagnostics);
+        let built = Build {
+            site: Some(Site {
+                files: last.site.files.clone(),
+            }),
+            diagnostics,
+            counts: last.counts,
+        };
+        self.last = Some(last);
+        Ok(Some(built))
+    }
+
+    /// Reads the cards among `sources` that changed since the last load.
+    fn load(&mut self, sources: card::Sources) -> Found {
         let loaded: Vec<Arc<Loaded>> = sources
             .cards
             .par_iter()
@@ -180,11 +260,12 @@ impl Project {
             .iter()
             .flat_map(|l| l.diagnostics.iter().cloned())
             .collect();
-        Ok(Found {
+        self.sources = Some(sources.clone());
+        Found {
             loaded,
             attachments: sources.attachments,
             diagnostics,
-        })
+        }
     }
 }
 
@@ -213,4 +294,86 @@ fn corpus(
         corpus,
         usable.iter().map(|l| Arc::clone(&l.outline)).collect(),
     )
+}
+
+/// The graph of what one load found, with every problem found, sorted.
+struct Analysis {
+    loaded: Vec<Arc<Loaded>>,
+    attachments: Vec<card::Attachment>,
+    graph: graph::Graph,
+    /// The problems the graph found.
+    graph_diagnostics: Vec<Diagnostic>,
+    /// The cards' own problems and the graph's, sorted.
+    diagnostics: Vec<Diagnostic>,
+}
+
+fn analyse(found: Found) -> Analysis {
+    let (corpus, outlines) = corpus(&found.loaded, found.attachments);
+    let (graph, graph_diagnostics) = graph::Graph::build(&corpus, &outlines);
+    let mut diagnostics = found.diagnostics;
+    diagnostics.extend(graph_diagnostics.iter().cloned());
+    diagnostic::sort(&mut diagnostics);
+    Analysis {
+        loaded: found.loaded,
+        attachments: corpus.attachments,
+        graph,
+        graph_diagnostics,
+        diagnostics,
+    }
+}
+
+/// The cards that changed between two loads of the same files, as (node, index into the
+/// loads), if each changed only in its text: same front matter, links and headings. None
+/// if the files differ or any card changed otherwise.
+fn text_edits(before: &[Arc<Loaded>], now: &[Arc<Loaded>]) -> Option<Vec<(graph::NodeId, usize)>> {
+    if before.len() != now.len() {
+        return None;
+    }
+    let mut edits = Vec::new();
+    let mut node = 0;
+    for (index, (old, new)) in before.iter().zip(now).enumerate() {
+        if !Arc::ptr_eq(old, new) {
+            match (&old.card, &new.card) {
+                (Some(a), Some(b))
+                    if a.same_but_body(b) && old.outline.same_links(&new.outline) =>
+                {
+                    edits.push((node, index))
+                }
+                _ => return None,
+            }
+        }
+        node += usize::from(new.card.is_some());
+    }
+    Some(edits)
+}
+
+/// Moves the problems found at a card's links to where those links stand after an edit
+/// that kept them but moved them.
+fn move_link_diagnostics(diagnostics: &mut [Diagnostic], old: &Loaded, new: &Loaded) {
+    let (Some(old_card), Some(new_card)) = (&old.card, &new.card) else {
+        return;
+    };
+    let position = |card: &card::Card, link: &markdown::Link| {
+        diagnostic::Pos::in_text(&card.body, link.offset, card.body_line)
+    };
+    let moved: HashMap<diagnostic::Pos, diagnostic::Pos> = old
+        .outline
+        .links
+        .iter()
+        .zip(&new.outline.links)
+        .map(|(a, b)| (position(old_card, a), position(new_card, b)))
+        .collect();
+    for d in diagnostics.iter_mut().filter(|d| d.path == old_card.path) {
+        if let Some(&pos) = moved.get(&d.pos) {
+            d.pos = pos;
+        }
+    }
+}
+
+/// Every attachment's output path and bytes, read from disk.
+fn read_attachments(attachments: &[card::Attachment]) -> Result<Vec<(String, render::Bytes)>> {
+    attachments
+        .iter()
+        .map(|a| Ok((a.rel.clone(), fs::read(&a.source)?.into())))
+        .collect()
 }

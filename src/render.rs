@@ -76,6 +76,15 @@ struct SiteInfo<'a> {
     base_url: Option<&'a str>,
 }
 
+impl<'a> SiteInfo<'a> {
+    fn of(config: &'a Config) -> SiteInfo<'a> {
+        SiteInfo {
+            title: &config.title,
+            base_url: config.base_url.as_deref(),
+        }
+    }
+}
+
 /// A link to a concept as templates draw it. Its `html` (the whole `<a>` element, with the
 /// same markup as links in cards) is made only when a template is rendered, not when a
 /// page's signature is computed: it follows from the other fields.
@@ -230,10 +239,7 @@ pub fn render(
     theme: &Theme,
     cache: &mut PageCache,
 ) -> Result<Site> {
-    let info = SiteInfo {
-        title: &config.title,
-        base_url: config.base_url.as_deref(),
-    };
+    let info = SiteInfo::of(config);
     let previous = &*cache;
     let ((concepts, others), json) = rayon::join(
         || {
@@ -260,6 +266,30 @@ pub fn render(
         site.add(format!("assets/{name}"), bytes.clone())?;
     }
     Ok(site)
+}
+
+/// Draws the pages of `nodes` again (after their cards' text changed), unless `cache`
+/// holds them with the same signature, and updates `cache`. Returns each page by path.
+pub fn redraw(
+    config: &Config,
+    graph: &Graph,
+    theme: &Theme,
+    cache: &mut PageCache,
+    nodes: &[NodeId],
+) -> Result<Vec<(String, Bytes)>> {
+    let info = SiteInfo::of(config);
+    let previous = &*cache;
+    let drawn: Vec<Drawn> = nodes
+        .par_iter()
+        .map(|&node| render_concept(&info, graph, theme, node, previous))
+        .collect::<Result<_>>()?;
+    Ok(drawn
+        .into_iter()
+        .map(|(path, signature, bytes)| {
+            cache.pages.insert(path.clone(), (signature, bytes.clone()));
+            (path, bytes)
+        })
+        .collect())
 }
 
 /// The pages about the whole site: home, stubs, 404, tags and the whole graph, drawn in

@@ -170,6 +170,30 @@ impl Graph {
         (graph, diagnostics)
     }
 
+    /// Takes in new text for the card of `node`, whose front matter, links and headings are
+    /// as before: the node gets the new card and outline, and its mentions the sentences
+    /// they now stand in. Returns the concepts whose pages show that text: the card's own,
+    /// and those it mentions (their backlinks quote it).
+    pub fn retext(&mut self, node: NodeId, card: Arc<Card>, outline: Arc<Outline>) -> Vec<NodeId> {
+        let mut sentences: HashMap<NodeId, &str> = HashMap::new();
+        for link in &outline.links {
+            if let Resolution::Node(to) = self.index.resolve(&card.rel, &link.target) {
+                sentences.entry(to).or_insert(&link.context);
+            }
+        }
+        let mut shown = vec![node];
+        for &e in &self.nodes[node].outgoing {
+            let edge = &mut self.edges[e];
+            if let (EdgeKind::Mention, Some(sentence)) = (edge.kind, sentences.get(&edge.to)) {
+                edge.context = sentence.to_string();
+                shown.push(edge.to);
+            }
+        }
+        self.nodes[node].card = Some(card);
+        self.nodes[node].outline = Some(outline);
+        shown
+    }
+
     /// Adds a node per card, indexed by id, then aliases, then titles.
     fn add_cards(
         &mut self,

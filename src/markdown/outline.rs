@@ -35,6 +35,20 @@ pub struct Outline {
     pub html: Unlinked,
 }
 
+impl Outline {
+    /// Whether `other` has the same links (targets, anchors, embeds, in order) and the same
+    /// headings: what the graph is built from. Sentences and positions may differ.
+    pub fn same_links(&self, other: &Outline) -> bool {
+        self.anchors == other.anchors
+            && self.links.len() == other.links.len()
+            && self
+                .links
+                .iter()
+                .zip(&other.links)
+                .all(|(a, b)| (&a.target, &a.anchor, a.embed) == (&b.target, &b.anchor, b.embed))
+    }
+}
+
 /// A link whose sentence is not known yet: where it starts and ends in the block's text.
 struct Pending {
     link: Link,

@@ -69,18 +69,20 @@ pub fn serve(config: Config, options: Options) -> Result<()> {
         log_requests: options.log_requests,
     });
     // Watch first, so that no change made once "serving" is printed can be missed.
-    let (changed, changes) = std::sync::mpsc::channel();
-    let _watcher = watch::watch(&config, move || {
-        let _ = changed.send(());
+    let (changed, changes) = std::sync::mpsc::channel::<Vec<std::path::PathBuf>>();
+    let _watcher = watch::watch(&config, move |paths| {
+        let _ = changed.send(paths);
     })?;
     let mut project = Project::new(config.clone());
-    rebuild(&mut project, &state);
+    rebuild(&mut project, &state, Project::build);
     {
         let state = state.clone();
         std::thread::spawn(move || {
-            while changes.recv().is_ok() {
-                while changes.try_recv().is_ok() {}
-                rebuild(&mut project, &state);
+            while let Ok(mut paths) = changes.recv() {
+                while let Ok(more) = changes.try_recv() {
+                    paths.extend(more);
+                }
+                rebuild(&mut project, &state, |project| project.rebuild(&paths));
             }
         });
     }
@@ -100,12 +102,17 @@ pub fn serve(config: Config, options: Options) -> Result<()> {
     Ok(())
 }
 
-/// Rebuilds the site in memory, reading only changed cards and drawing only pages whose
-/// inputs changed. On success the new pages replace the old and every open page hears which
-/// paths changed; on failure the old pages stay and every open page shows the error.
-fn rebuild(project: &mut Project, state: &State) {
+/// Rebuilds the site in memory with `build` (which reads only changed cards and draws only
+/// pages whose inputs changed). On success the new pages replace the old and every open
+/// page hears which paths changed; on failure the old pages stay and every open page shows
+/// the error.
+fn rebuild(
+    project: &mut Project,
+    state: &State,
+    build: impl FnOnce(&mut Project) -> Result<crate::Build>,
+) {
     let started = Instant::now();
-    let outcome = project.build().map(|built| {
+    let outcome = build(project).map(|built| {
         for d in built.diagnostics.iter().filter(|d| !d.is_error()) {
             eprintln!("{d}");
         }

@@ -51,6 +51,21 @@ impl Sources {
     }
 }
 
+impl Sources {
+    /// The paths an event changed that can change the site. Reading a file changes
+    /// nothing; an event that names no path (a watcher error, or "rescan everything")
+    /// stands for the site's root, which is no card: the caller looks at every file again.
+    fn changed_by(&self, event: notify::Result<Event>) -> Vec<PathBuf> {
+        match event {
+            Ok(event) if matches!(event.kind, EventKind::Access(_)) => Vec::new(),
+            Ok(event) if !event.paths.is_empty() => {
+                event.paths.into_iter().filter(|p| self.affect(p)).collect()
+            }
+            _ => vec![self.root.clone()],
+        }
+    }
+}
+
 /// Editors' scratch files: swap files, backups, lock files, atomic-save temporaries.
 fn is_temporary(name: &str) -> bool {
     name.starts_with('.')
@@ -69,11 +84,11 @@ fn is_temporary(name: &str) -> bool {
         .any(|s| name.ends_with(s))
 }
 
-/// Calls `on_change` after every burst of changes to the site's sources, until the
-/// returned watcher is dropped.
+/// Calls `on_change` with the changed paths (absolute) after every burst of changes to the
+/// site's sources, until the returned watcher is dropped.
 pub fn watch(
     config: &Config,
-    on_change: impl FnMut() + Send + 'static,
+    on_change: impl FnMut(Vec<PathBuf>) + Send + 'static,
 ) -> Result<RecommendedWatcher> {
     let sources = Sources::of(config)?;
     let (sender, events) = channel();
@@ -89,31 +104,28 @@ pub fn watch(
 }
 
 /// Waits for a change that matters, then for a quiet [`DEBOUNCE`] interval, then calls
-/// `on_change`; events that arrive while it runs make the next burst.
+/// `on_change` with the paths that changed; events that arrive while it runs make the
+/// next burst.
 fn debounce(
     sources: &Sources,
     events: &Receiver<notify::Result<Event>>,
-    mut on_change: impl FnMut(),
+    mut on_change: impl FnMut(Vec<PathBuf>),
 ) {
-    let matters = |event: &notify::Result<Event>| match event {
-        Ok(event) => {
-            !matches!(event.kind, EventKind::Access(_))
-                && event.paths.iter().any(|p| sources.affect(p))
-        }
-        Err(_) => false,
-    };
     while let Ok(event) = events.recv() {
-        if !matters(&event) {
+        let mut paths = sources.changed_by(event);
+        if paths.is_empty() {
             continue;
         }
         loop {
             match events.recv_timeout(DEBOUNCE) {
-                Ok(_) => continue,
+                Ok(event) => paths.extend(sources.changed_by(event)),
                 Err(RecvTimeoutError::Timeout) => break,
                 Err(RecvTimeoutError::Disconnected) => return,
             }
         }
-        on_change();
+        paths.sort();
+        paths.dedup();
+        on_change(paths);
     }
 }
 
@@ -155,5 +167,38 @@ mod tests {
                 "{temp}"
             );
         }
+    }
+
+    #[test]
+    fn events_name_the_paths_they_changed() {
+        let sources = Sources {
+            root: "/site".into(),
+            folders: vec!["/site/cards".into()],
+        };
+        let event = |kind: EventKind, paths: &[&str]| {
+            Ok(Event {
+                kind,
+                paths: paths.iter().map(PathBuf::from).collect(),
+                attrs: Default::default(),
+            })
+        };
+        let modify = EventKind::Modify(notify::event::ModifyKind::Any);
+        assert_eq!(
+            sources.changed_by(event(
+                modify,
+                &["/site/cards/a.md", "/site/cards/.a.md.swp"]
+            )),
+            [PathBuf::from("/site/cards/a.md")]
+        );
+        let read = EventKind::Access(notify::event::AccessKind::Any);
+        assert!(
+            sources
+                .changed_by(event(read, &["/site/cards/a.md"]))
+                .is_empty()
+        );
+        let rescan = event(EventKind::Other, &[]);
+        assert_eq!(sources.changed_by(rescan), [PathBuf::from("/site")]);
+        let error = Err(notify::Error::generic("queue overflow"));
+        assert_eq!(sources.changed_by(error), [PathBuf::from("/site")]);
     }
 }

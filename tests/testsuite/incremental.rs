@@ -1,6 +1,7 @@
 //! Incremental builds equal full builds: a random sequence of edits, additions, deletions
-//! and renames, each followed by a rebuild of a long-lived `Project` and a fresh full
-//! build, which must give the same files byte for byte and the same diagnostics.
+//! and renames, each followed by a rebuild of a long-lived `Project` (told which files
+//! changed, as the watcher tells it) and a fresh full build, which must give the same
+//! files byte for byte and the same diagnostics.
 
 use crate::support::TestSite;
 use cardweb::Project;
@@ -35,7 +36,7 @@ fn card_text(random: &mut Random, name: &str) -> String {
     };
     format!(
         "---\ntitle: {} {}\nsummary: About {name}, take {}.\nstatus: {}\n{parent}related: [{}]\nnext: [{}, missing-{}]\n---\n\
-         ## Part one\n\nSee [[{}]] and [[{}#part-one]] and [[Missing {}]].\n\n> [!quiz] Which?\n> - [x] [[{}]]\n> - [ ] no\n",
+         ## Part one\n\nSee [[{}]] and [[{}#part-one]] and [[Missing {}]] and ![[gone.png]].\n\n> [!quiz] Which?\n> - [x] [[{}]]\n> - [ ] no\n",
         name.to_uppercase(),
         random.below(3),
         random.below(5),
@@ -48,6 +49,21 @@ fn card_text(random: &mut Random, name: &str) -> String {
         random.below(4),
         pick(random),
     )
+}
+
+/// The card `text` with only its Markdown changed, in one of four ways that keep its links
+/// and headings: a line added on top (every link moves down), words added before the links
+/// (their sentences change, and they move right), words taken out again, or a paragraph
+/// added at the end.
+fn retext(text: &str, how: usize) -> String {
+    let (front, body) = text.split_at(text.find("\n---\n").unwrap() + 5);
+    let body = match how {
+        0 => format!("A first line.\n\n{body}"),
+        1 => body.replacen("See [[", "Here you see [[", 1),
+        2 => body.replacen("Here you see [[", "See [[", 1),
+        _ => format!("{body}\nOne more paragraph, with [[alpah]] in it.\n"),
+    };
+    format!("{front}{body}")
 }
 
 /// Writes a file with a distinct stamp in the past, so that the project's cache of cards is
@@ -78,13 +94,24 @@ fn incremental_builds_equal_full_builds() {
     let config = Config::load(site.path()).unwrap();
     let mut project = Project::new(config.clone());
     project.build().unwrap();
-    for step in 0..60 {
-        let action = random.below(10);
+    for step in 0..90 {
+        let action = random.below(13);
+        // The files each step touches, as a watcher would report them.
+        let mut touched: Vec<String> = Vec::new();
         let what = match action {
+            10..=12 if !present.is_empty() => {
+                let name = present[random.below(present.len())].clone();
+                let rel = format!("cards/{name}.md");
+                let text = std::fs::read_to_string(site.path().join(&rel)).unwrap();
+                write(&site, &rel, &retext(&text, random.below(4)), &mut clock);
+                touched.push(rel);
+                format!("retext {name}")
+            }
             0..=4 if !present.is_empty() => {
                 let name = present[random.below(present.len())].clone();
                 let text = card_text(&mut random, &name);
                 write(&site, &format!("cards/{name}.md"), &text, &mut clock);
+                touched.push(format!("cards/{name}.md"));
                 format!("edit {name}")
             }
             5 | 6 => {
@@ -101,11 +128,13 @@ fn incremental_builds_equal_full_builds() {
                     &mut clock,
                 );
                 present.push(format!("{folder}{name}"));
+                touched.push(format!("cards/{folder}{name}.md"));
                 format!("add {folder}{name}")
             }
             7 if present.len() > 1 => {
                 let name = present.swap_remove(random.below(present.len()));
                 std::fs::remove_file(site.path().join(format!("cards/{name}.md"))).unwrap();
+                touched.push(format!("cards/{name}.md"));
                 format!("delete {name}")
             }
             8 | 9 if !present.is_empty() => {
@@ -125,11 +154,13 @@ fn incremental_builds_equal_full_builds() {
                 )
                 .unwrap();
                 present[index] = new.clone();
+                touched.extend([format!("cards/{old}.md"), format!("cards/{new}.md")]);
                 format!("rename {old} → {new}")
             }
             _ => continue,
         };
-        let incremental = project.build().unwrap();
+        let touched: Vec<_> = touched.iter().map(|rel| site.path().join(rel)).collect();
+        let incremental = project.rebuild(&touched).unwrap();
         let full = cardweb::build(&config).unwrap();
         assert_eq!(
             incremental.diagnostics, full.diagnostics,
