@@ -46,9 +46,14 @@ pub struct Build {
     pub counts: Counts,
 }
 
-/// Loads, checks and renders the site described by `config`, once.
+/// Loads, checks and renders the site described by `config`, once: nothing is kept for a
+/// rebuild.
 pub fn build(config: &Config) -> Result<Build> {
-    Project::new(config.clone()).build()
+    Project {
+        remember: false,
+        ..Project::new(config.clone())
+    }
+    .build()
 }
 
 /// A card file as last read: its stamp, the card (if usable), its outline and problems.
@@ -81,6 +86,8 @@ impl Loaded {
 /// A site kept in memory between builds.
 pub struct Project {
     config: Config,
+    /// Whether to keep what a build read and drew for the next one.
+    remember: bool,
     cards: HashMap<PathBuf, Arc<Loaded>>,
     /// The files the last load found.
     sources: Option<card::Sources>,
@@ -106,6 +113,7 @@ impl Project {
     pub fn new(config: Config) -> Project {
         Project {
             config,
+            remember: true,
             cards: HashMap::new(),
             sources: None,
             pages: PageCache::default(),
@@ -153,11 +161,12 @@ impl Project {
             });
         }
         let theme = theme::Theme::load(&self.config)?;
-        let mut site = render::render(&self.config, &analysis.graph, &theme, &mut self.pages)?;
+        let cache = self.remember.then_some(&mut self.pages);
+        let mut site = render::render(&self.config, &analysis.graph, &theme, cache)?;
         for (path, bytes) in read_attachments(&analysis.attachments)? {
             site.add(path, bytes)?;
         }
-        self.last = Some(Last {
+        self.last = self.remember.then(|| Last {
             loaded: analysis.loaded,
             attachments: analysis.attachments,
             graph: analysis.graph,
@@ -250,17 +259,19 @@ impl Project {
                 _ => Arc::new(Loaded::read(&self.config, file)),
             })
             .collect();
-        self.cards = sources
-            .cards
-            .iter()
-            .map(|f| f.source.clone())
-            .zip(loaded.iter().cloned())
-            .collect();
+        if self.remember {
+            self.cards = sources
+                .cards
+                .iter()
+                .map(|f| f.source.clone())
+                .zip(loaded.iter().cloned())
+                .collect();
+            self.sources = Some(sources.clone());
+        }
         let diagnostics = loaded
             .iter()
             .flat_map(|l| l.diagnostics.iter().cloned())
             .collect();
-        self.sources = Some(sources.clone());
         Found {
             loaded,
             attachments: sources.attachments,

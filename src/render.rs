@@ -228,19 +228,20 @@ const UP: &str = "../";
 /// The relative prefix from a page at the site root.
 const HERE: &str = "./";
 
-/// A page to draw: its path, the signature of its inputs, and how to draw it.
-type Drawn = (String, u64, Bytes);
+/// A drawn page: its path, the signature of its inputs (None without a cache), its bytes.
+type Drawn = (String, Option<u64>, Bytes);
 
-/// Renders every page of the graph, the site pages and the theme's assets, drawing again
-/// only the pages whose inputs differ from those in `cache`, which is updated to match.
+/// Renders every page of the graph, the site pages and the theme's assets. With a `cache`,
+/// only the pages whose inputs differ from those in it are drawn again, and it is updated
+/// to match; without one (a build that runs once), no signatures are computed.
 pub fn render(
     config: &Config,
     graph: &Graph,
     theme: &Theme,
-    cache: &mut PageCache,
+    mut cache: Option<&mut PageCache>,
 ) -> Result<Site> {
     let info = SiteInfo::of(config);
-    let previous = &*cache;
+    let previous = cache.as_deref();
     let ((concepts, others), json) = rayon::join(
         || {
             rayon::join(
@@ -256,9 +257,13 @@ pub fn render(
         || crate::export::to_json(graph),
     );
     let mut site = Site::default();
-    cache.pages.clear();
+    if let Some(cache) = cache.as_deref_mut() {
+        cache.pages.clear();
+    }
     for (path, signature, bytes) in concepts?.into_iter().chain(others?) {
-        cache.pages.insert(path.clone(), (signature, bytes.clone()));
+        if let (Some(cache), Some(signature)) = (cache.as_deref_mut(), signature) {
+            cache.pages.insert(path.clone(), (signature, bytes.clone()));
+        }
         site.add(path, bytes)?;
     }
     site.add("graph.json".into(), json.into_bytes().into())?;
@@ -278,7 +283,7 @@ pub fn redraw(
     nodes: &[NodeId],
 ) -> Result<Vec<(String, Bytes)>> {
     let info = SiteInfo::of(config);
-    let previous = &*cache;
+    let previous = Some(&*cache);
     let drawn: Vec<Drawn> = nodes
         .par_iter()
         .map(|&node| render_concept(&info, graph, theme, node, previous))
@@ -286,7 +291,9 @@ pub fn redraw(
     Ok(drawn
         .into_iter()
         .map(|(path, signature, bytes)| {
-            cache.pages.insert(path.clone(), (signature, bytes.clone()));
+            if let Some(signature) = signature {
+                cache.pages.insert(path.clone(), (signature, bytes.clone()));
+            }
             (path, bytes)
         })
         .collect())
@@ -299,7 +306,7 @@ fn site_pages(
     graph: &Graph,
     theme: &Theme,
     info: &SiteInfo,
-    previous: &PageCache,
+    previous: Option<&PageCache>,
 ) -> Result<Vec<Drawn>> {
     let counts = Counts::of(graph);
     let written = counts.complete + counts.draft;
@@ -396,7 +403,7 @@ fn site_pages(
 /// The page at `path` from `template` with `content`, drawn unless `previous` holds it
 /// with the same signature.
 fn draw<T: Serialize + Hash>(
-    previous: &PageCache,
+    previous: Option<&PageCache>,
     theme: &Theme,
     path: &str,
     template: &str,
@@ -409,7 +416,7 @@ fn draw<T: Serialize + Hash>(
         root,
         content,
     };
-    let signature = signature(theme, path, &page);
+    let signature = previous.map(|_| signature(theme, path, &page));
     draw_unless_cached(previous, path, signature, || theme.render(template, &page))
 }
 
@@ -420,14 +427,17 @@ fn signature(theme: &Theme, path: &str, inputs: impl Hash) -> u64 {
     hasher.finish()
 }
 
+/// The page at `path`: from `previous` if it holds it with the same `signature` (None
+/// without a cache), else drawn by `render`.
 fn draw_unless_cached(
-    previous: &PageCache,
+    previous: Option<&PageCache>,
     path: &str,
-    signature: u64,
+    signature: Option<u64>,
     render: impl FnOnce() -> Result<String>,
 ) -> Result<Drawn> {
-    let bytes = match previous.pages.get(path) {
-        Some((old, bytes)) if *old == signature => bytes.clone(),
+    let cached = previous.and_then(|p| p.pages.get(path));
+    let bytes = match (cached, signature) {
+        (Some((old, bytes)), Some(signature)) if *old == signature => bytes.clone(),
         _ => render()?.into_bytes().into(),
     };
     Ok((path.to_string(), signature, bytes))
@@ -438,7 +448,7 @@ fn render_concept(
     graph: &Graph,
     theme: &Theme,
     node: NodeId,
-    previous: &PageCache,
+    previous: Option<&PageCache>,
 ) -> Result<Drawn> {
     let n = &graph.nodes[node];
     let links = |kind: EdgeKind| -> Vec<NodeLink> {
@@ -494,17 +504,16 @@ fn render_concept(
             .collect(),
         _ => Vec::new(),
     };
-    // The local graph is drawn from the parent, children and related concepts; the first two
-    // are in the page's context, the related ones (either way) are added here.
-    let beside: Vec<NodeLink> = crate::localgraph::related(graph, node)
-        .into_iter()
-        .map(|r| node_link(graph, r, UP))
-        .collect();
-    let signature = signature(
-        theme,
-        &path,
-        (&page, n.card.as_ref().map(|c| &c.body), &targets, beside),
-    );
+    let signature = previous.map(|_| {
+        // The local graph is drawn from the parent, children and related concepts; the
+        // first two are in the page's context, the related ones (either way) are added here.
+        let beside: Vec<NodeLink> = crate::localgraph::related(graph, node)
+            .into_iter()
+            .map(|r| node_link(graph, r, UP))
+            .collect();
+        let body = n.card.as_ref().map(|c| &c.body);
+        signature(theme, &path, (&page, body, &targets, beside))
+    });
     draw_unless_cached(previous, &path, signature, || {
         page.content.local_graph = crate::localgraph::local_graph_svg(graph, node, UP);
         if let Some(outline) = &n.outline {

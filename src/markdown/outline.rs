@@ -25,7 +25,7 @@ pub struct Link {
 }
 
 /// What one parse of a card's Markdown gives: what the graph needs, and the HTML.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Outline {
     /// Links to cards and attachments, in document order (external links left out).
     pub links: Vec<Link>,

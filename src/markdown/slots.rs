@@ -12,21 +12,21 @@ const MARK: char = '\0';
 
 /// A card's HTML with a slot for each link to a card or attachment, in the order of the
 /// outline's links.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Unlinked {
     html: String,
     slots: Vec<Slot>,
 }
 
 /// How one link is drawn, whatever it resolves to.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 enum Slot {
     /// A link: opened where `\0i\0` stands and closed at `\0/i\0`.
     Link {
         /// The `#anchor` it asks for, if any.
         fragment: String,
-        /// Its opening tag as written, for a target that was not found.
-        as_written: String,
+        /// Its start as parsed, drawn as written for a target that was not found.
+        written: Event<'static>,
     },
     /// An image (or a card embedded with `![[card]]`), standing whole at `\0i\0`.
     Image {
@@ -55,12 +55,10 @@ impl Unlinked {
         start: &Event,
         fragment: String,
     ) -> (Event<'a>, Event<'a>) {
-        let written = to_html([start.clone(), Event::End(TagEnd::Link)]);
-        let as_written = written.strip_suffix("</a>").unwrap_or(&written).to_string();
         let index = self.slots.len();
         self.slots.push(Slot::Link {
             fragment,
-            as_written,
+            written: start.clone().into_static(),
         });
         (
             marker(format!("{MARK}{index}{MARK}")),
@@ -132,16 +130,15 @@ impl Unlinked {
             let href = hrefs.get(index).unwrap_or(&Href::Missing);
             match (self.slots.get(index), closing) {
                 (Some(Slot::Link { .. }), true) => out.push_str(link_close(href)),
-                (
-                    Some(Slot::Link {
-                        fragment,
-                        as_written,
-                    }),
-                    false,
-                ) => match link_open(href, fragment, "") {
-                    Some(open) => out.push_str(&open),
-                    None => out.push_str(as_written),
-                },
+                (Some(Slot::Link { fragment, written }), false) => {
+                    match link_open(href, fragment, "") {
+                        Some(open) => out.push_str(&open),
+                        None => {
+                            let html = to_html([written.clone(), Event::End(TagEnd::Link)]);
+                            out.push_str(html.strip_suffix("</a>").unwrap_or(&html));
+                        }
+                    }
+                }
                 (
                     Some(Slot::Image {
                         fragment,
