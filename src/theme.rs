@@ -16,6 +16,7 @@ use walkdir::WalkDir;
 const TEMPLATES: &[(&str, &str)] = &[
     ("base.html", include_str!("../templates/base.html")),
     ("macros.html", include_str!("../templates/macros.html")),
+    ("fits.html", include_str!("../templates/fits.html")),
     ("card.html", include_str!("../templates/card.html")),
     ("stub.html", include_str!("../templates/stub.html")),
     ("index.html", include_str!("../templates/index.html")),
