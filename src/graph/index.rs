@@ -107,6 +107,20 @@ impl Index {
         }
     }
 
+    /// The card `target` names, when that cannot change as stubs are added: a name found
+    /// as it is (a stub's id could later take a name that was found only by its last
+    /// `/` part). None means "resolve it in order".
+    pub fn resolve_card(&self, from: &str, target: &Target) -> Option<NodeId> {
+        let name = match target {
+            Target::Name(name) => name,
+            Target::Path(path) => path,
+        };
+        match self.resolve(from, target) {
+            Resolution::Node(node) if !name.contains('/') => Some(node),
+            _ => None,
+        }
+    }
+
     fn resolve_name(&self, name: &str) -> Resolution {
         if has_attachment_extension(name) {
             return self.resolve_file_name(name);

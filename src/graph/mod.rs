@@ -12,6 +12,7 @@ use crate::diagnostic::{Diagnostic, Pos};
 use crate::markdown::{Outline, Target};
 use crate::slug::{self, slugify};
 use index::Index;
+use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
@@ -43,6 +44,19 @@ pub struct Edge {
     pub kind: EdgeKind,
     /// For mentions, the sentence the first such link stands in.
     pub context: String,
+}
+
+/// A card's front-matter relations, in the order edges are made from them.
+fn relations(card: &Card) -> impl Iterator<Item = (EdgeKind, &Located)> {
+    let kinds = [
+        (EdgeKind::Parent, card.parent.iter().collect::<Vec<_>>()),
+        (EdgeKind::Related, card.related.iter().collect()),
+        (EdgeKind::Next, card.next.iter().collect()),
+        (EdgeKind::Prerequisite, card.prerequisites.iter().collect()),
+    ];
+    kinds
+        .into_iter()
+        .flat_map(|(kind, targets)| targets.into_iter().map(move |t| (kind, t)))
 }
 
 /// A concept: a written card, or a stub.
@@ -99,33 +113,43 @@ impl Graph {
             graph.index.add_file(&attachment.rel);
         }
         graph.add_cards(&corpus.cards, outlines, &mut diagnostics);
+        // Links to cards are looked up in parallel; the rest (stubs, attachments) in order.
+        let found: Vec<Vec<Option<NodeId>>> = (corpus.cards.par_iter().zip(outlines))
+            .map(|(card, outline)| {
+                let relations = relations(card).map(|(_, Located { name, .. })| {
+                    graph
+                        .index
+                        .resolve_card(&card.rel, &Target::Name(name.clone()))
+                });
+                let links = (outline.links.iter())
+                    .map(|link| graph.index.resolve_card(&card.rel, &link.target));
+                relations.chain(links).collect()
+            })
+            .collect();
         let mut seen_edges = HashSet::new();
-        for (from, (card, outline)) in corpus.cards.iter().zip(outlines).enumerate() {
-            let relations = [
-                (EdgeKind::Parent, card.parent.iter().collect::<Vec<_>>()),
-                (EdgeKind::Related, card.related.iter().collect()),
-                (EdgeKind::Next, card.next.iter().collect()),
-                (EdgeKind::Prerequisite, card.prerequisites.iter().collect()),
-            ];
-            for (kind, targets) in relations {
-                for Located { name, pos } in targets {
-                    let link = Target::Name(name.clone());
-                    if let Some(to) = graph.link(card, &link, &|| *pos, &mut diagnostics) {
-                        graph.add_edge(
-                            &mut seen_edges,
-                            Edge {
-                                from,
-                                to,
-                                kind,
-                                context: String::new(),
-                            },
-                        );
-                    }
+        for (from, ((card, outline), found)) in
+            corpus.cards.iter().zip(outlines).zip(found).enumerate()
+        {
+            let mut found = found.into_iter();
+            for (kind, Located { name, pos }) in relations(card) {
+                let link = Target::Name(name.clone());
+                let known = found.next().flatten();
+                if let Some(to) = graph.link(card, &link, known, &|| *pos, &mut diagnostics) {
+                    graph.add_edge(
+                        &mut seen_edges,
+                        Edge {
+                            from,
+                            to,
+                            kind,
+                            context: String::new(),
+                        },
+                    );
                 }
             }
             for link in &outline.links {
                 let pos = || Pos::in_text(&card.body, link.offset, card.body_line);
-                let Some(to) = graph.link(card, &link.target, &pos, &mut diagnostics) else {
+                let known = found.next().flatten();
+                let Some(to) = graph.link(card, &link.target, known, &pos, &mut diagnostics) else {
                     continue;
                 };
                 if let (Some(anchor), Some(target)) = (&link.anchor, &graph.nodes[to].card) {
@@ -262,16 +286,22 @@ impl Graph {
         }
     }
 
-    /// Resolves a link written in `card`, creating a stub for an unknown concept, and warns
-    /// about missing attachments and likely typos. Returns the node linked to, if any.
+    /// Resolves a link written in `card` (to `known`, if it was already found to name a
+    /// card), creating a stub for an unknown concept, and warns about missing attachments
+    /// and likely typos. Returns the node linked to, if any.
     fn link(
         &mut self,
         card: &Card,
         target: &Target,
+        known: Option<NodeId>,
         pos: &dyn Fn() -> Pos,
         diagnostics: &mut Vec<Diagnostic>,
     ) -> Option<NodeId> {
-        match self.index.resolve(&card.rel, target) {
+        let resolution = match known {
+            Some(node) => Resolution::Node(node),
+            None => self.index.resolve(&card.rel, target),
+        };
+        match resolution {
             Resolution::Node(node) => {
                 if self.nodes[node].card.is_none() {
                     prefer_readable_title(&mut self.nodes[node].title, target);
