@@ -1,7 +1,7 @@
 //! The file-system calls cardweb makes, each wrapped once so that every error names its file.
 
 use anyhow::{Context, Result};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// Reads a whole file.
 pub fn read(path: &Path) -> Result<Vec<u8>> {
@@ -16,6 +16,13 @@ pub fn read_to_string(path: &Path) -> Result<String> {
 /// Writes `bytes` to `path` atomically: into a temporary file beside it, then renamed over
 /// it, so that a reader never sees half a file. Creates missing parent folders.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    let temp = write_temp(path, bytes)?;
+    rename(&temp, path)
+}
+
+/// Writes `bytes` into a temporary file beside `path` (hidden, so that watchers and
+/// `cards/` walks pass it by) and returns it. Creates missing parent folders.
+pub fn write_temp(path: &Path, bytes: &[u8]) -> Result<PathBuf> {
     if let Some(parent) = path.parent() {
         create_dir_all(parent)?;
     }
@@ -25,8 +32,13 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
         .unwrap_or_default();
     let temp = path.with_file_name(format!(".{name}.cardweb-tmp"));
     std::fs::write(&temp, bytes).with_context(|| format!("cannot write {}", temp.display()))?;
-    std::fs::rename(&temp, path)
-        .with_context(|| format!("cannot move {} to {}", temp.display(), path.display()))
+    Ok(temp)
+}
+
+/// Moves a file over another.
+pub fn rename(from: &Path, to: &Path) -> Result<()> {
+    std::fs::rename(from, to)
+        .with_context(|| format!("cannot move {} to {}", from.display(), to.display()))
 }
 
 /// Creates a folder and its missing parents.

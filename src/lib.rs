@@ -32,7 +32,7 @@ use rayon::prelude::*;
 use render::{Counts, PageCache, Site};
 use std::collections::HashMap;
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::SystemTime;
 
 /// The result of running the pipeline over a site.
@@ -49,11 +49,42 @@ pub struct Build {
 /// Loads, checks and renders the site described by `config`, once: nothing is kept for a
 /// rebuild.
 pub fn build(config: &Config) -> Result<Build> {
-    Project {
+    let site = Mutex::new(Site::default());
+    let checked = build_each(config, &Site::put_into(&site))?;
+    Ok(Build {
+        site: checked
+            .drawn
+            .then(|| site.into_inner().unwrap_or_else(|p| p.into_inner())),
+        diagnostics: checked.diagnostics,
+        counts: checked.counts,
+    })
+}
+
+/// What a build that handed its files on found.
+#[derive(Debug)]
+pub struct Checked {
+    /// Whether the site was drawn (not when the input has errors).
+    pub drawn: bool,
+    /// Every problem found, errors and warnings, sorted by file and position.
+    pub diagnostics: Vec<Diagnostic>,
+    /// How many concepts are complete, draft and stub.
+    pub counts: Counts,
+}
+
+/// Loads, checks and renders the site described by `config`, once, handing each file to
+/// `put` as soon as it is drawn, so that the whole site is never held at once.
+pub fn build_each(config: &Config, put: render::Put) -> Result<Checked> {
+    let mut project = Project {
         remember: false,
         ..Project::new(config.clone())
-    }
-    .build()
+    };
+    let found = project.load(card::find_sources(config)?);
+    let drawing = draw(config, found, None, put)?;
+    Ok(Checked {
+        drawn: drawing.theme.is_some(),
+        diagnostics: drawing.analysis.diagnostics,
+        counts: drawing.counts,
+    })
 }
 
 /// A card file as last read: its stamp, the card (if usable), its outline and problems.
@@ -151,27 +182,31 @@ impl Project {
         if let Some(built) = self.rebuild_text(&found)? {
             return Ok(built);
         }
-        let analysis = analyse(found);
-        let counts = Counts::of(&analysis.graph);
-        if analysis.diagnostics.iter().any(Diagnostic::is_error) {
+        let site = Mutex::new(Site::default());
+        let Drawing {
+            analysis,
+            counts,
+            theme,
+        } = draw(
+            &self.config,
+            found,
+            Some(&mut self.pages),
+            &Site::put_into(&site),
+        )?;
+        let Some(theme) = theme else {
             return Ok(Build {
                 site: None,
                 diagnostics: analysis.diagnostics,
                 counts,
             });
-        }
-        let theme = theme::Theme::load(&self.config)?;
-        let cache = self.remember.then_some(&mut self.pages);
-        let mut site = render::render(&self.config, &analysis.graph, &theme, cache)?;
-        for (path, bytes) in read_attachments(&analysis.attachments)? {
-            site.add(path, bytes)?;
-        }
-        self.last = self.remember.then(|| Last {
+        };
+        let site = site.into_inner().unwrap_or_else(|p| p.into_inner());
+        self.last = Some(Last {
             loaded: analysis.loaded,
             attachments: analysis.attachments,
             graph: analysis.graph,
             graph_diagnostics: analysis.graph_diagnostics,
-            theme: theme.fingerprint,
+            theme,
             site: Site {
                 files: site.files.clone(),
             },
@@ -331,6 +366,43 @@ fn analyse(found: Found) -> Analysis {
         graph_diagnostics,
         diagnostics,
     }
+}
+
+/// A checked and, without errors, drawn site.
+struct Drawing {
+    analysis: Analysis,
+    counts: Counts,
+    /// The fingerprint of the theme it was drawn with; None if it was not drawn.
+    theme: Option<u64>,
+}
+
+/// Builds the graph of what `found` holds and, unless it has errors, draws the site into
+/// `put`, with `cache` as [`render::render`] takes it, attachments last.
+fn draw(
+    config: &Config,
+    found: Found,
+    cache: Option<&mut PageCache>,
+    put: render::Put,
+) -> Result<Drawing> {
+    let analysis = analyse(found);
+    let counts = Counts::of(&analysis.graph);
+    if analysis.diagnostics.iter().any(Diagnostic::is_error) {
+        return Ok(Drawing {
+            analysis,
+            counts,
+            theme: None,
+        });
+    }
+    let theme = theme::Theme::load(config)?;
+    render::render(config, &analysis.graph, &theme, cache, put)?;
+    for (path, bytes) in read_attachments(&analysis.attachments)? {
+        put(path, bytes)?;
+    }
+    Ok(Drawing {
+        analysis,
+        counts,
+        theme: Some(theme.fingerprint),
+    })
 }
 
 /// The cards that changed between two loads of the same files, as (node, index into the

@@ -115,19 +115,30 @@ fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
         Command::Build { cards, out } => {
             let config = config_with(cards, out)?;
-            let built = report(cardweb::build(&config)?);
-            let Some(site) = built.site else {
-                bail!(
-                    "build failed; {} was left as it was",
-                    config.output.display()
-                );
+            let output = output::Output::open(&config.output, &config.root, &config.cards)?;
+            let checked = cardweb::build_each(&config, &|path, bytes| output.put(&path, &bytes));
+            let checked = match checked {
+                Ok(checked) if checked.drawn => checked,
+                Ok(checked) => {
+                    output.abandon();
+                    print_problems(&checked.diagnostics);
+                    bail!(
+                        "build failed; {} was left as it was",
+                        config.output.display()
+                    );
+                }
+                Err(error) => {
+                    output.abandon();
+                    return Err(error);
+                }
             };
-            let stats = output::write_site(&site, &config.output, &config.root, &config.cards)?;
+            print_problems(&checked.diagnostics);
+            let stats = output.finish()?;
             println!(
                 "built {} cards and {} stubs into {} pages in {} ({} written, {} unchanged, {} removed) in {} ms",
-                built.counts.complete + built.counts.draft,
-                built.counts.stub,
-                site.files.keys().filter(|p| p.ends_with(".html")).count(),
+                checked.counts.complete + checked.counts.draft,
+                checked.counts.stub,
+                stats.pages,
                 config.display_path(&config.output).display(),
                 stats.written,
                 stats.unchanged,

@@ -13,7 +13,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::hash::{DefaultHasher, Hash, Hasher};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 /// Bytes shared between the site, the page cache and the server, never copied.
 pub type Bytes = Arc<[u8]>;
@@ -26,6 +26,15 @@ pub struct Site {
 }
 
 impl Site {
+    /// A [`Put`] that adds each file to `site`.
+    pub fn put_into(site: &Mutex<Site>) -> impl Fn(String, Bytes) -> Result<()> + Sync + '_ {
+        |path, bytes| {
+            site.lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .add(path, bytes)
+        }
+    }
+
     /// Adds a file; two sources for one path is an error naming the path.
     pub fn add(&mut self, path: String, bytes: Bytes) -> Result<()> {
         if self.files.contains_key(&path) {
@@ -231,46 +240,57 @@ const HERE: &str = "./";
 /// A drawn page: its path, the signature of its inputs (None without a cache), its bytes.
 type Drawn = (String, Option<u64>, Bytes);
 
-/// Renders every page of the graph, the site pages and the theme's assets. With a `cache`,
-/// only the pages whose inputs differ from those in it are drawn again, and it is updated
-/// to match; without one (a build that runs once), no signatures are computed.
+/// A page as the cache keeps it: by path, its signature and bytes.
+type Cached = (String, (u64, Bytes));
+
+/// Where drawn files go, each by its `/`-separated path, as soon as it is drawn.
+pub type Put<'a> = &'a (dyn Fn(String, Bytes) -> Result<()> + Sync);
+
+/// Renders every page of the graph, the site pages and the theme's assets, handing each
+/// file to `put` as soon as it is drawn. With a `cache`, only the pages whose inputs differ
+/// from those in it are drawn again, and it is updated to match; without one (a build that
+/// runs once), no signatures are computed.
 pub fn render(
     config: &Config,
     graph: &Graph,
     theme: &Theme,
-    mut cache: Option<&mut PageCache>,
-) -> Result<Site> {
+    cache: Option<&mut PageCache>,
+    put: Put,
+) -> Result<()> {
     let info = SiteInfo::of(config);
     let previous = cache.as_deref();
+    // A page goes out as soon as it is drawn; what the cache needs of it is kept.
+    let emit = |(path, signature, bytes): Drawn| -> Result<Option<Cached>> {
+        let kept = signature.map(|signature| (path.clone(), (signature, bytes.clone())));
+        put(path, bytes)?;
+        Ok(kept)
+    };
     let ((concepts, others), json) = rayon::join(
         || {
             rayon::join(
                 || {
                     (0..graph.nodes.len())
                         .into_par_iter()
-                        .map(|node| render_concept(&info, graph, theme, node, previous))
-                        .collect::<Result<Vec<Drawn>>>()
+                        .map(|node| emit(render_concept(&info, graph, theme, node, previous)?))
+                        .collect::<Result<Vec<_>>>()
                 },
-                || site_pages(config, graph, theme, &info, previous),
+                || {
+                    let pages = site_pages(config, graph, theme, &info, previous)?;
+                    pages.into_iter().map(emit).collect::<Result<Vec<_>>>()
+                },
             )
         },
         || crate::export::to_json(graph),
     );
-    let mut site = Site::default();
-    if let Some(cache) = cache.as_deref_mut() {
-        cache.pages.clear();
+    let kept = concepts?.into_iter().chain(others?).flatten();
+    if let Some(cache) = cache {
+        cache.pages = kept.collect();
     }
-    for (path, signature, bytes) in concepts?.into_iter().chain(others?) {
-        if let (Some(cache), Some(signature)) = (cache.as_deref_mut(), signature) {
-            cache.pages.insert(path.clone(), (signature, bytes.clone()));
-        }
-        site.add(path, bytes)?;
-    }
-    site.add("graph.json".into(), json.into_bytes().into())?;
+    put("graph.json".into(), json.into_bytes().into())?;
     for (name, bytes) in &theme.assets {
-        site.add(format!("assets/{name}"), bytes.clone())?;
+        put(format!("assets/{name}"), bytes.clone())?;
     }
-    Ok(site)
+    Ok(())
 }
 
 /// Draws the pages of `nodes` again (after their cards' text changed), unless `cache`

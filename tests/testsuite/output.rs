@@ -68,6 +68,31 @@ fn broken_input_leaves_the_previous_output_byte_for_byte() {
 }
 
 #[test]
+fn a_template_that_fails_while_drawing_leaves_the_previous_output_byte_for_byte() {
+    let site = TestSite::own_cards();
+    site.build();
+    let before = site.output_files();
+    let folders = |site: &TestSite| {
+        walkdir::WalkDir::new(site.path().join("output"))
+            .into_iter()
+            .map(|e| e.unwrap().into_path())
+            .collect::<Vec<_>>()
+    };
+    let folders_before = folders(&site);
+    // Pages are written as they are drawn: a new card's page, and pages drawn before the
+    // stub template fails, must not be left behind, in place or as temporary files.
+    site.write(
+        "cards/brand-new.md",
+        "---\ntitle: Brand new\n---\nSee [[frontend]].\n",
+    );
+    site.write("templates/stub.html", "{{ no_such_value }}");
+    let err = site.run(&["build"]).failure().stderr();
+    assert!(err.contains("stub.html"), "{err}");
+    assert_eq!(site.output_files(), before);
+    assert_eq!(folders(&site), folders_before, "no folder left behind");
+}
+
+#[test]
 fn removed_cards_lose_their_pages_but_foreign_files_stay() {
     let site = TestSite::new()
         .file("cards/a.md", "---\ntitle: A\n---\nSee [[b]].\n")
