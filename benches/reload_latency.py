@@ -1,8 +1,10 @@
 #!/usr/bin/env python3
 """Save-to-reload latency of `cardweb serve`: from writing a card to the `reload` event
 arriving on /_cardweb/events, over N edits of different cards. Prints each and the median.
+`--change text` appends a sentence (the common save); `--change link` appends a sentence
+with a link to another card, which changes the graph.
 
-    benches/reload_latency.py SITE_DIR [--edits 20] [--cardweb target/release/cardweb]
+    benches/reload_latency.py SITE_DIR [--edits 20] [--change text|link] [--cardweb target/release/cardweb]
 """
 import argparse, glob, os, socket, statistics, subprocess, sys, time
 
@@ -10,6 +12,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("site")
     ap.add_argument("--edits", type=int, default=20)
+    ap.add_argument("--change", choices=["text", "link"], default="text")
     ap.add_argument("--cardweb", default=os.path.join(os.path.dirname(__file__), "..", "target", "release", "cardweb"))
     a = ap.parse_args()
     cardweb = os.path.abspath(a.cardweb)
@@ -34,7 +37,9 @@ def main():
             buffer = b""
             started = time.perf_counter()
             with open(path, "w", encoding="utf-8") as f:
-                f.write(text + f"\nEdited for the reload benchmark, edit {i}.\n")
+                other = os.path.splitext(os.path.basename(cards[(i * step + step // 2) % len(cards)]))[0]
+                added = f"See [[{other}]], edit {i}." if a.change == "link" else f"Edited, edit {i}."
+                f.write(text + f"\n{added}\n")
             while b"event: reload" not in buffer:
                 buffer += events.recv(65536)
             times.append((time.perf_counter() - started) * 1000)
