@@ -106,7 +106,8 @@ pub struct Card {
     pub reading: Vec<Reading>,
     /// Front-matter keys cardweb does not know, passed on to templates.
     pub extra: BTreeMap<String, Value>,
-    /// The Markdown after the front matter.
+    /// The Markdown after the front matter (emptied, once outlined, by a build that runs
+    /// once).
     pub body: String,
     /// The line of the file on which the body starts.
     pub body_line: usize,

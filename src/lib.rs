@@ -97,13 +97,18 @@ struct Loaded {
 }
 
 impl Loaded {
-    fn read(config: &Config, file: &CardFile) -> Loaded {
+    /// Reads and outlines a card file. Without `keep_body`, the card's Markdown is dropped
+    /// once outlined: a build that runs once needs only the outline.
+    fn read(config: &Config, file: &CardFile, keep_body: bool) -> Loaded {
         let read_at = SystemTime::now();
-        let (card, diagnostics) = card::read_card(config, file);
+        let (mut card, diagnostics) = card::read_card(config, file);
         let outline = card
             .as_ref()
             .map(|c| markdown::outline(&c.body))
             .unwrap_or_default();
+        if let Some(card) = card.as_mut().filter(|_| !keep_body) {
+            card.body = String::new();
+        }
         Loaded {
             stamp: file.stamp,
             read_at,
@@ -291,7 +296,7 @@ impl Project {
                 Some(known) if file.stamp.unchanged_since(&known.stamp, known.read_at) => {
                     known.clone()
                 }
-                _ => Arc::new(Loaded::read(&self.config, file)),
+                _ => Arc::new(Loaded::read(&self.config, file, self.remember)),
             })
             .collect();
         if self.remember {
@@ -436,9 +441,7 @@ fn move_link_diagnostics(diagnostics: &mut [Diagnostic], old: &Loaded, new: &Loa
     let (Some(old_card), Some(new_card)) = (&old.card, &new.card) else {
         return;
     };
-    let position = |card: &card::Card, link: &markdown::Link| {
-        diagnostic::Pos::in_text(&card.body, link.offset, card.body_line)
-    };
+    let position = |card: &card::Card, link: &markdown::Link| link.pos(card.body_line);
     let moved: HashMap<diagnostic::Pos, diagnostic::Pos> = old
         .outline
         .links

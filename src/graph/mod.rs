@@ -43,7 +43,7 @@ pub struct Edge {
     /// Why.
     pub kind: EdgeKind,
     /// For mentions, the sentence the first such link stands in.
-    pub context: String,
+    pub context: Arc<str>,
 }
 
 /// A card's front-matter relations, in the order edges are made from them.
@@ -141,13 +141,13 @@ impl Graph {
                             from,
                             to,
                             kind,
-                            context: String::new(),
+                            context: Arc::from(""),
                         },
                     );
                 }
             }
             for link in &outline.links {
-                let pos = || Pos::in_text(&card.body, link.offset, card.body_line);
+                let pos = || link.pos(card.body_line);
                 let known = found.next().flatten();
                 let Some(to) = graph.link(card, &link.target, known, &pos, &mut diagnostics) else {
                     continue;
@@ -174,7 +174,7 @@ impl Graph {
                     }
                 }
                 if to != from {
-                    let context = link.context.clone();
+                    let context = Arc::clone(&link.context);
                     graph.add_edge(
                         &mut seen_edges,
                         Edge {
@@ -199,7 +199,7 @@ impl Graph {
     /// they now stand in. Returns the concepts whose pages show that text: the card's own,
     /// and those it mentions (their backlinks quote it).
     pub fn retext(&mut self, node: NodeId, card: Arc<Card>, outline: Arc<Outline>) -> Vec<NodeId> {
-        let mut sentences: HashMap<NodeId, &str> = HashMap::new();
+        let mut sentences: HashMap<NodeId, &Arc<str>> = HashMap::new();
         for link in &outline.links {
             if let Resolution::Node(to) = self.index.resolve(&card.rel, &link.target) {
                 sentences.entry(to).or_insert(&link.context);
@@ -209,7 +209,7 @@ impl Graph {
         for &e in &self.nodes[node].outgoing {
             let edge = &mut self.edges[e];
             if let (EdgeKind::Mention, Some(sentence)) = (edge.kind, sentences.get(&edge.to)) {
-                edge.context = sentence.to_string();
+                edge.context = Arc::clone(sentence);
                 shown.push(edge.to);
             }
         }

@@ -177,7 +177,7 @@ pub fn outline(markdown: &str) -> Outline {
     callout::push_html(&mut out, events);
     html.set_html(out);
     Outline {
-        links: links.finish(),
+        links: links.finish(&markdown),
         anchors,
         html,
     }

@@ -4,7 +4,9 @@
 
 use super::slots::Unlinked;
 use super::{Dest, Target, classify};
+use crate::diagnostic::Pos;
 use pulldown_cmark::{Event, Tag, TagEnd};
+use std::sync::Arc;
 
 /// The longest context kept around a link, in characters.
 const MAX_CONTEXT: usize = 280;
@@ -18,8 +20,10 @@ pub struct Link {
     pub anchor: Option<String>,
     /// Byte offset of the link in the Markdown.
     pub offset: usize,
-    /// The sentence the link stands in, as plain text.
-    pub context: String,
+    /// Where the link stands in the Markdown, counting its first line as line 1.
+    pub at: Pos,
+    /// The sentence the link stands in, as plain text (shared with the graph's edges).
+    pub context: Arc<str>,
     /// Whether it is an image or embed (`![[...]]`) rather than a link.
     pub embed: bool,
 }
@@ -33,6 +37,16 @@ pub struct Outline {
     pub anchors: Vec<String>,
     /// The card's HTML, with a slot for each of `links`.
     pub html: Unlinked,
+}
+
+impl Link {
+    /// Where the link stands in a file whose Markdown starts on line `first_line`.
+    pub fn pos(&self, first_line: usize) -> Pos {
+        Pos {
+            line: first_line + self.at.line - 1,
+            col: self.at.col,
+        }
+    }
 }
 
 impl Outline {
@@ -94,7 +108,8 @@ impl Links {
                             target,
                             anchor,
                             offset,
-                            context: String::new(),
+                            at: Pos::START,
+                            context: Arc::from(""),
                             embed,
                         };
                         self.pending.push(Pending {
@@ -118,10 +133,28 @@ impl Links {
         }
     }
 
-    /// The links, in document order, each with its sentence.
-    pub(super) fn finish(mut self) -> Vec<Link> {
+    /// The links of `markdown`, in document order, each with its sentence and position.
+    pub(super) fn finish(mut self, markdown: &str) -> Vec<Link> {
         finish_block(&mut self.block, &mut self.pending, &mut self.links);
+        place(markdown, &mut self.links);
         self.links
+    }
+}
+
+/// Sets each link's line and column from its offset, in one pass over `markdown`.
+fn place(markdown: &str, links: &mut [Link]) {
+    let mut order: Vec<usize> = (0..links.len()).collect();
+    order.sort_by_key(|&i| links[i].offset);
+    let (mut line, mut line_start, mut scanned) = (1, 0, 0);
+    for i in order {
+        let offset = links[i].offset.min(markdown.len());
+        for (at, _) in markdown[scanned..offset].match_indices('\n') {
+            line += 1;
+            line_start = scanned + at + 1;
+        }
+        scanned = offset;
+        let col = markdown[line_start..offset].chars().count() + 1;
+        links[i].at = Pos { line, col };
     }
 }
 
@@ -133,7 +166,7 @@ fn finish_block(block: &mut String, pending: &mut Vec<Pending>, links: &mut Vec<
         end,
     } in pending.drain(..)
     {
-        link.context = sentence_around(block, start, end.unwrap_or(block.len()));
+        link.context = sentence_around(block, start, end.unwrap_or(block.len())).into();
         links.push(link);
     }
     block.clear();
@@ -182,9 +215,15 @@ mod tests {
                 (&Target::Path("web/x.md".into()), Some("a"))
             ]
         );
-        assert_eq!(o.links[0].context, "Names are found by DNS lookups, fast.");
+        assert_eq!(
+            &*o.links[0].context,
+            "Names are found by DNS lookups, fast."
+        );
         assert_eq!(o.links[0].offset, md.find("[[DNS").unwrap());
-        assert_eq!(o.links[1].context, "See x");
+        for link in &o.links {
+            assert_eq!(link.pos(7), Pos::in_text(md, link.offset, 7));
+        }
+        assert_eq!(&*o.links[1].context, "See x");
     }
 
     #[test]
