@@ -49,6 +49,25 @@ enum Dest {
     Internal(Target, Option<String>),
 }
 
+/// Where the link or image that `event` starts leads; None for any other event.
+fn destination(event: &Event) -> Option<Dest> {
+    match event {
+        Event::Start(
+            Tag::Link {
+                link_type,
+                dest_url,
+                ..
+            }
+            | Tag::Image {
+                link_type,
+                dest_url,
+                ..
+            },
+        ) => Some(classify(*link_type, dest_url)),
+        _ => None,
+    }
+}
+
 fn classify(link_type: LinkType, dest: &str) -> Dest {
     if let LinkType::WikiLink { .. } = link_type {
         let (name, anchor) = split_anchor(dest);
@@ -208,26 +227,15 @@ fn rewrite<'a>(
             push_plain(text, &event);
         }
         if let Some((_, events, depth, _)) = &mut image {
-            match &event {
-                Event::Start(
-                    Tag::Link {
-                        link_type,
-                        dest_url,
-                        ..
-                    }
-                    | Tag::Image {
-                        link_type,
-                        dest_url,
-                        ..
-                    },
-                ) => {
-                    if let Dest::Internal(..) = classify(*link_type, dest_url) {
+            match destination(&event) {
+                Some(dest) => {
+                    if let Dest::Internal(..) = dest {
                         html.reserve();
                     }
                     *depth += 1;
                 }
-                Event::End(TagEnd::Link | TagEnd::Image) => *depth -= 1,
-                _ => {}
+                None if matches!(event, Event::End(TagEnd::Link | TagEnd::Image)) => *depth -= 1,
+                None => {}
             }
             events.push(event);
             if let Some((slot, events, _, fragment)) = image.take_if(|(_, _, depth, _)| *depth == 0)

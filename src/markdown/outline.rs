@@ -3,7 +3,7 @@
 //! built from outlines; pages fill in their links.
 
 use super::slots::Unlinked;
-use super::{Dest, Target, classify};
+use super::{Dest, Target, destination};
 use crate::diagnostic::Pos;
 use pulldown_cmark::{Event, Tag, TagEnd};
 use std::sync::Arc;
@@ -82,45 +82,35 @@ pub(super) struct Links {
 impl Links {
     /// Takes in the next event, which starts at byte `offset` of the Markdown.
     pub(super) fn observe(&mut self, event: &Event, offset: usize) {
+        if let Some(dest) = destination(event) {
+            let embed = matches!(event, Event::Start(Tag::Image { .. }));
+            self.open.push(match dest {
+                Dest::Internal(target, anchor) => {
+                    let link = Link {
+                        target,
+                        anchor,
+                        offset,
+                        at: Pos::START,
+                        context: Arc::from(""),
+                        embed,
+                    };
+                    self.pending.push(Pending {
+                        link,
+                        start: self.block.len(),
+                        end: None,
+                    });
+                    Some(self.pending.len() - 1)
+                }
+                _ => None,
+            });
+            return;
+        }
         match event {
             Event::Start(Tag::Paragraph | Tag::Item | Tag::TableCell | Tag::Heading { .. })
             | Event::End(
                 TagEnd::Paragraph | TagEnd::Item | TagEnd::TableCell | TagEnd::Heading(_),
             ) => {
                 finish_block(&mut self.block, &mut self.pending, &mut self.links);
-            }
-            Event::Start(
-                Tag::Link {
-                    link_type,
-                    dest_url,
-                    ..
-                }
-                | Tag::Image {
-                    link_type,
-                    dest_url,
-                    ..
-                },
-            ) => {
-                let embed = matches!(event, Event::Start(Tag::Image { .. }));
-                self.open.push(match classify(*link_type, dest_url) {
-                    Dest::Internal(target, anchor) => {
-                        let link = Link {
-                            target,
-                            anchor,
-                            offset,
-                            at: Pos::START,
-                            context: Arc::from(""),
-                            embed,
-                        };
-                        self.pending.push(Pending {
-                            link,
-                            start: self.block.len(),
-                            end: None,
-                        });
-                        Some(self.pending.len() - 1)
-                    }
-                    _ => None,
-                });
             }
             Event::End(TagEnd::Link | TagEnd::Image) => {
                 if let Some(Some(index)) = self.open.pop() {
