@@ -139,7 +139,7 @@ struct Last {
     graph: graph::Graph,
     /// The problems the graph found (the cards' own are kept with them).
     graph_diagnostics: Vec<Diagnostic>,
-    theme: u64,
+    theme: theme::Theme,
     site: Site,
     counts: Counts,
 }
@@ -167,7 +167,7 @@ impl Project {
     /// unreadable attachments). The result is the same as a first build's would be.
     pub fn build(&mut self) -> Result<Build> {
         let sources = card::find_sources(&self.config)?;
-        self.build_from(sources)
+        self.build_from(sources, false)
     }
 
     /// Runs the pipeline again after a watcher saw changes to the files `changed`
@@ -177,14 +177,16 @@ impl Project {
         let cards = std::path::absolute(&self.config.cards)?;
         let known = (self.sources.as_ref()).and_then(|s| s.refresh(&cards, changed));
         match known {
-            Some(sources) => self.build_from(sources),
+            Some(sources) => self.build_from(sources, true),
             None => self.build(),
         }
     }
 
-    fn build_from(&mut self, sources: card::Sources) -> Result<Build> {
+    /// Runs the pipeline over `sources`; `only_cards` tells that nothing but card files can
+    /// have changed since the last build (so not the theme).
+    fn build_from(&mut self, sources: card::Sources, only_cards: bool) -> Result<Build> {
         let found = self.load(sources);
-        if let Some(built) = self.rebuild_text(&found)? {
+        if let Some(built) = self.rebuild_text(&found, only_cards)? {
             return Ok(built);
         }
         let site = Mutex::new(Site::default());
@@ -238,8 +240,9 @@ impl Project {
     /// Rebuilds after edits that changed only the text of cards (not which files there
     /// are, nor their front matter, links or headings, nor the theme), by updating the last
     /// build's graph and drawing only the pages that show that text. None when the edits
-    /// were of another kind, or there is no last build.
-    fn rebuild_text(&mut self, found: &Found) -> Result<Option<Build>> {
+    /// were of another kind, or there is no last build. The theme is read again unless
+    /// `only_cards` says it cannot have changed.
+    fn rebuild_text(&mut self, found: &Found, only_cards: bool) -> Result<Option<Build>> {
         let Some(mut last) = self.last.take() else {
             return Ok(None);
         };
@@ -251,9 +254,12 @@ impl Project {
         {
             return Ok(None);
         }
-        let theme = theme::Theme::load(&self.config)?;
-        if theme.fingerprint != last.theme {
-            return Ok(None);
+        if !only_cards {
+            let theme = theme::Theme::load(&self.config)?;
+            if theme.fingerprint != last.theme.fingerprint {
+                return Ok(None);
+            }
+            last.theme = theme;
         }
         let mut shown = Vec::new();
         for (node, index) in edits {
@@ -269,13 +275,17 @@ impl Project {
         }
         shown.sort_unstable();
         shown.dedup();
-        let pages = render::redraw(&self.config, &last.graph, &theme, &mut self.pages, &shown)?;
+        let pages = render::redraw(
+            &self.config,
+            &last.graph,
+            &last.theme,
+            &mut self.pages,
+            &shown,
+        )?;
         let attachments = read_attachments(&found.attachments)?;
         last.site.files.extend(pages.into_iter().chain(attachments));
         last.loaded = found.loaded.clone();
-        let mut diagnostics = found.diagnostics.clone();
-        diagnostics.extend(last.graph_diagnostics.iter().cloned());
-        diagnostic::sort(&mut diagnostics);
+        let diagnostics = every_problem(found.diagnostics.clone(), &last.graph_diagnostics);
         let built = Build {
             site: Some(Site {
                 files: last.site.files.clone(),
@@ -361,9 +371,7 @@ struct Analysis {
 fn analyse(found: Found) -> Analysis {
     let (corpus, outlines) = corpus(&found.loaded, found.attachments);
     let (graph, graph_diagnostics) = graph::Graph::build(&corpus, &outlines);
-    let mut diagnostics = found.diagnostics;
-    diagnostics.extend(graph_diagnostics.iter().cloned());
-    diagnostic::sort(&mut diagnostics);
+    let diagnostics = every_problem(found.diagnostics, &graph_diagnostics);
     Analysis {
         loaded: found.loaded,
         attachments: corpus.attachments,
@@ -373,12 +381,20 @@ fn analyse(found: Found) -> Analysis {
     }
 }
 
+/// The cards' own problems and the graph's, sorted.
+fn every_problem(cards: Vec<Diagnostic>, graph: &[Diagnostic]) -> Vec<Diagnostic> {
+    let mut diagnostics = cards;
+    diagnostics.extend(graph.iter().cloned());
+    diagnostic::sort(&mut diagnostics);
+    diagnostics
+}
+
 /// A checked and, without errors, drawn site.
 struct Drawing {
     analysis: Analysis,
     counts: Counts,
-    /// The fingerprint of the theme it was drawn with; None if it was not drawn.
-    theme: Option<u64>,
+    /// The theme it was drawn with; None if it was not drawn.
+    theme: Option<theme::Theme>,
 }
 
 /// Builds the graph of what `found` holds and, unless it has errors, draws the site into
@@ -406,7 +422,7 @@ fn draw(
     Ok(Drawing {
         analysis,
         counts,
-        theme: Some(theme.fingerprint),
+        theme: Some(theme),
     })
 }
 
