@@ -4,7 +4,6 @@
 
 use cardweb::card::{Corpus, parse_card};
 use cardweb::graph::Graph;
-use cardweb::markdown::outline;
 use std::path::Path;
 use std::sync::Arc;
 use std::time::Instant;
@@ -47,16 +46,11 @@ fn corpus(n: usize) -> Corpus {
 fn main() {
     for n in [1_000, 10_000] {
         let corpus = corpus(n);
-        let outlines: Vec<_> = corpus
-            .cards
-            .iter()
-            .map(|c| std::sync::Arc::new(outline(&c.body)))
-            .collect();
-        let (graph, _) = Graph::build(&corpus, &outlines);
+        let (graph, _) = Graph::build(&corpus);
         let mut times: Vec<f64> = (0..5)
             .map(|_| {
                 let start = Instant::now();
-                let svg = cardweb::wholegraph::whole_graph_svg(&graph, "../");
+                let svg = cardweb::render::whole_graph_svg(&graph, "../");
                 std::hint::black_box(svg);
                 start.elapsed().as_secs_f64() * 1000.0
             })
@@ -64,7 +58,7 @@ fn main() {
         times.sort_by(f64::total_cmp);
         println!(
             "{n:>6} cards ({} nodes): layout + SVG median {:.1} ms (min {:.1}, max {:.1})",
-            graph.nodes.len(),
+            graph.len(),
             times[2],
             times[0],
             times[4]

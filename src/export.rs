@@ -2,6 +2,7 @@
 //! Graphviz DOT and Mermaid. Pure functions of the graph.
 
 use crate::graph::{EdgeKind, Graph};
+use crate::html::encode_path;
 use serde::Serialize;
 
 /// A node as exported.
@@ -34,22 +35,21 @@ struct JsonGraph<'a> {
 pub fn to_json(graph: &Graph) -> String {
     let export = JsonGraph {
         nodes: graph
-            .nodes
             .iter()
-            .map(|n| JsonNode {
+            .map(|(_, n)| JsonNode {
                 id: &n.id,
                 title: &n.title,
                 status: n.status.name(),
                 tags: n.card.as_ref().map_or(&[][..], |c| &c.tags),
-                url: format!("{}/", crate::render::encode_path(&n.id)),
+                url: format!("{}/", encode_path(&n.id)),
             })
             .collect(),
         edges: graph
             .edges
             .iter()
             .map(|e| JsonEdge {
-                from: &graph.nodes[e.from].id,
-                to: &graph.nodes[e.to].id,
+                from: &graph[e.from].id,
+                to: &graph[e.to].id,
                 kind: e.kind,
             })
             .collect(),
@@ -57,22 +57,12 @@ pub fn to_json(graph: &Graph) -> String {
     serde_json::to_string_pretty(&export).unwrap_or_default() + "\n"
 }
 
-fn kind_name(kind: EdgeKind) -> &'static str {
-    match kind {
-        EdgeKind::Parent => "parent",
-        EdgeKind::Related => "related",
-        EdgeKind::Next => "next",
-        EdgeKind::Prerequisite => "prerequisite",
-        EdgeKind::Mention => "mention",
-    }
-}
-
 /// The graph in Graphviz DOT: stubs dashed, edges labelled with their kind.
 pub fn to_dot(graph: &Graph) -> String {
     let quote = |s: &str| format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""));
     let mut dot =
         String::from("digraph cardweb {\n  rankdir=LR;\n  node [shape=box, style=rounded];\n");
-    for node in &graph.nodes {
+    for (_, node) in graph.iter() {
         let style = if node.is_stub() {
             ", style=\"rounded,dashed\""
         } else {
@@ -85,12 +75,12 @@ pub fn to_dot(graph: &Graph) -> String {
         );
     }
     for edge in &graph.edges {
-        let (from, to) = (&graph.nodes[edge.from].id, &graph.nodes[edge.to].id);
+        let (from, to) = (&graph[edge.from].id, &graph[edge.to].id);
         dot += &format!(
             "  {} -> {} [label={}];\n",
             quote(from),
             quote(to),
-            quote(kind_name(edge.kind))
+            quote(edge.kind.name())
         );
     }
     dot + "}\n"
@@ -100,16 +90,16 @@ pub fn to_dot(graph: &Graph) -> String {
 pub fn to_mermaid(graph: &Graph) -> String {
     let label = |s: &str| s.replace('"', "#quot;");
     let mut text = String::from("graph TD\n");
-    for (i, node) in graph.nodes.iter().enumerate() {
+    for (id, node) in graph.iter() {
         let class = if node.is_stub() { ":::stub" } else { "" };
-        text += &format!("  n{i}[\"{}\"]{class}\n", label(&node.title));
+        text += &format!("  n{}[\"{}\"]{class}\n", id.index(), label(&node.title));
     }
     for edge in &graph.edges {
         text += &format!(
             "  n{} -->|{}| n{}\n",
-            edge.from,
-            kind_name(edge.kind),
-            edge.to
+            edge.from.index(),
+            edge.kind.name(),
+            edge.to.index()
         );
     }
     text + "  classDef stub stroke-dasharray: 5 5\n"

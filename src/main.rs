@@ -3,7 +3,9 @@
 
 use anyhow::{Result, bail};
 use cardweb::config::Config;
-use cardweb::{Build, Project, export, output, serve, start};
+use cardweb::diagnostic::Diagnostic;
+use cardweb::graph::Graph;
+use cardweb::{export, output, serve, start};
 use clap::{Parser, Subcommand};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -111,42 +113,8 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> Result<ExitCode> {
-    let start = Instant::now();
     match cli.command {
-        Command::Build { cards, out } => {
-            let config = config_with(cards, out)?;
-            let output = output::Output::open(&config.output, &config.root, &config.cards)?;
-            let checked = cardweb::build_each(&config, &|path, bytes| output.put(&path, &bytes));
-            let checked = match checked {
-                Ok(checked) if checked.drawn => checked,
-                Ok(checked) => {
-                    output.abandon();
-                    print_problems(&checked.diagnostics);
-                    bail!(
-                        "build failed; {} was left as it was",
-                        config.output.display()
-                    );
-                }
-                Err(error) => {
-                    output.abandon();
-                    return Err(error);
-                }
-            };
-            print_problems(&checked.diagnostics);
-            let stats = output.finish()?;
-            println!(
-                "built {} cards and {} stubs into {} pages in {} ({} written, {} unchanged, {} removed) in {} ms",
-                checked.counts.complete + checked.counts.draft,
-                checked.counts.stub,
-                stats.pages,
-                config.display_path(&config.output).display(),
-                stats.written,
-                stats.unchanged,
-                stats.removed,
-                start.elapsed().as_millis()
-            );
-            Ok(ExitCode::SUCCESS)
-        }
+        Command::Build { cards, out } => build(config_with(cards, out)?),
         Command::Serve {
             port,
             bind,
@@ -159,61 +127,11 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 open,
                 log_requests: !quiet,
             };
-            serve::serve(config_with(cards, None)?, options)?;
+            serve::serve(move || config_with(cards.clone(), None), options)?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Stubs => {
-            let mut project = Project::new(config_with(None, None)?);
-            let (lines, diagnostics) = project.inspect(|graph| {
-                let wanted = graph.wanted();
-                let width = wanted
-                    .iter()
-                    .map(|(s, _)| graph.nodes[*s].id.len())
-                    .max()
-                    .unwrap_or(0);
-                wanted
-                    .iter()
-                    .map(|(stub, wanting)| {
-                        let names: Vec<&str> = wanting
-                            .iter()
-                            .map(|&w| graph.nodes[w].id.as_str())
-                            .collect();
-                        format!(
-                            "{:>3}  {:width$}  wanted by {}",
-                            wanting.len(),
-                            graph.nodes[*stub].id,
-                            names.join(", ")
-                        )
-                    })
-                    .collect::<Vec<_>>()
-            })?;
-            print_problems(&diagnostics);
-            match lines.first() {
-                None => println!("no stubs: every linked concept has a card"),
-                Some(first) => {
-                    lines.iter().for_each(|l| println!("{l}"));
-                    let id = first.split_whitespace().nth(1).unwrap_or_default();
-                    println!(
-                        "{} stubs; start the most wanted with: cardweb new {id}",
-                        lines.len()
-                    );
-                }
-            }
-            Ok(ExitCode::SUCCESS)
-        }
-        Command::New { name } => {
-            let mut project = Project::new(config_with(None, None)?);
-            let card = start::new_card(&mut project, &name)?;
-            print_problems(&card.diagnostics);
-            println!(
-                "wrote {}",
-                project.config().display_path(&card.path).display()
-            );
-            if !card.wanted_by.is_empty() {
-                println!("wanted by: {}", card.wanted_by.join(", "));
-            }
-            Ok(ExitCode::SUCCESS)
-        }
+        Command::Stubs => stubs(config_with(None, None)?),
+        Command::New { name } => new(config_with(None, None)?, &name),
         Command::Init { dir } => {
             start::init_site(&dir)?;
             println!(
@@ -223,33 +141,126 @@ fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Graph { format } => {
-            let mut project = Project::new(config_with(None, None)?);
-            let (text, diagnostics) = project.inspect(|graph| match format {
-                GraphFormat::Json => export::to_json(graph),
-                GraphFormat::Dot => export::to_dot(graph),
-                GraphFormat::Mermaid => export::to_mermaid(graph),
-            })?;
-            print_problems(&diagnostics);
-            print!("{text}");
+            let graph = analyse(&config_with(None, None)?)?;
+            print!(
+                "{}",
+                match format {
+                    GraphFormat::Json => export::to_json(&graph),
+                    GraphFormat::Dot => export::to_dot(&graph),
+                    GraphFormat::Mermaid => export::to_mermaid(&graph),
+                }
+            );
             Ok(ExitCode::SUCCESS)
         }
-        Command::Check { cards } => {
-            let config = config_with(cards, None)?;
-            let built = report(cardweb::build(&config)?);
-            let errors = built.diagnostics.iter().filter(|d| d.is_error()).count();
-            println!(
-                "checked {} cards: {errors} errors, {} warnings, {} stubs to write",
-                built.counts.complete + built.counts.draft,
-                built.diagnostics.len() - errors,
-                built.counts.stub
-            );
-            Ok(if errors > 0 {
-                ExitCode::FAILURE
-            } else {
-                ExitCode::SUCCESS
-            })
-        }
+        Command::Check { cards } => check(config_with(cards, None)?),
     }
+}
+
+/// `cardweb build`: the site into the output folder, moved into place only if the whole
+/// build succeeded.
+fn build(config: Config) -> Result<ExitCode> {
+    let start = Instant::now();
+    let output = output::Output::open(&config.output, &config.root, &config.cards)?;
+    let report = match cardweb::build(&config, &|path, bytes| output.put(&path, &bytes)) {
+        Ok(report) if report.drawn => report,
+        Ok(report) => {
+            output.abandon();
+            print_problems(&report.diagnostics);
+            bail!(
+                "build failed; {} was left as it was",
+                config.output.display()
+            );
+        }
+        Err(error) => {
+            output.abandon();
+            return Err(error);
+        }
+    };
+    print_problems(&report.diagnostics);
+    let stats = output.finish()?;
+    println!(
+        "built {} cards and {} stubs into {} pages in {} ({} written, {} unchanged, {} removed) in {} ms",
+        report.counts.written(),
+        report.counts.stub,
+        stats.pages,
+        config.display_path(&config.output).display(),
+        stats.written,
+        stats.unchanged,
+        stats.removed,
+        start.elapsed().as_millis()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `cardweb check`: every problem, and a failing exit code if any is an error.
+fn check(config: Config) -> Result<ExitCode> {
+    let report = cardweb::build_site(&config)?.report;
+    print_problems(&report.diagnostics);
+    let errors = report.errors();
+    println!(
+        "checked {} cards: {errors} errors, {} warnings, {} stubs to write",
+        report.counts.written(),
+        report.diagnostics.len() - errors,
+        report.counts.stub
+    );
+    Ok(match errors {
+        0 => ExitCode::SUCCESS,
+        _ => ExitCode::FAILURE,
+    })
+}
+
+/// One line of `cardweb stubs`: a stub and the cards that want it.
+struct StubRow<'g> {
+    id: &'g str,
+    wanted_by: Vec<&'g str>,
+}
+
+/// `cardweb stubs`: the unwritten concepts, most wanted first.
+fn stubs(config: Config) -> Result<ExitCode> {
+    let graph = analyse(&config)?;
+    let rows: Vec<StubRow> = (graph.wanted().into_iter())
+        .map(|(stub, wanting)| StubRow {
+            id: &graph[stub].id,
+            wanted_by: wanting.iter().map(|&w| graph[w].id.as_str()).collect(),
+        })
+        .collect();
+    let Some(first) = rows.first() else {
+        println!("no stubs: every linked concept has a card");
+        return Ok(ExitCode::SUCCESS);
+    };
+    let width = rows.iter().map(|r| r.id.len()).max().unwrap_or(0);
+    for row in &rows {
+        println!(
+            "{:>3}  {:width$}  wanted by {}",
+            row.wanted_by.len(),
+            row.id,
+            row.wanted_by.join(", ")
+        );
+    }
+    println!(
+        "{} stubs; start the most wanted with: cardweb new {}",
+        rows.len(),
+        first.id
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `cardweb new`: a card for `name`, from its stub if it has one.
+fn new(config: Config, name: &str) -> Result<ExitCode> {
+    let graph = analyse(&config)?;
+    let card = start::new_card(&config, &graph, name)?;
+    println!("wrote {}", config.display_path(&card.path).display());
+    if !card.wanted_by.is_empty() {
+        println!("wanted by: {}", card.wanted_by.join(", "));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The graph of the site's cards, with their problems printed.
+fn analyse(config: &Config) -> Result<Graph> {
+    let (graph, diagnostics) = cardweb::analyse(config)?;
+    print_problems(&diagnostics);
+    Ok(graph)
 }
 
 /// The site's configuration with the command line's folders laid over it.
@@ -264,13 +275,7 @@ fn config_with(cards: Option<PathBuf>, out: Option<PathBuf>) -> Result<Config> {
     Ok(config)
 }
 
-/// Prints every diagnostic to stderr and passes the build on.
-fn report(built: Build) -> Build {
-    print_problems(&built.diagnostics);
-    built
-}
-
-fn print_problems(diagnostics: &[cardweb::diagnostic::Diagnostic]) {
+fn print_problems(diagnostics: &[Diagnostic]) {
     for diagnostic in diagnostics {
         eprintln!("{diagnostic}");
     }

@@ -4,7 +4,7 @@
 
 use crate::config::Config;
 use crate::fs;
-use crate::render::Bytes;
+use crate::site::Bytes;
 use anyhow::{Context, Result, anyhow};
 use std::collections::BTreeMap;
 use std::hash::{DefaultHasher, Hash, Hasher};

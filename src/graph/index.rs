@@ -2,13 +2,11 @@
 //! alias or title (case- and separator-insensitive), a card by file path, an attachment by
 //! path or by file name as Obsidian finds it.
 
+use super::NodeId;
 use crate::markdown::Target;
 use crate::slug::slugify;
 use std::collections::HashMap;
 use std::hash::Hasher;
-
-/// Index of a node in [`super::Graph::nodes`].
-pub type NodeId = usize;
 
 /// What a link target turned out to be.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -187,9 +185,9 @@ mod tests {
 
     fn index() -> Index {
         let mut index = Index::default();
-        index.keys.insert("dns".into(), 0);
-        index.keys.insert("domain-name-system".into(), 0);
-        index.paths.insert("web/dns.md".into(), 0);
+        index.keys.insert("dns".into(), NodeId(0));
+        index.keys.insert("domain-name-system".into(), NodeId(0));
+        index.paths.insert("web/dns.md".into(), NodeId(0));
         index.add_file("img/Diagram.svg");
         index
     }
@@ -197,18 +195,18 @@ mod tests {
     #[test]
     fn near_misses_find_close_ids() {
         let mut i = Index::default();
-        i.add_near("frontend", 0);
-        i.add_near("backend", 1);
+        i.add_near("frontend", NodeId(0));
+        i.add_near("backend", NodeId(1));
         let near = |id: &str| i.near_misses(id).collect::<Vec<_>>();
-        assert!(near("frontent").contains(&0), "substitution");
-        assert!(near("frontnd").contains(&0), "deletion");
-        assert!(near("fronttend").contains(&0), "insertion");
+        assert!(near("frontent").contains(&NodeId(0)), "substitution");
+        assert!(near("frontnd").contains(&NodeId(0)), "deletion");
+        assert!(near("fronttend").contains(&NodeId(0)), "insertion");
         assert!(
             near("fornt").is_empty(),
             "too short to share a deletion with frontend"
         );
-        assert!(near("backedn").contains(&1), "transposition");
-        assert!(!near("databases").contains(&0));
+        assert!(near("backedn").contains(&NodeId(1)), "transposition");
+        assert!(!near("databases").contains(&NodeId(0)));
     }
 
     #[test]
@@ -218,17 +216,23 @@ mod tests {
         let path = |p: &str| Target::Path(p.into());
         assert_eq!(
             i.resolve("a.md", &name("Domain_Name System")),
-            Resolution::Node(0)
+            Resolution::Node(NodeId(0))
         );
-        assert_eq!(i.resolve("a.md", &name("web/DNS")), Resolution::Node(0));
-        assert_eq!(i.resolve("web/a.md", &path("dns.md")), Resolution::Node(0));
+        assert_eq!(
+            i.resolve("a.md", &name("web/DNS")),
+            Resolution::Node(NodeId(0))
+        );
+        assert_eq!(
+            i.resolve("web/a.md", &path("dns.md")),
+            Resolution::Node(NodeId(0))
+        );
         assert_eq!(
             i.resolve("x/a.md", &path("../web/dns.md")),
-            Resolution::Node(0)
+            Resolution::Node(NodeId(0))
         );
         assert_eq!(
             i.resolve("x/a.md", &path("elsewhere/dns.md")),
-            Resolution::Node(0)
+            Resolution::Node(NodeId(0))
         );
         assert_eq!(
             i.resolve("a.md", &name("diagram.svg")),

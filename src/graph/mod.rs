@@ -1,21 +1,32 @@
 //! The knowledge graph: every card, a stub node for every concept that is linked but not
-//! written, and typed edges between them. Built in one pure pass over all cards and their
-//! outlines, before anything is rendered, so that backlinks, statuses and stubs are all
-//! known when the first page is drawn. No I/O here.
+//! written, and typed edges between them. Built in one pure pass over all cards
+//! ([`build`]), before anything is rendered, so that backlinks, statuses and stubs are all
+//! known when the first page is drawn; checked for cycles and orphans ([`checks`]). No I/O.
 
+mod build;
+mod checks;
 mod index;
 
-pub use index::{NodeId, Resolution};
+pub use index::Resolution;
 
-use crate::card::{Card, Corpus, Located, Status};
-use crate::diagnostic::{Diagnostic, Pos};
-use crate::markdown::{Outline, Target};
-use crate::slug::{self, slugify};
+use crate::card::{Card, Located, Status};
+use crate::markdown::Target;
+use crate::slug::slugify;
 use index::Index;
-use rayon::prelude::*;
 use serde::Serialize;
-use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
+
+/// A node of a [`Graph`]: handed out by the graph when the node is added and looked up
+/// there, never counted or assumed (cards are not known to come first, nor in any order).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct NodeId(usize);
+
+impl NodeId {
+    /// The node's position among all nodes, for tables with a slot per node.
+    pub fn index(self) -> usize {
+        self.0
+    }
+}
 
 /// Why one concept points at another.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -31,6 +42,19 @@ pub enum EdgeKind {
     Prerequisite,
     /// A link in the card's text.
     Mention,
+}
+
+impl EdgeKind {
+    /// The lower-case name used in exports.
+    pub fn name(self) -> &'static str {
+        match self {
+            EdgeKind::Parent => "parent",
+            EdgeKind::Related => "related",
+            EdgeKind::Next => "next",
+            EdgeKind::Prerequisite => "prerequisite",
+            EdgeKind::Mention => "mention",
+        }
+    }
 }
 
 /// A directed, typed link between two nodes.
@@ -68,18 +92,16 @@ pub struct Node {
     pub title: String,
     /// Complete, draft or stub.
     pub status: Status,
-    /// The card, if this concept has a file.
+    /// The card (with its outline), if this concept has a file.
     pub card: Option<Arc<Card>>,
-    /// The card's links and headings, if it has a card.
-    pub outline: Option<Arc<Outline>>,
     /// The broader concept.
     pub parent: Option<NodeId>,
     /// Narrower concepts, in node order.
     pub children: Vec<NodeId>,
     /// Edges out of this node, indices into [`Graph::edges`], in the order written.
-    pub outgoing: Vec<usize>,
+    outgoing: Vec<usize>,
     /// Edges into this node, indices into [`Graph::edges`], in node order of their source.
-    pub incoming: Vec<usize>,
+    incoming: Vec<usize>,
 }
 
 impl Node {
@@ -89,436 +111,79 @@ impl Node {
     }
 }
 
+/// How much of the knowledge system is written.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize)]
+pub struct Counts {
+    /// Cards with `status: complete`.
+    pub complete: usize,
+    /// Cards with `status: draft`.
+    pub draft: usize,
+    /// Concepts still to write: linked but missing, or `status: stub`.
+    pub stub: usize,
+}
+
+impl Counts {
+    /// Cards written, complete or draft.
+    pub fn written(&self) -> usize {
+        self.complete + self.draft
+    }
+}
+
 /// All concepts and their links.
 #[derive(Debug)]
 pub struct Graph {
-    /// Cards in path order, then stubs without a card in id order.
-    pub nodes: Vec<Node>,
+    /// Cards in the order given, then stubs without a card as links found them.
+    nodes: Vec<Node>,
     /// All edges, deduplicated by (from, to, kind).
     pub edges: Vec<Edge>,
     index: Index,
 }
 
+impl std::ops::Index<NodeId> for Graph {
+    type Output = Node;
+
+    fn index(&self, node: NodeId) -> &Node {
+        &self.nodes[node.0]
+    }
+}
+
 impl Graph {
-    /// Builds the graph of `corpus`, whose `outlines` are aligned with its cards, and
-    /// reports every problem found in the links.
-    pub fn build(corpus: &Corpus, outlines: &[Arc<Outline>]) -> (Graph, Vec<Diagnostic>) {
-        let mut diagnostics = Vec::new();
-        let mut graph = Graph {
-            nodes: Vec::new(),
-            edges: Vec::new(),
-            index: Index::default(),
-        };
-        for attachment in &corpus.attachments {
-            graph.index.add_file(&attachment.rel);
-        }
-        graph.add_cards(&corpus.cards, outlines, &mut diagnostics);
-        // Links to cards are looked up in parallel; the rest (stubs, attachments) in order.
-        let found: Vec<Vec<Option<NodeId>>> = (corpus.cards.par_iter().zip(outlines))
-            .map(|(card, outline)| {
-                let relations = relations(card).map(|(_, Located { name, .. })| {
-                    graph
-                        .index
-                        .resolve_card(&card.rel, &Target::Name(name.clone()))
-                });
-                let links = (outline.links.iter())
-                    .map(|link| graph.index.resolve_card(&card.rel, &link.target));
-                relations.chain(links).collect()
-            })
-            .collect();
-        let mut seen_edges = HashSet::new();
-        for (from, ((card, outline), found)) in
-            corpus.cards.iter().zip(outlines).zip(found).enumerate()
-        {
-            let mut found = found.into_iter();
-            for (kind, Located { name, pos }) in relations(card) {
-                let link = Target::Name(name.clone());
-                let known = found.next().flatten();
-                if let Some(to) = graph.link(card, &link, known, &|| *pos, &mut diagnostics) {
-                    graph.add_edge(
-                        &mut seen_edges,
-                        Edge {
-                            from,
-                            to,
-                            kind,
-                            context: Arc::from(""),
-                        },
-                    );
-                }
-            }
-            for link in &outline.links {
-                let pos = || link.pos(card.body_line);
-                let known = found.next().flatten();
-                let Some(to) = graph.link(card, &link.target, known, &pos, &mut diagnostics) else {
-                    continue;
-                };
-                if let (Some(anchor), Some(target)) = (&link.anchor, &graph.nodes[to].card) {
-                    let anchors = &outlines[to].anchors;
-                    if !anchors.contains(anchor) {
-                        let known = anchors
-                            .iter()
-                            .take(8)
-                            .map(|a| format!("#{a}"))
-                            .collect::<Vec<_>>();
-                        diagnostics.push(
-                            Diagnostic::warning(
-                                &card.path,
-                                pos(),
-                                format!("`{}` has no heading `#{anchor}`", target.id),
-                            )
-                            .hint(match known.is_empty() {
-                                true => "that card has no headings".to_string(),
-                                false => format!("its headings are {}", known.join(", ")),
-                            }),
-                        );
-                    }
-                }
-                if to != from {
-                    let context = Arc::clone(&link.context);
-                    graph.add_edge(
-                        &mut seen_edges,
-                        Edge {
-                            from,
-                            to,
-                            kind: EdgeKind::Mention,
-                            context,
-                        },
-                    );
-                }
-            }
-        }
-        graph.link_parents();
-        graph.check_parent_cycles(&mut diagnostics);
-        graph.check_prerequisite_cycles(&mut diagnostics);
-        graph.check_orphans(&mut diagnostics);
-        (graph, diagnostics)
+    /// How many concepts there are, cards and stubs.
+    pub fn len(&self) -> usize {
+        self.nodes.len()
     }
 
-    /// Takes in new text for the card of `node`, whose front matter, links and headings are
-    /// as before: the node gets the new card and outline, and its mentions the sentences
-    /// they now stand in. Returns the concepts whose pages show that text: the card's own,
-    /// and those it mentions (their backlinks quote it).
-    pub fn retext(&mut self, node: NodeId, card: Arc<Card>, outline: Arc<Outline>) -> Vec<NodeId> {
-        let mut sentences: HashMap<NodeId, &Arc<str>> = HashMap::new();
-        for link in &outline.links {
-            if let Resolution::Node(to) = self.index.resolve(&card.rel, &link.target) {
-                sentences.entry(to).or_insert(&link.context);
-            }
-        }
-        let mut shown = vec![node];
-        for &e in &self.nodes[node].outgoing {
-            let edge = &mut self.edges[e];
-            if let (EdgeKind::Mention, Some(sentence)) = (edge.kind, sentences.get(&edge.to)) {
-                edge.context = Arc::clone(sentence);
-                shown.push(edge.to);
-            }
-        }
-        self.nodes[node].card = Some(card);
-        self.nodes[node].outline = Some(outline);
-        shown
+    /// Whether the graph has no concept at all.
+    pub fn is_empty(&self) -> bool {
+        self.nodes.is_empty()
     }
 
-    /// Adds a node per card, indexed by id, then aliases, then titles.
-    fn add_cards(
-        &mut self,
-        cards: &[Arc<Card>],
-        outlines: &[Arc<Outline>],
-        diagnostics: &mut Vec<Diagnostic>,
-    ) {
-        let mut owners: HashMap<String, (NodeId, &str)> = HashMap::new();
-        for (node, card) in cards.iter().enumerate() {
-            self.nodes.push(Node {
-                id: card.id.clone(),
-                title: card.title.clone(),
-                status: card.status,
-                card: Some(Arc::clone(card)),
-                outline: Some(Arc::clone(&outlines[node])),
-                parent: None,
-                children: Vec::new(),
-                outgoing: Vec::new(),
-                incoming: Vec::new(),
-            });
-            self.index.paths.insert(card.rel.clone(), node);
-            self.index.add_near(&card.id, node);
-            if let Some(&(other, _)) = owners.get(&card.id) {
-                diagnostics.push(
-                    Diagnostic::error(
-                        &card.path,
-                        Pos::START,
-                        format!(
-                            "duplicate id `{}`: {} has it too",
-                            card.id,
-                            cards[other].path.display()
-                        ),
-                    )
-                    .hint("ids come from file names; rename one of the files"),
-                );
-            } else {
-                owners.insert(card.id.clone(), (node, "id"));
-                self.index.keys.insert(card.id.clone(), node);
-            }
-        }
-        for (node, card) in cards.iter().enumerate() {
-            for Located { name: alias, pos } in &card.aliases {
-                let key = slugify(alias);
-                match owners.get(&key) {
-                    Some(&(other, _)) if other == node => {}
-                    Some(&(other, what)) => diagnostics.push(
-                        Diagnostic::error(
-                            &card.path,
-                            *pos,
-                            format!(
-                                "alias `{alias}` is already the {what} of {}",
-                                cards[other].path.display()
-                            ),
-                        )
-                        .hint("an alias must name one card only; remove or change it"),
-                    ),
-                    None => {
-                        owners.insert(key.clone(), (node, "alias"));
-                        self.index.keys.insert(key, node);
-                    }
-                }
-            }
-        }
-        for (node, card) in cards.iter().enumerate() {
-            self.index.keys.entry(slugify(&card.title)).or_insert(node);
-        }
+    /// Every node, in node order.
+    pub fn ids(&self) -> impl DoubleEndedIterator<Item = NodeId> + use<> {
+        (0..self.nodes.len()).map(NodeId)
     }
 
-    /// Resolves a link written in `card` (to `known`, if it was already found to name a
-    /// card), creating a stub for an unknown concept, and warns about missing attachments
-    /// and likely typos. Returns the node linked to, if any.
-    fn link(
-        &mut self,
-        card: &Card,
-        target: &Target,
-        known: Option<NodeId>,
-        pos: &dyn Fn() -> Pos,
-        diagnostics: &mut Vec<Diagnostic>,
-    ) -> Option<NodeId> {
-        let resolution = match known {
-            Some(node) => Resolution::Node(node),
-            None => self.index.resolve(&card.rel, target),
-        };
-        match resolution {
-            Resolution::Node(node) => {
-                if self.nodes[node].card.is_none() {
-                    prefer_readable_title(&mut self.nodes[node].title, target);
-                }
-                Some(node)
-            }
-            Resolution::File(_) => None,
-            Resolution::MissingFile(file) => {
-                diagnostics.push(
-                    Diagnostic::warning(
-                        &card.path,
-                        pos(),
-                        format!("attachment `{file}` not found under the cards folder"),
-                    )
-                    .hint("put the file under cards/ (any folder); it is found by its name"),
-                );
-                None
-            }
-            Resolution::Unknown { id, name } if id.is_empty() => {
-                diagnostics.push(Diagnostic::warning(
-                    &card.path,
-                    pos(),
-                    format!("link `{name}` names nothing"),
-                ));
-                None
-            }
-            Resolution::Unknown { id, name } => {
-                if let Some(near) = self.near_miss(&id) {
-                    diagnostics.push(
-                        Diagnostic::warning(
-                            &card.path,
-                            pos(),
-                            format!("`{name}` matches no card, so it becomes a stub"),
-                        )
-                        .hint(format!("did you mean `{near}`?")),
-                    );
-                }
-                let node = self.nodes.len();
-                self.nodes.push(Node {
-                    id: id.clone(),
-                    title: name,
-                    status: Status::Stub,
-                    card: None,
-                    outline: None,
-                    parent: None,
-                    children: Vec::new(),
-                    outgoing: Vec::new(),
-                    incoming: Vec::new(),
-                });
-                self.index.keys.insert(id, node);
-                Some(node)
-            }
-        }
+    /// Every node with its id, in node order.
+    pub fn iter(&self) -> impl Iterator<Item = (NodeId, &Node)> {
+        self.nodes.iter().enumerate().map(|(i, n)| (NodeId(i), n))
     }
 
-    /// A card id within two edits of `id`: a link that probably meant it.
-    fn near_miss(&self, id: &str) -> Option<&str> {
-        if id.chars().count() <= 3 {
-            return None;
-        }
-        self.index
-            .near_misses(id)
-            .filter(|&n| slug::edit_distance(id, &self.nodes[n].id) <= 2)
-            .min()
-            .map(|n| self.nodes[n].id.as_str())
+    /// The node of the card at `rel` (relative to the cards folder), if there is one.
+    pub fn card_node(&self, rel: &str) -> Option<NodeId> {
+        self.index.paths.get(rel).copied()
     }
 
-    fn add_edge(&mut self, seen: &mut HashSet<(NodeId, NodeId, EdgeKind)>, edge: Edge) {
-        if seen.insert((edge.from, edge.to, edge.kind)) {
-            let index = self.edges.len();
-            self.nodes[edge.from].outgoing.push(index);
-            self.nodes[edge.to].incoming.push(index);
-            self.edges.push(edge);
-        }
-    }
-
-    /// Sets every node's parent and children from the parent edges.
-    fn link_parents(&mut self) {
-        for edge in self.edges.iter().filter(|e| e.kind == EdgeKind::Parent) {
-            self.nodes[edge.from].parent = Some(edge.to);
-            self.nodes[edge.to].children.push(edge.from);
-        }
-    }
-
-    fn check_parent_cycles(&self, diagnostics: &mut Vec<Diagnostic>) {
-        let mut done = vec![false; self.nodes.len()];
-        for start in 0..self.nodes.len() {
-            let mut path = Vec::new();
-            let mut node = Some(start);
-            while let Some(n) = node {
-                if done[n] {
-                    break;
-                }
-                if let Some(at) = path.iter().position(|&p| p == n) {
-                    let cycle = &path[at..];
-                    let files: Vec<String> = cycle
-                        .iter()
-                        .chain(std::iter::once(&n))
-                        .filter_map(|&c| {
-                            self.nodes[c]
-                                .card
-                                .as_ref()
-                                .map(|card| card.path.display().to_string())
-                        })
-                        .collect();
-                    let Some(first) = &self.nodes[n].card else {
-                        break;
-                    };
-                    let pos = first.parent.as_ref().map_or(Pos::START, |p| p.pos);
-                    diagnostics.push(
-                        Diagnostic::error(
-                            &first.path,
-                            pos,
-                            format!("parent cycle: {}", files.join(" → ")),
-                        )
-                        .hint("a concept cannot be its own ancestor; remove one `parent`"),
-                    );
-                    break;
-                }
-                path.push(n);
-                node = self.nodes[n].parent;
-            }
-            for p in path {
-                done[p] = true;
-            }
-        }
-    }
-
-    /// Written cards in an order that puts every card after its parent and its
-    /// prerequisites, otherwise in node order; cards caught in a cycle come last, in node
-    /// order. Kahn's algorithm: linear in cards and edges.
-    pub fn reading_path(&self) -> Vec<NodeId> {
-        self.reading_order().0
-    }
-
-    /// The reading path, and the cards left out of it by a cycle.
-    fn reading_order(&self) -> (Vec<NodeId>, Vec<NodeId>) {
-        let is_card = |n: NodeId| self.nodes[n].card.is_some() && !self.nodes[n].is_stub();
-        let before = |e: &Edge| {
-            matches!(e.kind, EdgeKind::Parent | EdgeKind::Prerequisite)
-                && is_card(e.to)
-                && is_card(e.from)
-                && e.from != e.to
-        };
-        let mut waiting = vec![0usize; self.nodes.len()];
-        for edge in self.edges.iter().filter(|e| before(e)) {
-            waiting[edge.from] += 1;
-        }
-        let mut ready: std::collections::BTreeSet<NodeId> = (0..self.nodes.len())
-            .filter(|&n| is_card(n) && waiting[n] == 0)
-            .collect();
-        let mut path = Vec::new();
-        while let Some(n) = ready.pop_first() {
-            path.push(n);
-            for edge in self.incoming(n).filter(|e| before(e)) {
-                waiting[edge.from] -= 1;
-                if waiting[edge.from] == 0 {
-                    ready.insert(edge.from);
-                }
-            }
-        }
-        let stuck: Vec<NodeId> = (0..self.nodes.len())
-            .filter(|&n| is_card(n) && waiting[n] > 0)
-            .collect();
-        (
-            path.into_iter().chain(stuck.iter().copied()).collect(),
-            stuck,
-        )
-    }
-
-    fn check_prerequisite_cycles(&self, diagnostics: &mut Vec<Diagnostic>) {
-        let (_, stuck) = self.reading_order();
-        let Some(card) = stuck.first().and_then(|&n| self.nodes[n].card.as_ref()) else {
-            return;
-        };
-        let files: Vec<String> = stuck
-            .iter()
-            .filter_map(|&n| self.nodes[n].card.as_ref())
-            .map(|c| c.path.display().to_string())
-            .collect();
-        let pos = card.prerequisites.first().map_or(Pos::START, |p| p.pos);
-        diagnostics.push(
-            Diagnostic::warning(
-                &card.path,
-                pos,
-                format!(
-                    "prerequisites go round in a circle (or follow one): {}",
-                    files.join(", ")
-                ),
-            )
-            .hint("a card cannot need itself first; remove one of the prerequisites"),
-        );
-    }
-
-    fn check_orphans(&self, diagnostics: &mut Vec<Diagnostic>) {
-        if self.nodes.iter().filter(|n| n.card.is_some()).count() < 2 {
-            return;
-        }
+    /// How many concepts are complete, draft and stub.
+    pub fn counts(&self) -> Counts {
+        let mut counts = Counts::default();
         for node in &self.nodes {
-            let linked = node
-                .incoming
-                .iter()
-                .any(|&e| self.edges[e].from != self.edges[e].to);
-            if let (Some(card), false, None) = (&node.card, linked, node.parent) {
-                diagnostics.push(
-                    Diagnostic::warning(
-                        &card.path,
-                        Pos::START,
-                        format!(
-                            "`{}` is an orphan: no card links to it and it has no parent",
-                            card.id
-                        ),
-                    )
-                    .hint("give it a `parent`, or link it from a related card"),
-                );
+            match node.status {
+                Status::Complete => counts.complete += 1,
+                Status::Draft => counts.draft += 1,
+                Status::Stub => counts.stub += 1,
             }
         }
+        counts
     }
 
     /// What `target`, written in `card`, resolves to, now that the graph is complete.
@@ -528,28 +193,30 @@ impl Graph {
 
     /// The edges into `node`.
     pub fn incoming(&self, node: NodeId) -> impl Iterator<Item = &Edge> {
-        self.nodes[node].incoming.iter().map(|&e| &self.edges[e])
+        self[node].incoming.iter().map(|&e| &self.edges[e])
     }
 
     /// The edges out of `node`.
     pub fn outgoing(&self, node: NodeId) -> impl Iterator<Item = &Edge> {
-        self.nodes[node].outgoing.iter().map(|&e| &self.edges[e])
+        self[node].outgoing.iter().map(|&e| &self.edges[e])
     }
 
     /// The nodes at the top of the concept tree: cards without a parent, and stubs that
     /// are parents of cards.
     pub fn roots(&self) -> impl Iterator<Item = NodeId> {
-        (0..self.nodes.len()).filter(|&n| {
-            let node = &self.nodes[n];
-            node.parent.is_none() && (node.card.is_some() || !node.children.is_empty())
-        })
+        self.iter()
+            .filter(|(_, node)| {
+                node.parent.is_none() && (node.card.is_some() || !node.children.is_empty())
+            })
+            .map(|(id, _)| id)
     }
 
     /// Stubs, most wanted first (then by id), each with the nodes that link to it (once
     /// each, in node order).
     pub fn wanted(&self) -> Vec<(NodeId, Vec<NodeId>)> {
-        let mut stubs: Vec<(NodeId, Vec<NodeId>)> = (0..self.nodes.len())
-            .filter(|&n| self.nodes[n].is_stub())
+        let mut stubs: Vec<(NodeId, Vec<NodeId>)> = self
+            .ids()
+            .filter(|&n| self[n].is_stub())
             .map(|n| {
                 let mut wanting: Vec<NodeId> = self
                     .incoming(n)
@@ -563,7 +230,7 @@ impl Graph {
         stubs.sort_by(|a, b| {
             b.1.len()
                 .cmp(&a.1.len())
-                .then_with(|| self.nodes[a.0].id.cmp(&self.nodes[b.0].id))
+                .then_with(|| self[a.0].id.cmp(&self[b.0].id))
         });
         stubs
     }
@@ -576,22 +243,32 @@ impl Graph {
     /// The chain of ancestors of `node`, the root first (bounded, in case of a cycle).
     pub fn ancestors(&self, node: NodeId) -> Vec<NodeId> {
         let mut chain = Vec::new();
-        let mut current = self.nodes[node].parent;
+        let mut current = self[node].parent;
         while let Some(n) = current.filter(|&n| n != node && chain.len() < self.nodes.len()) {
             chain.push(n);
-            current = self.nodes[n].parent;
+            current = self[n].parent;
         }
         chain.reverse();
         chain
     }
-}
 
-/// Keeps the stub's most readable name: `DNS` or `Domain Name System` over `dns`.
-fn prefer_readable_title(name: &mut String, target: &Target) {
-    if let Target::Name(candidate) = target {
-        let is_slug = |s: &str| slugify(s) == s;
-        if is_slug(name) && !is_slug(candidate) {
-            *name = candidate.trim().to_string();
+    /// The concepts related to `node` either way (either side may have written the
+    /// relation), in the order written, each once.
+    pub fn related(&self, node: NodeId) -> Vec<NodeId> {
+        let outgoing = self
+            .outgoing(node)
+            .filter(|e| e.kind == EdgeKind::Related)
+            .map(|e| e.to);
+        let incoming = self
+            .incoming(node)
+            .filter(|e| e.kind == EdgeKind::Related)
+            .map(|e| e.from);
+        let mut related: Vec<NodeId> = Vec::new();
+        for other in outgoing.chain(incoming) {
+            if other != node && !related.contains(&other) {
+                related.push(other);
+            }
         }
+        related
     }
 }

@@ -3,7 +3,7 @@
 //! list items are task items (`- [x] right`, `- [ ] wrong`) becomes a quiz whose answer is
 //! revealed on demand with `<details>`, so it works without JavaScript.
 
-use super::escape;
+use crate::html::escape;
 use pulldown_cmark::{Event, Tag, TagEnd, html};
 
 /// Kinds with a default title: the seed card's own, then Obsidian's and GFM's.

@@ -10,6 +10,7 @@ mod slots;
 pub use outline::{Link, Outline};
 pub use slots::Unlinked;
 
+use crate::html::{escape, percent_decode, push_escaped};
 use crate::slug::slugify;
 use pulldown_cmark::{Event, LinkType, Options, Parser, Tag, TagEnd, TextMergeWithOffset};
 use std::borrow::Cow;
@@ -108,29 +109,6 @@ fn split_anchor(dest: &str) -> (&str, Option<String>) {
         Some((name, heading)) => (name, Some(slugify(&percent_decode(heading)))),
         None => (dest, None),
     }
-}
-
-/// Decodes `%XX` escapes in a URL path; text that would not be UTF-8 is left as it was.
-pub fn percent_decode(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = bytes
-            .get(i + 1..i + 3)
-            .and_then(|h| std::str::from_utf8(h).ok());
-        match (bytes[i], hex.and_then(|h| u8::from_str_radix(h, 16).ok())) {
-            (b'%', Some(byte)) => {
-                out.push(byte);
-                i += 3;
-            }
-            (byte, _) => {
-                out.push(byte);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8(out).unwrap_or_else(|_| text.to_string())
 }
 
 /// A resolved link: where it goes and how it looks.
@@ -403,30 +381,6 @@ fn push_plain(text: &mut String, event: &Event) {
         Event::SoftBreak | Event::HardBreak => text.push(' '),
         _ => {}
     }
-}
-
-/// Escapes text for HTML content and attribute values.
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    push_escaped(&mut out, text);
-    out
-}
-
-/// Adds `text` to `out`, escaped for HTML content and attribute values.
-fn push_escaped(out: &mut String, text: &str) {
-    let mut rest = text;
-    while let Some(at) = rest.find(['&', '<', '>', '"', '\'']) {
-        out.push_str(&rest[..at]);
-        out.push_str(match rest.as_bytes()[at] {
-            b'&' => "&amp;",
-            b'<' => "&lt;",
-            b'>' => "&gt;",
-            b'"' => "&quot;",
-            _ => "&#39;",
-        });
-        rest = &rest[at + 1..];
-    }
-    out.push_str(rest);
 }
 
 #[cfg(test)]

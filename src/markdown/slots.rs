@@ -3,8 +3,10 @@
 //! graph is built. So a card is rendered once, with a marker where each such link opens and
 //! closes, and the markers are replaced by the resolved links when a page is drawn.
 
-use super::{Href, escape, link_close, link_open};
+use super::{Href, link_close, link_open};
+use crate::html::escape;
 use pulldown_cmark::{CowStr, Event, Tag, TagEnd, html};
+use std::hash::{Hash, Hasher};
 
 /// Starts and ends a marker. Markdown cannot put it in the HTML: [`super::outline`] replaces
 /// it before parsing.
@@ -165,6 +167,37 @@ impl Unlinked {
         }
         out.push_str(rest);
         out
+    }
+}
+
+/// Hashes what the HTML is drawn from, for page signatures.
+impl Hash for Unlinked {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.html.hash(state);
+        for slot in &self.slots {
+            match slot {
+                Slot::Link { fragment, written } => {
+                    (0u8, fragment).hash(state);
+                    if let Event::Start(Tag::Link {
+                        link_type,
+                        dest_url,
+                        title,
+                        id,
+                    }) = written
+                    {
+                        std::mem::discriminant(link_type).hash(state);
+                        (dest_url, title, id).hash(state);
+                    }
+                }
+                Slot::Image {
+                    fragment,
+                    as_written,
+                    file,
+                    text,
+                } => (1u8, fragment, as_written, file, text).hash(state),
+                Slot::Nested => 2u8.hash(state),
+            }
+        }
     }
 }
 

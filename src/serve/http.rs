@@ -2,18 +2,19 @@
 //! in-memory pages, one thread per event stream, and an access log line per request, so the
 //! request-response cycle is visible on the terminal and on `/_cardweb/log`.
 
-use super::State;
 use super::live::{self, Echo, EchoResponse, Event};
 use super::pages::Page;
 use super::route::{Route, route};
-use crate::{Project, start};
+use super::{Message, State};
+use crate::start::StartError;
 use anyhow::{Context, Result, anyhow};
 use serde::Serialize;
 use socket2::{Domain, Protocol, Socket, Type};
 use std::io::Read;
 use std::net::{SocketAddr, TcpListener};
+use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 use tiny_http::{Header, Request, Response, Server, StatusCode};
 
 /// Threads taking requests off tiny_http's queue (each connection also has its own
@@ -44,7 +45,11 @@ pub fn listen(addr: SocketAddr) -> Result<Server> {
     Server::from_listener(listener, None).map_err(|e| anyhow!("cannot start the server: {e}"))
 }
 
-/// Answers requests until the server stops.
+/// How long "Start this card" waits for the loop that owns the project.
+const START_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// Answers requests until the server stops. A handler that panics drops its request,
+/// which tiny_http answers with 500; the worker goes on with the next.
 pub fn run(server: Server, state: Arc<State>) {
     let server = Arc::new(server);
     let workers: Vec<_> = (0..WORKERS)
@@ -52,7 +57,9 @@ pub fn run(server: Server, state: Arc<State>) {
             let (server, state) = (server.clone(), state.clone());
             std::thread::spawn(move || {
                 while let Ok(request) = server.recv() {
-                    handle(request, &state);
+                    if catch_unwind(AssertUnwindSafe(|| handle(request, &state))).is_err() {
+                        eprintln!("a request handler stopped on a bug in cardweb; answered 500");
+                    }
                 }
             })
         })
@@ -81,6 +88,9 @@ fn handle(request: Request, state: &State) {
         .remote_addr()
         .map(|a| a.to_string())
         .unwrap_or_default();
+    if state.panic_on.as_deref() == Some(path.as_str()) {
+        panic!("CARDWEB_PANIC_ON: a handler panics for {path}, as asked");
+    }
     let pages = state.pages();
     let (status, bytes) = match route(&method, &path, &pages) {
         Route::File(key) => match pages.get(&key) {
@@ -202,7 +212,7 @@ fn send_not_found(request: Request, state: &State) -> (u16, usize) {
                 "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Build failed · cardweb</title></head>\n\
                  <body><h1>The site could not be built</h1>\n<p>Fix the problems below and save: this page reloads by itself.</p>\n\
                  <pre>{}</pre>\n<script src=\"/_cardweb/live.js\" defer></script>\n</body></html>\n",
-                crate::markdown::escape(&error)
+                crate::html::escape(&error)
             );
             let length = body.len();
             let response = Response::from_string(body)
@@ -272,18 +282,10 @@ fn start_card(mut request: Request, state: &State) -> (u16, usize) {
             "only a page served by this server can start a card".to_string(),
         )
     } else {
-        let mut id = String::new();
-        let read = std::io::Read::take(request.as_reader(), 256).read_to_string(&mut id);
-        match read
-            .map_err(anyhow::Error::from)
-            .and_then(|_| start::new_card(&mut Project::new(state.config.clone()), id.trim()))
-        {
-            Ok(card) => (
-                201,
-                format!("wrote {}", state.config.display_path(&card.path).display()),
-            ),
-            Err(e) if e.to_string().contains("already a card") => (409, format!("{e:#}")),
-            Err(e) => (400, format!("{e:#}")),
+        let mut name = String::new();
+        match std::io::Read::take(request.as_reader(), 256).read_to_string(&mut name) {
+            Ok(_) => ask_to_start(state, name.trim()),
+            Err(e) => (400, format!("cannot read the request: {e}")),
         }
     };
     let body = serde_json::json!({ "status": status, "message": message }).to_string();
@@ -292,6 +294,28 @@ fn start_card(mut request: Request, state: &State) -> (u16, usize) {
         .with_status_code(status)
         .with_header(header("Content-Type", "application/json; charset=utf-8"));
     send(request, response, length)
+}
+
+/// Asks the loop that owns the project to start a card for `name`: the status and message
+/// to answer with.
+fn ask_to_start(state: &State, name: &str) -> (u16, String) {
+    let (reply, answer) = std::sync::mpsc::channel();
+    let name = name.to_string();
+    if state.inbox.send(Message::Start { name, reply }).is_err() {
+        return (503, "the server is stopping".into());
+    }
+    match answer.recv_timeout(START_TIMEOUT) {
+        Ok(Ok(path)) => (201, format!("wrote {path}")),
+        Ok(Err(error)) => {
+            let status = match error {
+                StartError::NoId(_) => 400,
+                StartError::Exists { .. } => 409,
+                StartError::Failed(_) => 500,
+            };
+            (status, error.to_string())
+        }
+        Err(_) => (503, "the server is busy rebuilding; try again".into()),
+    }
 }
 
 /// The echo's own response headers, listed in the echo too.

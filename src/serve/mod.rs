@@ -9,13 +9,17 @@ mod pages;
 mod route;
 mod watch;
 
-use crate::Project;
+use crate::Built;
 use crate::config::Config;
 use crate::diagnostic::Diagnostic;
+use crate::project::{Changes, Project};
+use crate::start::{self, StartError};
 use anyhow::Result;
 use live::{Event, Hub};
 use pages::Pages;
 use std::net::SocketAddr;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::mpsc::{Receiver, Sender, channel};
 use std::sync::{Arc, RwLock};
 use std::time::Instant;
 
@@ -30,10 +34,9 @@ pub struct Options {
     pub log_requests: bool,
 }
 
-/// What the request handlers share: the current pages, the current build error, and the
-/// hub that reaches every open event stream.
+/// What the request handlers share: the current pages, the current build error, the hub
+/// that reaches every open event stream, and the way to the loop that owns the project.
 pub struct State {
-    config: Config,
     /// Whether the server listens on loopback only: starting cards is allowed only then.
     loopback: bool,
     /// A random secret that only scripts served by this server know.
@@ -42,6 +45,11 @@ pub struct State {
     build_error: RwLock<Option<String>>,
     hub: Hub,
     log_requests: bool,
+    /// Where requests to start a card go: the loop that owns the project.
+    inbox: Sender<Message>,
+    /// A request path whose handler panics, set by `CARDWEB_PANIC_ON` to test that a
+    /// panicking handler answers 500 and the server lives on.
+    panic_on: Option<String>,
 }
 
 impl State {
@@ -55,35 +63,61 @@ impl State {
             .unwrap_or_else(|p| p.into_inner())
             .clone()
     }
+
+    /// Shows `message` as the build error on every open page, the last good site still
+    /// served.
+    fn fail(&self, message: String) {
+        eprintln!("{message}\nstill serving the last good site");
+        *self.build_error.write().unwrap_or_else(|p| p.into_inner()) = Some(message.clone());
+        self.hub.send(&Event::new("build-error", &message));
+    }
+}
+
+/// What the loop that owns the project is asked to do.
+pub enum Message {
+    /// Rebuild after these changes.
+    Changed(Changes),
+    /// Start a card for the name, and answer with what was written (as the author names
+    /// the file) or why not.
+    Start {
+        name: String,
+        reply: Sender<Result<String, StartError>>,
+    },
 }
 
 /// Builds the site, serves it, and rebuilds it on every change, until the process ends.
-pub fn serve(config: Config, options: Options) -> Result<()> {
+/// `load_config` reads the site's configuration (again whenever `cardweb.yaml` changes).
+pub fn serve(
+    load_config: impl Fn() -> Result<Config> + Send + 'static,
+    options: Options,
+) -> Result<()> {
+    let config = load_config()?;
+    let (inbox, messages) = channel();
     let state = Arc::new(State {
-        config: config.clone(),
         loopback: options.addr.ip().is_loopback(),
         token: random_token(),
         pages: RwLock::default(),
         build_error: RwLock::default(),
         hub: Hub::default(),
         log_requests: options.log_requests,
+        inbox: inbox.clone(),
+        panic_on: std::env::var("CARDWEB_PANIC_ON").ok(),
     });
     // Watch first, so that no change made once "serving" is printed can be missed.
-    let (changed, changes) = std::sync::mpsc::channel::<Vec<std::path::PathBuf>>();
-    let _watcher = watch::watch(&config, move |paths| {
-        let _ = changed.send(paths);
-    })?;
+    let watcher = watch_into(&config, &inbox)?;
     let mut project = Project::new(config.clone());
     rebuild(&mut project, &state, Project::build);
     {
         let state = state.clone();
         std::thread::spawn(move || {
-            while let Ok(mut paths) = changes.recv() {
-                while let Ok(more) = changes.try_recv() {
-                    paths.extend(more);
-                }
-                rebuild(&mut project, &state, |project| project.rebuild(&paths));
-            }
+            let owner = Owner {
+                project,
+                watcher,
+                inbox,
+                load_config: Box::new(load_config),
+                config_broken: false,
+            };
+            owner.run(&messages, &state);
         });
     }
     let server = http::listen(options.addr)?;
@@ -102,23 +136,108 @@ pub fn serve(config: Config, options: Options) -> Result<()> {
     Ok(())
 }
 
+/// Watches the sources of `config`, sending what changed to `inbox`.
+fn watch_into(config: &Config, inbox: &Sender<Message>) -> Result<notify::RecommendedWatcher> {
+    let inbox = inbox.clone();
+    watch::watch(config, move |changes| {
+        let _ = inbox.send(Message::Changed(changes));
+    })
+}
+
+/// The loop that owns the only project: it rebuilds on changes, reloads the configuration,
+/// and starts cards, one thing at a time.
+struct Owner {
+    project: Project,
+    watcher: notify::RecommendedWatcher,
+    inbox: Sender<Message>,
+    load_config: Box<dyn Fn() -> Result<Config> + Send>,
+    /// Whether the last reading of `cardweb.yaml` failed: every change reads it again.
+    config_broken: bool,
+}
+
+impl Owner {
+    /// Takes messages until the server stops; changes that arrived together make one
+    /// rebuild.
+    fn run(mut self, messages: &Receiver<Message>, state: &State) {
+        while let Ok(first) = messages.recv() {
+            let mut changes = Changes::default();
+            let mut starts = Vec::new();
+            for message in std::iter::once(first).chain(messages.try_iter()) {
+                match message {
+                    Message::Changed(more) => changes.extend(more),
+                    Message::Start { name, reply } => starts.push((name, reply)),
+                }
+            }
+            if changes.config || (self.config_broken && !changes.is_empty()) {
+                self.reload_config(state);
+            } else if !changes.is_empty() {
+                rebuild(&mut self.project, state, |p| p.rebuild(&changes));
+            }
+            for (name, reply) in starts {
+                let _ = reply.send(self.start(&name));
+            }
+        }
+    }
+
+    /// Reads `cardweb.yaml` again and, if it reads, rebuilds the site with it from scratch
+    /// (folders, title, theme may all have changed); if not, shows why.
+    fn reload_config(&mut self, state: &State) {
+        let reloaded = (self.load_config)().and_then(|config| {
+            let watcher = watch_into(&config, &self.inbox)?;
+            Ok((config, watcher))
+        });
+        match reloaded {
+            Ok((config, watcher)) => {
+                self.config_broken = false;
+                self.watcher = watcher;
+                self.project = Project::new(config);
+                rebuild(&mut self.project, state, Project::build);
+            }
+            Err(error) => {
+                self.config_broken = true;
+                state.fail(format!("error: {error:#}"));
+            }
+        }
+    }
+
+    /// Starts a card for `name` from the current cards.
+    fn start(&mut self, name: &str) -> Result<String, StartError> {
+        let config = self.project.config().clone();
+        let (started, _) = self
+            .project
+            .inspect(|graph| start::new_card(&config, graph, name))
+            .map_err(StartError::Failed)?;
+        let card = started?;
+        Ok(config.display_path(&card.path).display().to_string())
+    }
+}
+
 /// Rebuilds the site in memory with `build` (which reads only changed cards and draws only
 /// pages whose inputs changed). On success the new pages replace the old and every open
 /// page hears which paths changed; on failure the old pages stay and every open page shows
-/// the error.
+/// the error. A build that panics is a failure too, and the project starts afresh.
 fn rebuild(
     project: &mut Project,
     state: &State,
-    build: impl FnOnce(&mut Project) -> Result<crate::Build>,
+    build: impl FnOnce(&mut Project) -> Result<Built>,
 ) {
     let started = Instant::now();
-    let outcome = build(project).map(|built| {
-        for d in built.diagnostics.iter().filter(|d| !d.is_error()) {
+    let outcome = match catch_unwind(AssertUnwindSafe(|| build(project))) {
+        Ok(outcome) => outcome,
+        Err(_) => {
+            *project = Project::new(project.config().clone());
+            Err(anyhow::anyhow!(
+                "the build stopped on a bug in cardweb (see above)"
+            ))
+        }
+    };
+    let outcome = outcome.map(|built| {
+        for d in built.report.diagnostics.iter().filter(|d| !d.is_error()) {
             eprintln!("{d}");
         }
         match built.site {
             Some(site) => Ok(site),
-            None => Err(error_text(&built.diagnostics)),
+            None => Err(error_text(&built.report.diagnostics)),
         }
     });
     match outcome.unwrap_or_else(|e| Err(format!("error: {e:#}"))) {
@@ -135,11 +254,7 @@ fn rebuild(
             );
             state.hub.send(&Event::new("reload", &changed));
         }
-        Err(message) => {
-            eprintln!("{message}\nstill serving the last good site");
-            *state.build_error.write().unwrap_or_else(|p| p.into_inner()) = Some(message.clone());
-            state.hub.send(&Event::new("build-error", &message));
-        }
+        Err(message) => state.fail(message),
     }
 }
 

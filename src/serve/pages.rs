@@ -3,7 +3,7 @@
 //! given the live-reload script as they are sent. Requests are answered from this map only:
 //! no request path ever reaches the file system.
 
-use crate::render::{Bytes, Site};
+use crate::site::{Bytes, Site};
 use rayon::prelude::*;
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};

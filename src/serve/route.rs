@@ -73,7 +73,7 @@ fn decode_path(raw: &str) -> Option<String> {
     if !raw.starts_with('/') || raw.contains("%2f") || raw.contains("%2F") {
         return None;
     }
-    let path = crate::markdown::percent_decode(raw);
+    let path = crate::html::percent_decode(raw);
     let bad_segment = path.split('/').any(|s| s == "." || s == "..");
     let bad_char = path.contains(['\\', '\0']);
     (!bad_segment && !bad_char && !path.starts_with("//")).then_some(path)
@@ -82,7 +82,7 @@ fn decode_path(raw: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::render::{Bytes, Site};
+    use crate::site::{Bytes, Site};
 
     fn pages() -> Pages {
         let files = [

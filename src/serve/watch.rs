@@ -1,8 +1,10 @@
 //! Watching the site's sources: notify, with a short debounce so that a burst of saves (or
-//! an editor's write-temp-then-rename) gives one rebuild. Knows nothing about HTTP: it calls
-//! back, and the caller rebuilds.
+//! an editor's write-temp-then-rename) gives one rebuild, told what kind of source changed:
+//! cards, templates and theme files, or the configuration. Knows nothing about HTTP: it
+//! calls back, and the caller rebuilds.
 
 use crate::config::{CONFIG_FILE, Config};
+use crate::project::Changes;
 use anyhow::{Context, Result};
 use notify::{Event, EventKind, RecommendedWatcher, RecursiveMode, Watcher};
 use std::path::{Path, PathBuf};
@@ -15,7 +17,9 @@ const DEBOUNCE: Duration = Duration::from_millis(10);
 /// The folders and files a site's build reads.
 struct Sources {
     root: PathBuf,
-    folders: Vec<PathBuf>,
+    cards: PathBuf,
+    /// `templates/` and `themes/`.
+    theme: Vec<PathBuf>,
 }
 
 impl Sources {
@@ -23,46 +27,60 @@ impl Sources {
         let absolute = |p: &Path| {
             std::path::absolute(p).with_context(|| format!("cannot resolve {}", p.display()))
         };
-        let root = absolute(&config.root)?;
-        let folders = [
-            config.cards.clone(),
-            config.root.join("templates"),
-            config.root.join("themes"),
-        ]
-        .iter()
-        .map(|p| absolute(p))
-        .collect::<Result<_>>()?;
-        Ok(Sources { root, folders })
+        Ok(Sources {
+            root: absolute(&config.root)?,
+            cards: absolute(&config.cards)?,
+            theme: vec![
+                absolute(&config.root.join("templates"))?,
+                absolute(&config.root.join("themes"))?,
+            ],
+        })
     }
 
-    /// Whether a change to `path` can change the site.
-    fn affect(&self, path: &Path) -> bool {
+    /// The folders to watch, each with all below it.
+    fn folders(&self) -> impl Iterator<Item = &PathBuf> {
+        std::iter::once(&self.cards).chain(&self.theme)
+    }
+
+    /// Adds a change to `path` to `changes`, if it can change the site.
+    fn add(&self, path: PathBuf, changes: &mut Changes) {
         let name = path
             .file_name()
             .map(|n| n.to_string_lossy())
             .unwrap_or_default();
         if is_temporary(&name) {
-            return false;
+            return;
         }
-        if path.parent() == Some(self.root.as_path()) {
-            return name == CONFIG_FILE || self.folders.iter().any(|f| f == path);
+        if path.starts_with(&self.cards) {
+            changes.cards.push(path);
+        } else if self.theme.iter().any(|f| path.starts_with(f)) {
+            changes.theme = true;
+        } else if path.parent() == Some(self.root.as_path()) && name == CONFIG_FILE {
+            changes.config = true;
         }
-        self.folders.iter().any(|f| path.starts_with(f))
     }
-}
 
-impl Sources {
-    /// The paths an event changed that can change the site. Reading a file changes
-    /// nothing; an event that names no path (a watcher error, or "rescan everything")
-    /// stands for the site's root, which is no card: the caller looks at every file again.
-    fn changed_by(&self, event: notify::Result<Event>) -> Vec<PathBuf> {
+    /// What an event changed that can change the site. Reading a file changes nothing; an
+    /// event that names no path (a watcher error, or "rescan everything") may have changed
+    /// anything.
+    fn changed_by(&self, event: notify::Result<Event>) -> Changes {
+        let mut changes = Changes::default();
         match event {
-            Ok(event) if matches!(event.kind, EventKind::Access(_)) => Vec::new(),
+            Ok(event) if matches!(event.kind, EventKind::Access(_)) => {}
             Ok(event) if !event.paths.is_empty() => {
-                event.paths.into_iter().filter(|p| self.affect(p)).collect()
+                for path in event.paths {
+                    self.add(path, &mut changes);
+                }
             }
-            _ => vec![self.root.clone()],
+            _ => {
+                changes = Changes {
+                    cards: vec![self.cards.clone()],
+                    theme: true,
+                    config: true,
+                }
+            }
         }
+        changes
     }
 }
 
@@ -84,17 +102,17 @@ fn is_temporary(name: &str) -> bool {
         .any(|s| name.ends_with(s))
 }
 
-/// Calls `on_change` with the changed paths (absolute) after every burst of changes to the
-/// site's sources, until the returned watcher is dropped.
+/// Calls `on_change` with what changed after every burst of changes to the site's
+/// sources, until the returned watcher is dropped.
 pub fn watch(
     config: &Config,
-    on_change: impl FnMut(Vec<PathBuf>) + Send + 'static,
+    on_change: impl FnMut(Changes) + Send + 'static,
 ) -> Result<RecommendedWatcher> {
     let sources = Sources::of(config)?;
     let (sender, events) = channel();
     let mut watcher = notify::recommended_watcher(sender)?;
     watcher.watch(&sources.root, RecursiveMode::NonRecursive)?;
-    for folder in sources.folders.iter().filter(|f| f.is_dir()) {
+    for folder in sources.folders().filter(|f| f.is_dir()) {
         watcher
             .watch(folder, RecursiveMode::Recursive)
             .with_context(|| format!("cannot watch {}", folder.display()))?;
@@ -104,28 +122,27 @@ pub fn watch(
 }
 
 /// Waits for a change that matters, then for a quiet [`DEBOUNCE`] interval, then calls
-/// `on_change` with the paths that changed; events that arrive while it runs make the
-/// next burst.
+/// `on_change` with what changed; events that arrive while it runs make the next burst.
 fn debounce(
     sources: &Sources,
     events: &Receiver<notify::Result<Event>>,
-    mut on_change: impl FnMut(Vec<PathBuf>),
+    mut on_change: impl FnMut(Changes),
 ) {
     while let Ok(event) = events.recv() {
-        let mut paths = sources.changed_by(event);
-        if paths.is_empty() {
+        let mut changes = sources.changed_by(event);
+        if changes.is_empty() {
             continue;
         }
         loop {
             match events.recv_timeout(DEBOUNCE) {
-                Ok(event) => paths.extend(sources.changed_by(event)),
+                Ok(event) => changes.extend(sources.changed_by(event)),
                 Err(RecvTimeoutError::Timeout) => break,
                 Err(RecvTimeoutError::Disconnected) => return,
             }
         }
-        paths.sort();
-        paths.dedup();
-        on_change(paths);
+        changes.cards.sort();
+        changes.cards.dedup();
+        on_change(changes);
     }
 }
 
@@ -133,26 +150,49 @@ fn debounce(
 mod tests {
     use super::*;
 
-    #[test]
-    fn only_sources_count() {
-        let sources = Sources {
+    fn sources() -> Sources {
+        Sources {
             root: "/site".into(),
-            folders: vec![
-                "/site/cards".into(),
-                "/site/templates".into(),
-                "/site/themes".into(),
-            ],
-        };
-        assert!(sources.affect(Path::new("/site/cards/web/dns.md")));
-        assert!(sources.affect(Path::new("/site/cards/img.png")));
-        assert!(sources.affect(Path::new("/site/templates/card.html")));
-        assert!(sources.affect(Path::new("/site/cardweb.yaml")));
-        assert!(
-            sources.affect(Path::new("/site/cards")),
-            "the folder itself (renamed, recreated)"
+            cards: "/site/cards".into(),
+            theme: vec!["/site/templates".into(), "/site/themes".into()],
+        }
+    }
+
+    fn changes_of(paths: &[&str]) -> Changes {
+        let mut changes = Changes::default();
+        for path in paths {
+            sources().add(PathBuf::from(path), &mut changes);
+        }
+        changes
+    }
+
+    #[test]
+    fn each_source_has_its_kind() {
+        let cards = changes_of(&[
+            "/site/cards/web/dns.md",
+            "/site/cards/img.png",
+            "/site/cards",
+        ]);
+        assert_eq!(
+            cards.cards.len(),
+            3,
+            "cards, attachments, the folder itself"
         );
-        assert!(!sources.affect(Path::new("/site/output/dns/index.html")));
-        assert!(!sources.affect(Path::new("/site/README.md")));
+        assert!(!cards.theme && !cards.config);
+        assert!(changes_of(&["/site/templates/card.html"]).theme);
+        assert!(
+            changes_of(&["/site/templates"]).theme,
+            "the folder, created"
+        );
+        assert!(changes_of(&["/site/themes/default/style.css"]).theme);
+        assert!(changes_of(&["/site/cardweb.yaml"]).config);
+        for other in [
+            "/site/output/dns/index.html",
+            "/site/README.md",
+            "/site/sub/cardweb.yaml",
+        ] {
+            assert!(changes_of(&[other]).is_empty(), "{other}");
+        }
         for temp in [
             ".dns.md.swp",
             "dns.md~",
@@ -163,18 +203,14 @@ mod tests {
             ".goutputstream-X1",
         ] {
             assert!(
-                !sources.affect(&Path::new("/site/cards").join(temp)),
+                changes_of(&[&format!("/site/cards/{temp}")]).is_empty(),
                 "{temp}"
             );
         }
     }
 
     #[test]
-    fn events_name_the_paths_they_changed() {
-        let sources = Sources {
-            root: "/site".into(),
-            folders: vec!["/site/cards".into()],
-        };
+    fn events_name_what_they_changed() {
         let event = |kind: EventKind, paths: &[&str]| {
             Ok(Event {
                 kind,
@@ -184,21 +220,29 @@ mod tests {
         };
         let modify = EventKind::Modify(notify::event::ModifyKind::Any);
         assert_eq!(
-            sources.changed_by(event(
+            sources().changed_by(event(
                 modify,
                 &["/site/cards/a.md", "/site/cards/.a.md.swp"]
             )),
-            [PathBuf::from("/site/cards/a.md")]
+            Changes {
+                cards: vec![PathBuf::from("/site/cards/a.md")],
+                ..Changes::default()
+            }
         );
         let read = EventKind::Access(notify::event::AccessKind::Any);
         assert!(
-            sources
+            sources()
                 .changed_by(event(read, &["/site/cards/a.md"]))
                 .is_empty()
         );
+        let everything = Changes {
+            cards: vec![PathBuf::from("/site/cards")],
+            theme: true,
+            config: true,
+        };
         let rescan = event(EventKind::Other, &[]);
-        assert_eq!(sources.changed_by(rescan), [PathBuf::from("/site")]);
+        assert_eq!(sources().changed_by(rescan), everything);
         let error = Err(notify::Error::generic("queue overflow"));
-        assert_eq!(sources.changed_by(error), [PathBuf::from("/site")]);
+        assert_eq!(sources().changed_by(error), everything);
     }
 }

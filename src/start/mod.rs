@@ -1,11 +1,11 @@
 //! Starting things: `cardweb new` (a card, from a stub or a name, from the overridable
 //! `templates/card.md`) and `cardweb init` (a new knowledge site that builds at once).
 
-use crate::diagnostic::Diagnostic;
+use crate::config::Config;
+use crate::fs;
 use crate::graph::Graph;
 use crate::slug::slugify;
 use crate::theme::Theme;
-use crate::{Project, fs};
 use anyhow::{Context, Result, bail};
 use serde::Serialize;
 use std::io::Write;
@@ -20,9 +20,34 @@ pub struct NewCard {
     pub id: String,
     /// The titles of the cards that already link to it.
     pub wanted_by: Vec<String>,
-    /// Problems found in the site while looking (printed, but no reason to stop).
-    pub diagnostics: Vec<Diagnostic>,
 }
+
+/// Why a card could not be started.
+#[derive(Debug)]
+pub enum StartError {
+    /// The name gives no id: it has no letter or digit.
+    NoId(String),
+    /// The concept `name` already has a card, in the file `path`.
+    Exists { name: String, path: PathBuf },
+    /// The card's text could not be made or written.
+    Failed(anyhow::Error),
+}
+
+impl std::fmt::Display for StartError {
+    fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        match self {
+            StartError::NoId(name) => {
+                write!(f, "`{name}` gives no id: use at least one letter or digit")
+            }
+            StartError::Exists { name, path } => {
+                write!(f, "`{name}` is already a card: {}", path.display())
+            }
+            StartError::Failed(error) => write!(f, "{error:#}"),
+        }
+    }
+}
+
+impl std::error::Error for StartError {}
 
 /// What `templates/card.md` is rendered with.
 #[derive(Serialize)]
@@ -37,30 +62,32 @@ struct CardStart {
     wanted_by: Vec<String>,
 }
 
-/// Starts a card for `name` (an id, or a title): from a stub it keeps the id and title the
-/// links use and lists the cards that want it; it never overwrites a card.
-pub fn new_card(project: &mut Project, name: &str) -> Result<NewCard> {
-    let (start, diagnostics) = project.inspect(|graph| plan(graph, name))?;
-    let start = start?;
-    let theme = Theme::load(project.config())?;
-    let text = theme.render("card.md", &start)?;
-    let path = project.config().cards.join(format!("{}.md", start.id));
-    let mut file = std::fs::File::create_new(&path)
-        .with_context(|| format!("cannot create {}", path.display()))?;
-    file.write_all(text.as_bytes())
-        .with_context(|| format!("cannot write {}", path.display()))?;
+/// Starts a card for `name` (an id, or a title) in the site `config` describes, whose
+/// graph is `graph`: from a stub it keeps the id and title the links use and lists the
+/// cards that want it; it never overwrites a card.
+pub fn new_card(config: &Config, graph: &Graph, name: &str) -> Result<NewCard, StartError> {
+    let start = plan(graph, name)?;
+    let write = || -> Result<PathBuf> {
+        let text = Theme::load(config)?.render("card.md", &start)?;
+        let path = config.cards.join(format!("{}.md", start.id));
+        let mut file = std::fs::File::create_new(&path)
+            .with_context(|| format!("cannot create {}", path.display()))?;
+        file.write_all(text.as_bytes())
+            .with_context(|| format!("cannot write {}", path.display()))?;
+        Ok(path)
+    };
+    let path = write().map_err(StartError::Failed)?;
     Ok(NewCard {
         path,
         id: start.id,
         wanted_by: start.wanted_by,
-        diagnostics,
     })
 }
 
-fn plan(graph: &Graph, name: &str) -> Result<CardStart> {
+fn plan(graph: &Graph, name: &str) -> Result<CardStart, StartError> {
     let id = slugify(name);
     if id.is_empty() {
-        bail!("`{name}` gives no id: use at least one letter or digit");
+        return Err(StartError::NoId(name.to_string()));
     }
     let Some(node) = graph.find(name) else {
         return Ok(CardStart {
@@ -71,9 +98,12 @@ fn plan(graph: &Graph, name: &str) -> Result<CardStart> {
             wanted_by: vec![],
         });
     };
-    let n = &graph.nodes[node];
+    let n = &graph[node];
     if let Some(card) = &n.card {
-        bail!("`{name}` is already a card: {}", card.path.display());
+        return Err(StartError::Exists {
+            name: name.to_string(),
+            path: card.path.clone(),
+        });
     }
     let wanting: Vec<_> = graph
         .wanted()
@@ -85,11 +115,8 @@ fn plan(graph: &Graph, name: &str) -> Result<CardStart> {
         id: n.id.clone(),
         title: n.title.clone(),
         title_yaml: quote(&n.title),
-        related: wanting.iter().map(|&w| graph.nodes[w].id.clone()).collect(),
-        wanted_by: wanting
-            .iter()
-            .map(|&w| graph.nodes[w].title.clone())
-            .collect(),
+        related: wanting.iter().map(|&w| graph[w].id.clone()).collect(),
+        wanted_by: wanting.iter().map(|&w| graph[w].title.clone()).collect(),
     })
 }
 

@@ -4,9 +4,9 @@
 //! files byte for byte and the same diagnostics.
 
 use crate::support::TestSite;
-use cardweb::Project;
 use cardweb::config::Config;
-use cardweb::render::Bytes;
+use cardweb::project::{Changes, Project};
+use cardweb::site::Bytes;
 use std::collections::BTreeMap;
 use std::time::{Duration, SystemTime};
 
@@ -160,13 +160,17 @@ fn incremental_builds_equal_full_builds() {
             _ => continue,
         };
         let touched: Vec<_> = touched.iter().map(|rel| site.path().join(rel)).collect();
-        let incremental = project.rebuild(&touched).unwrap();
-        let full = cardweb::build(&config).unwrap();
+        let changes = Changes {
+            cards: touched,
+            ..Changes::default()
+        };
+        let incremental = project.rebuild(&changes).unwrap();
+        let full = cardweb::build_site(&config).unwrap();
         assert_eq!(
-            incremental.diagnostics, full.diagnostics,
+            incremental.report.diagnostics, full.report.diagnostics,
             "step {step}: {what}"
         );
-        let files = |b: &cardweb::Build| b.site.as_ref().map(|s| s.files.clone());
+        let files = |b: &cardweb::Built| b.site.as_ref().map(|s| s.files.clone());
         assert_eq!(
             files(&incremental),
             files(&full),
@@ -193,7 +197,7 @@ fn build_then_edit(
     let after = project.build().unwrap().site.unwrap().files;
     assert_eq!(
         after,
-        cardweb::build(&config).unwrap().site.unwrap().files,
+        cardweb::build_site(&config).unwrap().site.unwrap().files,
         "incremental equals full"
     );
     (before, after)

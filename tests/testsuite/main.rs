@@ -7,5 +7,6 @@ mod incremental;
 mod links;
 mod output;
 mod serve;
+mod serve_sources;
 mod server;
 mod support;

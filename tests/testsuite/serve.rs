@@ -336,8 +336,21 @@ fn a_stub_page_served_here_can_start_its_card() {
         "the new card replaced the stub"
     );
 
+    let written = std::fs::read(&card).unwrap();
     let again = post_new(&served, "http-protocol", &own, Some(token));
     assert_eq!(again.status, 409, "never overwrites: {}", again.text());
+    assert!(
+        again
+            .text()
+            .contains("is already a card: cards/http-protocol.md"),
+        "{}",
+        again.text()
+    );
+    assert_eq!(
+        std::fs::read(&card).unwrap(),
+        written,
+        "the card is unchanged"
+    );
 }
 
 #[test]

@@ -22,8 +22,14 @@ pub struct Served {
 impl Served {
     /// Starts the server on `site` and waits until it listens.
     pub fn start(site: &TestSite) -> Served {
+        Served::start_with(site, &[])
+    }
+
+    /// Starts the server on `site` with the environment variables `env` added.
+    pub fn start_with(site: &TestSite, env: &[(&str, &str)]) -> Served {
         let mut child = Command::new(env!("CARGO_BIN_EXE_cardweb"))
             .args(["serve", "--port", "0", "--quiet"])
+            .envs(env.iter().copied())
             .current_dir(site.path())
             .stdout(Stdio::piped())
             .stderr(Stdio::null())

@@ -181,10 +181,7 @@ pub fn broken_links(out: &Path) -> Vec<String> {
             let target = if path.is_empty() {
                 Some(page.clone())
             } else {
-                resolve(
-                    page.parent().unwrap(),
-                    &cardweb::markdown::percent_decode(path),
-                )
+                resolve(page.parent().unwrap(), &cardweb::html::percent_decode(path))
             };
             let ok = target.is_some_and(|t| {
                 files.contains_key(&t)

@@ -5,7 +5,7 @@
 //! for the largest branches only, so that the browser stays responsive at 10,000 cards.
 
 use crate::graph::{Graph, NodeId};
-use crate::markdown::escape;
+use crate::html::{encode_path, escape};
 use std::f64::consts::TAU;
 use std::fmt::Write;
 
@@ -20,26 +20,28 @@ const LABELS: usize = 24;
 struct Layout {
     x: Vec<f64>,
     y: Vec<f64>,
-    up: Vec<Option<NodeId>>,
+    /// Each node's place in the tree (by [`NodeId::index`]): the node it hangs off.
+    up: Vec<Option<usize>>,
     leaves: Vec<usize>,
     extent: f64,
 }
 
 fn layout(graph: &Graph) -> Layout {
-    let count = graph.nodes.len();
+    let count = graph.len();
     // The tree: each node's parent; a stub without one (and without children) hangs off
     // the first node that links to it.
-    let up: Vec<Option<NodeId>> = (0..count)
-        .map(|n| {
-            let node = &graph.nodes[n];
+    let up: Vec<Option<usize>> = graph
+        .iter()
+        .map(|(n, node)| {
             node.parent
                 .or_else(|| match node.card.is_none() && node.children.is_empty() {
                     true => graph.incoming(n).map(|e| e.from).find(|&f| f != n),
                     false => None,
                 })
+                .map(NodeId::index)
         })
         .collect();
-    let mut below: Vec<Vec<NodeId>> = vec![Vec::new(); count];
+    let mut below: Vec<Vec<usize>> = vec![Vec::new(); count];
     let mut roots = Vec::new();
     for (n, parent) in up.iter().enumerate() {
         match parent {
@@ -50,7 +52,7 @@ fn layout(graph: &Graph) -> Layout {
     // Depth-first order from the roots, iteratively (chains may be long).
     let mut order = Vec::with_capacity(count);
     let mut depth = vec![0usize; count];
-    let mut stack: Vec<NodeId> = roots.iter().rev().copied().collect();
+    let mut stack: Vec<usize> = roots.iter().rev().copied().collect();
     let root_depth = usize::from(roots.len() > 1);
     for &r in &roots {
         depth[r] = root_depth;
@@ -116,18 +118,19 @@ pub fn whole_graph_svg(graph: &Graph, root: &str) -> String {
             let _ = write!(edges, "M{:.0} {:.0}L{:.0} {:.0}", x[*p], y[*p], x[n], y[n]);
         }
     }
-    let mut biggest: Vec<NodeId> = (0..graph.nodes.len()).collect();
+    let mut biggest: Vec<usize> = (0..graph.len()).collect();
     biggest.sort_by_key(|&n| std::cmp::Reverse(leaves[n]));
-    let labelled: std::collections::HashSet<NodeId> = biggest.into_iter().take(LABELS).collect();
+    let labelled: std::collections::HashSet<usize> = biggest.into_iter().take(LABELS).collect();
     let mut svg = format!(
         "<svg class=\"whole-graph\" viewBox=\"{0:.0} {0:.0} {1:.0} {1:.0}\" style=\"--r: {2:.0}px; --font: {3:.0}px\" role=\"group\" aria-label=\"All {4} concepts and how they connect\">\n<path class=\"g-edges\" d=\"{edges}\"/>\n",
         -extent,
         2.0 * extent,
         (extent / 250.0).max(7.0),
         (extent / 45.0).max(12.0),
-        graph.nodes.len()
+        graph.len()
     );
-    for (n, node) in graph.nodes.iter().enumerate() {
+    for (id, node) in graph.iter() {
+        let n = id.index();
         let title = escape(&node.title);
         let note = if node.is_stub() {
             " (not written yet)"
@@ -138,7 +141,7 @@ pub fn whole_graph_svg(graph: &Graph, root: &str) -> String {
             svg,
             "<a class=\"g-node g-{}\" href=\"{root}{}/\" data-t=\"{}\"><circle cx=\"{:.0}\" cy=\"{:.0}\" r=\"7\"/><title>{title}{note}</title>",
             node.status.name(),
-            crate::render::encode_path(&node.id),
+            encode_path(&node.id),
             escape(&node.title.to_lowercase()),
             x[n],
             y[n]
@@ -160,7 +163,6 @@ pub fn whole_graph_svg(graph: &Graph, root: &str) -> String {
 mod tests {
     use super::*;
     use crate::card::{Corpus, parse_card};
-    use crate::markdown::outline;
     use std::path::Path;
     use std::sync::Arc;
 
@@ -179,15 +181,10 @@ mod tests {
                 .collect(),
             attachments: Vec::new(),
         };
-        let outlines: Vec<_> = corpus
-            .cards
-            .iter()
-            .map(|c| Arc::new(outline(&c.body)))
-            .collect();
-        let (graph, _) = Graph::build(&corpus, &outlines);
+        let (graph, _) = Graph::build(&corpus);
         let l = layout(&graph);
         let r = |n: usize| (l.x[n] * l.x[n] + l.y[n] * l.y[n]).sqrt();
-        let id = |name: &str| graph.nodes.iter().position(|n| n.id == name).unwrap();
+        let id = |name: &str| graph.find(name).unwrap().index();
         assert_eq!(r(id("root")), 0.0, "a single root sits in the middle");
         assert!(
             r(id("c")) > r(id("a")) && r(id("a")) > 0.0,

@@ -1,0 +1,361 @@
+//! Front matter: the YAML between the `---` lines read into a card's fields, leniently
+//! where the meaning is clear (a single name where a list is expected) and with a problem at
+//! `path:line:col` where it is not. Unknown keys are kept for templates.
+
+use super::{Card, Located, Reading, Status};
+use crate::diagnostic::{Diagnostic, Pos};
+use crate::slug;
+use serde_yaml::{Mapping, Value};
+use std::path::Path;
+
+/// The front-matter keys cardweb reads; anything else goes to `card.extra`.
+const KNOWN_KEYS: &[&str] = &[
+    "title",
+    "summary",
+    "description",
+    "status",
+    "tags",
+    "parent",
+    "related",
+    "next",
+    "prerequisites",
+    "aliases",
+    "reading",
+];
+
+/// A card's YAML front matter and the line of the file it starts on.
+pub(super) struct FrontMatter<'a> {
+    /// The YAML between the `---` lines.
+    pub yaml: &'a str,
+    /// The line of the file the YAML starts on.
+    pub first_line: usize,
+}
+
+impl FrontMatter<'_> {
+    /// Where the front matter starts: problems that belong to no key are shown there.
+    fn start(&self) -> Pos {
+        Pos {
+            line: self.first_line,
+            col: 1,
+        }
+    }
+}
+
+/// Reads `front` into `card`'s fields, adding every problem to `diagnostics`.
+pub(super) fn read(card: &mut Card, front: &FrontMatter, diagnostics: &mut Vec<Diagnostic>) {
+    let path = card.path.clone();
+    let map = match parse_yaml(&path, front) {
+        Ok(Some(map)) => map,
+        Ok(None) => return,
+        Err(d) => return diagnostics.push(d),
+    };
+    for (key, value) in map {
+        let Some(key) = key.as_str() else {
+            diagnostics.push(Diagnostic::error(
+                &path,
+                front.start(),
+                "front-matter keys must be text",
+            ));
+            continue;
+        };
+        let pos = key_pos(front, key);
+        if let Err(expected) = set_key(card, key, value, pos, diagnostics) {
+            diagnostics.push(Diagnostic::error(
+                &path,
+                pos,
+                format!("`{key}` must be {expected}"),
+            ));
+        }
+    }
+}
+
+/// The front matter as a map of keys (None if it is empty), or the problem that stops
+/// it being read.
+fn parse_yaml(path: &Path, front: &FrontMatter) -> Result<Option<Mapping>, Diagnostic> {
+    match serde_yaml::from_str::<Value>(front.yaml) {
+        Ok(Value::Mapping(map)) => Ok(Some(map)),
+        Ok(Value::Null) => Ok(None),
+        Ok(_) => Err(Diagnostic::error(
+            path,
+            front.start(),
+            "front matter must be `key: value` lines",
+        )
+        .hint("write e.g. `title: My concept`")),
+        Err(e) => Err(yaml_error(path, front, &e)),
+    }
+}
+
+/// The problem for YAML that does not parse, at the bracket left open if there is one
+/// (the parser notices it only lines later), else where the parser stopped.
+fn yaml_error(path: &Path, front: &FrontMatter, error: &serde_yaml::Error) -> Diagnostic {
+    let message = error.to_string();
+    let at = error.location().map_or(0, |l| l.index());
+    // serde_yaml has no message without its position, which the diagnostic gives better:
+    // keep what comes before " at line …" (and any context libyaml adds after it).
+    let message = message.split(" at line ").next().unwrap_or(&message);
+    match unclosed_bracket(front.yaml, at) {
+        Some((offset, bracket)) => Diagnostic::error(
+            path,
+            Pos::in_text(front.yaml, offset, front.first_line),
+            format!("invalid YAML in front matter: this `{bracket}` is never closed"),
+        )
+        .hint(format!(
+            "close it on the same line, or quote the value; the parser said: {message}"
+        )),
+        None => Diagnostic::error(
+            path,
+            Pos::in_text(front.yaml, at, front.first_line),
+            format!("invalid YAML in front matter: {message}"),
+        )
+        .hint("check the indentation, and quote values that contain `: ` or start with `[`, `{`, `*` or `&`"),
+    }
+}
+
+/// Sets the field of `card` that `key` names from `value`; an unknown key is kept in
+/// `card.extra`, with a warning if it looks like a typo. `Err` says what the value must be.
+fn set_key(
+    card: &mut Card,
+    key: &str,
+    value: Value,
+    pos: Pos,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Result<(), String> {
+    let names = |value: Value| -> Result<Vec<Located>, String> {
+        Ok(strings(value)?
+            .into_iter()
+            .map(|t| Located {
+                name: strip_brackets(&t).to_string(),
+                pos,
+            })
+            .collect())
+    };
+    match key {
+        "title" => text(value).map(|t| match t.filter(|t| !t.trim().is_empty()) {
+            Some(t) => card.title = t,
+            None => diagnostics.push(
+                Diagnostic::warning(&card.path, pos, "empty title; using the file name")
+                    .hint("give the card a title, or remove the key"),
+            ),
+        }),
+        "summary" => text(value).map(|t| card.summary = t.or(card.summary.take())),
+        "description" => text(value).map(|t| card.summary = card.summary.take().or(t)),
+        "status" => status(value).map(|s| card.status = s),
+        "tags" => strings(value).map(|t| {
+            card.tags = t
+                .iter()
+                .map(|t| t.trim_start_matches('#').to_string())
+                .collect()
+        }),
+        "aliases" => names(value).map(|a| card.aliases = a),
+        "parent" => names(value).and_then(|mut r| match r.len() {
+            0 | 1 => {
+                card.parent = r.pop();
+                Ok(())
+            }
+            _ => Err("a single concept (a card has one parent)".into()),
+        }),
+        "related" => names(value).map(|r| card.related = r),
+        "next" => names(value).map(|r| card.next = r),
+        "prerequisites" => names(value).map(|r| card.prerequisites = r),
+        "reading" => reading(value).map(|r| card.reading = r),
+        _ => {
+            if let Some(known) = similar_key(key) {
+                diagnostics.push(
+                    Diagnostic::warning(
+                        &card.path,
+                        pos,
+                        format!("unknown key `{key}` (kept as card.extra.{key})"),
+                    )
+                    .hint(format!("did you mean `{known}`?")),
+                );
+            }
+            card.extra.insert(key.to_string(), value);
+            Ok(())
+        }
+    }
+}
+
+/// The innermost flow list or map (`[` or `{` starting a value) still open at byte `end`
+/// of `yaml`: YAML parsers notice a missing `]` only lines later, but the author needs to
+/// see the line that opened it.
+fn unclosed_bracket(yaml: &str, end: usize) -> Option<(usize, char)> {
+    let mut open: Vec<(usize, char)> = Vec::new();
+    let mut quote: Option<char> = None;
+    let mut previous = '\n';
+    for (i, c) in yaml[..end.min(yaml.len())].char_indices() {
+        match (quote, c) {
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), _) => {}
+            (None, '\'' | '"') => quote = Some(c),
+            (None, '[' | '{') if open.is_empty() && !matches!(previous, ':' | '-' | '\n') => {}
+            (None, '[' | '{') => open.push((i, c)),
+            (None, ']' | '}') => {
+                open.pop();
+            }
+            _ => {}
+        }
+        if !c.is_whitespace() || c == '\n' {
+            previous = c;
+        }
+    }
+    open.pop()
+}
+
+/// Where `key:` stands in the front matter (its line and column in the file).
+fn key_pos(front: &FrontMatter, key: &str) -> Pos {
+    let line = front.yaml.lines().position(|line| {
+        line.strip_prefix(key)
+            .is_some_and(|rest| rest.trim_start().starts_with(':'))
+    });
+    Pos {
+        line: front.first_line + line.unwrap_or(0),
+        col: 1,
+    }
+}
+
+fn scalar(value: &Value) -> Option<String> {
+    match value {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Bool(b) => Some(b.to_string()),
+        _ => None,
+    }
+}
+
+fn text(value: Value) -> Result<Option<String>, String> {
+    match value {
+        Value::Null => Ok(None),
+        v => scalar(&v)
+            .map(Some)
+            .ok_or_else(|| "a single line of text".into()),
+    }
+}
+
+fn strings(value: Value) -> Result<Vec<String>, String> {
+    let expected = || "a name or a list of names, like `[a, b]`".to_string();
+    match value {
+        Value::Null => Ok(Vec::new()),
+        Value::Sequence(items) => items
+            .iter()
+            .map(|v| scalar(v).ok_or_else(expected))
+            .collect(),
+        v => scalar(&v).map(|s| vec![s]).ok_or_else(expected),
+    }
+}
+
+fn status(value: Value) -> Result<Status, String> {
+    match text(value)?.as_deref().map(str::trim) {
+        None | Some("complete") => Ok(Status::Complete),
+        Some("draft") => Ok(Status::Draft),
+        Some("stub") => Ok(Status::Stub),
+        Some(other) => Err(format!(
+            "one of `complete`, `draft`, `stub` (not `{other}`)"
+        )),
+    }
+}
+
+fn reading(value: Value) -> Result<Vec<Reading>, String> {
+    let expected = || "a list of `{ title: ..., url: ... }` entries or URLs".to_string();
+    let entry = |v: &Value| match v {
+        Value::Mapping(_) => {
+            let field = |k: &str| v.get(k).and_then(scalar);
+            let url = field("url").ok_or_else(expected)?;
+            Ok(Reading {
+                title: field("title").unwrap_or_else(|| url.clone()),
+                url,
+            })
+        }
+        v => scalar(v)
+            .map(|url| Reading {
+                title: url.clone(),
+                url,
+            })
+            .ok_or_else(expected),
+    };
+    match value {
+        Value::Null => Ok(Vec::new()),
+        Value::Sequence(items) => items.iter().map(entry).collect(),
+        v => entry(&v).map(|r| vec![r]),
+    }
+}
+
+/// `[[dns]]` → `dns`: Obsidian writes links in properties that way.
+fn strip_brackets(target: &str) -> &str {
+    let t = target.trim();
+    t.strip_prefix("[[")
+        .and_then(|t| t.strip_suffix("]]"))
+        .unwrap_or(t)
+}
+
+/// The known key that `key` looks like a typo of, if any.
+fn similar_key(key: &str) -> Option<&'static str> {
+    let key = key.to_lowercase();
+    KNOWN_KEYS
+        .iter()
+        .copied()
+        .find(|known| key == *known || (key.len() > 3 && slug::edit_distance(&key, known) <= 2))
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::card::read::tests::parse;
+    use crate::diagnostic::Pos;
+
+    #[test]
+    fn yaml_errors_point_at_the_line_of_the_file() {
+        let (card, diagnostics) = parse("---\ntitle: ok\nsummary: a: b\n---\n");
+        assert!(card.is_none());
+        assert_eq!(diagnostics[0].pos.line, 3, "{}", diagnostics[0]);
+        assert!(
+            diagnostics[0].message.contains("invalid YAML"),
+            "{}",
+            diagnostics[0]
+        );
+        assert!(diagnostics[0].is_error());
+    }
+
+    #[test]
+    fn an_unclosed_list_points_at_its_bracket() {
+        let (_, diagnostics) = parse("---\ntitle: ok\ntags: [a, b\nsummary: x\n---\n");
+        assert_eq!(
+            diagnostics[0].pos,
+            Pos { line: 3, col: 7 },
+            "{}",
+            diagnostics[0]
+        );
+        assert!(diagnostics[0].message.contains("`[` is never closed"));
+        let (_, diagnostics) = parse("---\nsummary: see [1] and [2\nstatus: [draft\n---\n");
+        assert_eq!(
+            diagnostics[0].pos,
+            Pos { line: 3, col: 9 },
+            "{}",
+            diagnostics[0]
+        );
+    }
+
+    #[test]
+    fn wrong_types_and_statuses_name_the_key_line() {
+        let (card, diagnostics) = parse("---\ntitle: ok\nstatus: done\ntags: {a: 1}\n---\n");
+        assert!(card.is_none());
+        let lines: Vec<_> = diagnostics.iter().map(|d| d.pos.line).collect();
+        assert_eq!(lines, [3, 4]);
+        assert!(diagnostics[0].message.contains("`done`"));
+    }
+
+    #[test]
+    fn typos_of_known_keys_warn() {
+        let (card, diagnostics) = parse("---\ntittle: x\ncssclasses: [wide]\n---\n");
+        assert!(card.is_some());
+        assert_eq!(diagnostics.len(), 1);
+        assert_eq!(
+            diagnostics[0].hint.as_deref(),
+            Some("did you mean `title`?")
+        );
+    }
+
+    #[test]
+    fn obsidian_description_is_the_summary() {
+        let card = parse("---\ndescription: From Obsidian\n---\n").0.unwrap();
+        assert_eq!(card.summary.as_deref(), Some("From Obsidian"));
+    }
+}

@@ -1,0 +1,155 @@
+//! Cards: what a card is once read (its front matter, typed, and its outline), how cards
+//! are found under `cards/` ([`sources`]), and how one is read from its file ([`read`]),
+//! with each problem reported at `path:line:col` of the real file. Other files under
+//! `cards/` are attachments, copied to the output as they are.
+
+mod front_matter;
+mod read;
+mod sources;
+
+pub use read::{MAX_CARD_BYTES, parse_card, read_card};
+pub use sources::{Attachment, CardFile, Sources, Stamp, find_sources};
+
+use crate::diagnostic::Pos;
+use crate::markdown::Outline;
+use serde::Serialize;
+use serde_yaml::Value;
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+/// How finished a card is.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    /// Written and reviewed.
+    #[default]
+    Complete,
+    /// Written, but not finished.
+    Draft,
+    /// A placeholder for a concept still to be written.
+    Stub,
+}
+
+impl Status {
+    /// The lower-case name used in front matter, CSS classes and templates.
+    pub fn name(self) -> &'static str {
+        match self {
+            Status::Complete => "complete",
+            Status::Draft => "draft",
+            Status::Stub => "stub",
+        }
+    }
+}
+
+/// A name written in front matter (a `parent`, `related` concept, an alias), with the
+/// position of its key so that problems with it can be pinned down.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Located {
+    /// The name as written: an id, title or alias.
+    pub name: String,
+    /// Where the key stands in the file.
+    pub pos: Pos,
+}
+
+/// An entry of a card's "Further reading".
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
+pub struct Reading {
+    /// What the reader sees.
+    pub title: String,
+    /// Where it leads.
+    pub url: String,
+}
+
+/// One concept card, as read from its file: its front matter and the outline of its
+/// Markdown (the Markdown itself is not kept).
+#[derive(Clone, Debug)]
+pub struct Card {
+    /// The slug of the file stem; unique across the site.
+    pub id: String,
+    /// The file, as the author names it (for diagnostics).
+    pub path: PathBuf,
+    /// The file relative to the cards folder, with `/` separators.
+    pub rel: String,
+    /// The title; the file stem when the front matter has none.
+    pub title: String,
+    /// A one-line description for previews and search.
+    pub summary: Option<String>,
+    /// How finished the card is.
+    pub status: Status,
+    /// Tags, without a leading `#`.
+    pub tags: Vec<String>,
+    /// The broader concept this one belongs under.
+    pub parent: Option<Located>,
+    /// Concepts beside this one.
+    pub related: Vec<Located>,
+    /// Concepts to explore after this one.
+    pub next: Vec<Located>,
+    /// Concepts to read before this one.
+    pub prerequisites: Vec<Located>,
+    /// Other names links may use for this card.
+    pub aliases: Vec<Located>,
+    /// Further reading.
+    pub reading: Vec<Reading>,
+    /// Front-matter keys cardweb does not know, passed on to templates.
+    pub extra: BTreeMap<String, Value>,
+    /// The links, headings and HTML of the Markdown after the front matter.
+    pub outline: Outline,
+    /// The line of the file on which the Markdown after the front matter starts.
+    pub body_line: usize,
+}
+
+impl Card {
+    /// Whether `other` differs from this card at most in its text: same file, same front
+    /// matter, the text starting on the same line, and the same links and headings (what
+    /// the graph is built from). Sentences, positions and the HTML may differ.
+    pub fn same_but_text(&self, other: &Card) -> bool {
+        let Card {
+            id,
+            path,
+            rel,
+            title,
+            summary,
+            status,
+            tags,
+            parent,
+            related,
+            next,
+            prerequisites,
+            aliases,
+            reading,
+            extra,
+            outline,
+            body_line,
+        } = self;
+        (id, path, rel, title, summary, status, tags)
+            == (
+                &other.id,
+                &other.path,
+                &other.rel,
+                &other.title,
+                &other.summary,
+                &other.status,
+                &other.tags,
+            )
+            && (parent, related, next, prerequisites, aliases)
+                == (
+                    &other.parent,
+                    &other.related,
+                    &other.next,
+                    &other.prerequisites,
+                    &other.aliases,
+                )
+            && (reading, extra, body_line) == (&other.reading, &other.extra, &other.body_line)
+            && outline.same_links(&other.outline)
+    }
+}
+
+/// Everything read from under `cards/`: what the graph is built from.
+#[derive(Debug, Default)]
+pub struct Corpus {
+    /// The usable cards, in path order.
+    pub cards: Vec<Arc<Card>>,
+    /// The other files, in path order.
+    pub attachments: Vec<Attachment>,
+}

@@ -1,0 +1,169 @@
+//! Finding a site's sources: every card and attachment under `cards/` in a sorted walk,
+//! with a stamp per card so that an unchanged card need not be read again.
+
+use crate::config::Config;
+use anyhow::{Context, Result, bail};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime};
+use walkdir::WalkDir;
+
+/// A file under `cards/` that is not a card (an image, a PDF, ...).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Attachment {
+    /// Where it is on disk.
+    pub source: PathBuf,
+    /// The file relative to the cards folder, with `/` separators; also its output path.
+    pub rel: String,
+}
+
+/// When a file was last changed, as far as the file system tells: a card whose stamp is
+/// unchanged need not be read again.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Stamp {
+    modified: Option<SystemTime>,
+    len: u64,
+}
+
+impl Stamp {
+    /// The stamp of a file with `metadata` (none if it could not be read).
+    fn of(metadata: Option<&std::fs::Metadata>) -> Stamp {
+        Stamp {
+            modified: metadata.and_then(|m| m.modified().ok()),
+            len: metadata.map_or(0, |m| m.len()),
+        }
+    }
+
+    /// File systems stamp times from a coarse clock: a file changed again within one tick
+    /// of being read can keep its stamp. A stamp is trusted only this long after that.
+    const SETTLE: Duration = Duration::from_millis(100);
+
+    /// Whether a file with this stamp, read at `read_at` with stamp `then`, is known to be
+    /// unchanged (as git does for "racily clean" files: a recent stamp proves nothing).
+    pub fn unchanged_since(&self, then: &Stamp, read_at: SystemTime) -> bool {
+        self == then && self.modified.is_some_and(|m| m + Self::SETTLE < read_at)
+    }
+}
+
+/// A card file found under `cards/`, not yet read.
+#[derive(Clone, Debug)]
+pub struct CardFile {
+    /// Where it is on disk.
+    pub source: PathBuf,
+    /// The file relative to the cards folder, with `/` separators.
+    pub rel: String,
+    /// Its stamp when it was found.
+    pub stamp: Stamp,
+}
+
+/// The files under `cards/`: cards to read and attachments to copy, in path order.
+#[derive(Clone, Debug, Default)]
+pub struct Sources {
+    /// `*.md` files.
+    pub cards: Vec<CardFile>,
+    /// Every other file.
+    pub attachments: Vec<Attachment>,
+}
+
+impl Sources {
+    /// These sources after changes to `changed` (absolute paths, as a watcher reports
+    /// them) under the absolute `cards_dir`, if each is one of these card files and still
+    /// a file: only those are looked at again. None when the changes may have added,
+    /// removed or renamed files, which only a new [`find_sources`] can tell.
+    pub fn refresh(&self, cards_dir: &Path, changed: &[PathBuf]) -> Option<Sources> {
+        let mut sources = self.clone();
+        for path in changed {
+            path.strip_prefix(cards_dir).ok()?;
+            let rel = relative_name(cards_dir, path);
+            let file = sources.cards.iter_mut().find(|f| f.rel == rel)?;
+            let metadata = std::fs::metadata(path).ok().filter(|m| m.is_file())?;
+            file.stamp = Stamp::of(Some(&metadata));
+        }
+        Some(sources)
+    }
+}
+
+/// Finds every card and attachment under `config.cards` (hidden files and folders are
+/// skipped); only a missing or unreadable cards folder is an `Err`.
+pub fn find_sources(config: &Config) -> Result<Sources> {
+    if !config.cards.is_dir() {
+        bail!(
+            "no cards folder at {} (create it, or run `cardweb init DIR` for a new site)",
+            config.cards.display()
+        );
+    }
+    let mut sources = Sources::default();
+    let walk = WalkDir::new(&config.cards).sort_by_file_name().into_iter();
+    for entry in walk.filter_entry(|e| e.depth() == 0 || !is_hidden(e.file_name())) {
+        let entry = entry.with_context(|| format!("cannot walk {}", config.cards.display()))?;
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let rel = relative_name(&config.cards, entry.path());
+        if entry
+            .path()
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("md"))
+        {
+            let stamp = Stamp::of(entry.metadata().ok().as_ref());
+            sources.cards.push(CardFile {
+                source: entry.into_path(),
+                rel,
+                stamp,
+            });
+        } else {
+            sources.attachments.push(Attachment {
+                rel,
+                source: entry.into_path(),
+            });
+        }
+    }
+    Ok(sources)
+}
+
+fn is_hidden(name: &std::ffi::OsStr) -> bool {
+    name.to_str().is_some_and(|n| n.starts_with('.'))
+}
+
+fn relative_name(base: &Path, path: &Path) -> String {
+    let rel = path.strip_prefix(base).unwrap_or(path);
+    let parts: Vec<_> = rel
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect();
+    parts.join("/")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sources_refresh_only_known_card_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = std::path::absolute(dir.path()).unwrap();
+        let cards = root.join("cards");
+        std::fs::create_dir_all(cards.join("web")).unwrap();
+        std::fs::write(cards.join("web/dns.md"), "DNS.\n").unwrap();
+        std::fs::write(cards.join("a.png"), "png").unwrap();
+        let config = Config::load(&root).unwrap();
+        let sources = find_sources(&config).unwrap();
+        std::fs::write(cards.join("web/dns.md"), "DNS, longer.\n").unwrap();
+        let refreshed = sources
+            .refresh(&cards, &[cards.join("web/dns.md")])
+            .unwrap();
+        assert_ne!(refreshed.cards[0].stamp, sources.cards[0].stamp);
+        assert_eq!(refreshed.attachments, sources.attachments);
+        for unknown in ["new.md", "a.png", "web", "../elsewhere.md"] {
+            assert!(
+                sources.refresh(&cards, &[cards.join(unknown)]).is_none(),
+                "{unknown}"
+            );
+        }
+        std::fs::remove_file(cards.join("web/dns.md")).unwrap();
+        assert!(
+            sources
+                .refresh(&cards, &[cards.join("web/dns.md")])
+                .is_none()
+        );
+    }
+}

@@ -1,0 +1,318 @@
+//! Making the graph: a node per card, indexed by id, alias and title; every link and
+//! front-matter relation resolved (links to cards in parallel, then stubs in order); edges,
+//! parents and children; and the problems found on the way, at the link that has them.
+
+use super::{Edge, EdgeKind, Graph, Node, NodeId, Resolution, checks, relations};
+use crate::card::{Card, Corpus, Located, Status};
+use crate::diagnostic::{Diagnostic, Pos};
+use crate::markdown::Target;
+use crate::slug::{self, slugify};
+use rayon::prelude::*;
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+
+impl Graph {
+    /// Builds the graph of `corpus` and reports every problem found in the links.
+    pub fn build(corpus: &Corpus) -> (Graph, Vec<Diagnostic>) {
+        let mut diagnostics = Vec::new();
+        let mut graph = Graph {
+            nodes: Vec::new(),
+            edges: Vec::new(),
+            index: Default::default(),
+        };
+        for attachment in &corpus.attachments {
+            graph.index.add_file(&attachment.rel);
+        }
+        let nodes = graph.add_cards(&corpus.cards, &mut diagnostics);
+        // Links to cards are looked up in parallel; the rest (stubs, attachments) in order.
+        let found: Vec<Vec<Option<NodeId>>> = (corpus.cards.par_iter())
+            .map(|card| {
+                let relations = relations(card).map(|(_, Located { name, .. })| {
+                    graph
+                        .index
+                        .resolve_card(&card.rel, &Target::Name(name.clone()))
+                });
+                let links = (card.outline.links.iter())
+                    .map(|link| graph.index.resolve_card(&card.rel, &link.target));
+                relations.chain(links).collect()
+            })
+            .collect();
+        let mut seen_edges = HashSet::new();
+        for ((card, from), found) in corpus.cards.iter().zip(nodes).zip(found) {
+            let mut found = found.into_iter();
+            for (kind, Located { name, pos }) in relations(card) {
+                let link = Target::Name(name.clone());
+                let known = found.next().flatten();
+                if let Some(to) = graph.link(card, &link, known, &|| *pos, &mut diagnostics) {
+                    let context = Arc::from("");
+                    graph.add_edge(
+                        &mut seen_edges,
+                        Edge {
+                            from,
+                            to,
+                            kind,
+                            context,
+                        },
+                    );
+                }
+            }
+            for link in &card.outline.links {
+                let pos = || link.pos(card.body_line);
+                let known = found.next().flatten();
+                let Some(to) = graph.link(card, &link.target, known, &pos, &mut diagnostics) else {
+                    continue;
+                };
+                if let Some(anchor) = &link.anchor {
+                    diagnostics.extend(graph.missing_heading(card, to, anchor, pos()));
+                }
+                if to != from {
+                    let context = Arc::clone(&link.context);
+                    let kind = EdgeKind::Mention;
+                    graph.add_edge(
+                        &mut seen_edges,
+                        Edge {
+                            from,
+                            to,
+                            kind,
+                            context,
+                        },
+                    );
+                }
+            }
+        }
+        graph.link_parents();
+        checks::check(&graph, &mut diagnostics);
+        (graph, diagnostics)
+    }
+
+    /// Takes in a new reading of the card of `node`, whose front matter, links and headings
+    /// are as before: the node gets the new card, and its mentions the sentences they now
+    /// stand in. Returns the concepts whose pages show that text: the card's own, and those
+    /// it mentions (their backlinks quote it).
+    pub fn retext(&mut self, node: NodeId, card: Arc<Card>) -> Vec<NodeId> {
+        let mut sentences: HashMap<NodeId, &Arc<str>> = HashMap::new();
+        for link in &card.outline.links {
+            if let Resolution::Node(to) = self.index.resolve(&card.rel, &link.target) {
+                sentences.entry(to).or_insert(&link.context);
+            }
+        }
+        let mut shown = vec![node];
+        for &e in &self.nodes[node.0].outgoing {
+            let edge = &mut self.edges[e];
+            if let (EdgeKind::Mention, Some(sentence)) = (edge.kind, sentences.get(&edge.to)) {
+                edge.context = Arc::clone(sentence);
+                shown.push(edge.to);
+            }
+        }
+        self.nodes[node.0].card = Some(card);
+        shown
+    }
+
+    /// Adds a node, and returns it.
+    fn push(&mut self, node: Node) -> NodeId {
+        self.nodes.push(node);
+        NodeId(self.nodes.len() - 1)
+    }
+
+    /// Adds a node per card, indexed by id, then aliases, then titles; returns them in the
+    /// order of `cards`.
+    fn add_cards(&mut self, cards: &[Arc<Card>], diagnostics: &mut Vec<Diagnostic>) -> Vec<NodeId> {
+        let mut owners: HashMap<String, (NodeId, &Card, &str)> = HashMap::new();
+        let mut nodes = Vec::with_capacity(cards.len());
+        for card in cards {
+            let node = self.push(Node {
+                id: card.id.clone(),
+                title: card.title.clone(),
+                status: card.status,
+                card: Some(Arc::clone(card)),
+                parent: None,
+                children: Vec::new(),
+                outgoing: Vec::new(),
+                incoming: Vec::new(),
+            });
+            nodes.push(node);
+            self.index.paths.insert(card.rel.clone(), node);
+            self.index.add_near(&card.id, node);
+            if let Some(&(_, other, _)) = owners.get(&card.id) {
+                diagnostics.push(
+                    Diagnostic::error(
+                        &card.path,
+                        Pos::START,
+                        format!(
+                            "duplicate id `{}`: {} has it too",
+                            card.id,
+                            other.path.display()
+                        ),
+                    )
+                    .hint("ids come from file names; rename one of the files"),
+                );
+            } else {
+                owners.insert(card.id.clone(), (node, card, "id"));
+                self.index.keys.insert(card.id.clone(), node);
+            }
+        }
+        for (card, &node) in cards.iter().zip(&nodes) {
+            for Located { name: alias, pos } in &card.aliases {
+                let key = slugify(alias);
+                match owners.get(&key) {
+                    Some(&(other, _, _)) if other == node => {}
+                    Some(&(_, other, what)) => diagnostics.push(
+                        Diagnostic::error(
+                            &card.path,
+                            *pos,
+                            format!(
+                                "alias `{alias}` is already the {what} of {}",
+                                other.path.display()
+                            ),
+                        )
+                        .hint("an alias must name one card only; remove or change it"),
+                    ),
+                    None => {
+                        owners.insert(key.clone(), (node, card, "alias"));
+                        self.index.keys.insert(key, node);
+                    }
+                }
+            }
+        }
+        for (card, &node) in cards.iter().zip(&nodes) {
+            self.index.keys.entry(slugify(&card.title)).or_insert(node);
+        }
+        nodes
+    }
+
+    /// Resolves a link written in `card` (to `known`, if it was already found to name a
+    /// card), creating a stub for an unknown concept, and warns about missing attachments
+    /// and likely typos. Returns the node linked to, if any.
+    fn link(
+        &mut self,
+        card: &Card,
+        target: &Target,
+        known: Option<NodeId>,
+        pos: &dyn Fn() -> Pos,
+        diagnostics: &mut Vec<Diagnostic>,
+    ) -> Option<NodeId> {
+        let resolution = match known {
+            Some(node) => Resolution::Node(node),
+            None => self.index.resolve(&card.rel, target),
+        };
+        match resolution {
+            Resolution::Node(node) => {
+                let n = &mut self.nodes[node.0];
+                if n.card.is_none() {
+                    prefer_readable_title(&mut n.title, target);
+                }
+                Some(node)
+            }
+            Resolution::File(_) => None,
+            Resolution::MissingFile(file) => {
+                diagnostics.push(
+                    Diagnostic::warning(
+                        &card.path,
+                        pos(),
+                        format!("attachment `{file}` not found under the cards folder"),
+                    )
+                    .hint("put the file under cards/ (any folder); it is found by its name"),
+                );
+                None
+            }
+            Resolution::Unknown { id, name } if id.is_empty() => {
+                diagnostics.push(Diagnostic::warning(
+                    &card.path,
+                    pos(),
+                    format!("link `{name}` names nothing"),
+                ));
+                None
+            }
+            Resolution::Unknown { id, name } => {
+                if let Some(near) = self.near_miss(&id) {
+                    diagnostics.push(
+                        Diagnostic::warning(
+                            &card.path,
+                            pos(),
+                            format!("`{name}` matches no card, so it becomes a stub"),
+                        )
+                        .hint(format!("did you mean `{near}`?")),
+                    );
+                }
+                let node = self.push(Node {
+                    id: id.clone(),
+                    title: name,
+                    status: Status::Stub,
+                    card: None,
+                    parent: None,
+                    children: Vec::new(),
+                    outgoing: Vec::new(),
+                    incoming: Vec::new(),
+                });
+                self.index.keys.insert(id, node);
+                Some(node)
+            }
+        }
+    }
+
+    /// A warning if the card of `to` has no heading `anchor` (a stub has none to check).
+    fn missing_heading(
+        &self,
+        card: &Card,
+        to: NodeId,
+        anchor: &str,
+        pos: Pos,
+    ) -> Option<Diagnostic> {
+        let target = self[to].card.as_ref()?;
+        let anchors = &target.outline.anchors;
+        if anchors.iter().any(|a| a == anchor) {
+            return None;
+        }
+        let known: Vec<String> = anchors.iter().take(8).map(|a| format!("#{a}")).collect();
+        Some(
+            Diagnostic::warning(
+                &card.path,
+                pos,
+                format!("`{}` has no heading `#{anchor}`", target.id),
+            )
+            .hint(match known.is_empty() {
+                true => "that card has no headings".to_string(),
+                false => format!("its headings are {}", known.join(", ")),
+            }),
+        )
+    }
+
+    /// A card id within two edits of `id`: a link that probably meant it.
+    fn near_miss(&self, id: &str) -> Option<&str> {
+        if id.chars().count() <= 3 {
+            return None;
+        }
+        self.index
+            .near_misses(id)
+            .filter(|&n| slug::edit_distance(id, &self[n].id) <= 2)
+            .min()
+            .map(|n| self[n].id.as_str())
+    }
+
+    fn add_edge(&mut self, seen: &mut HashSet<(NodeId, NodeId, EdgeKind)>, edge: Edge) {
+        if seen.insert((edge.from, edge.to, edge.kind)) {
+            let index = self.edges.len();
+            self.nodes[edge.from.0].outgoing.push(index);
+            self.nodes[edge.to.0].incoming.push(index);
+            self.edges.push(edge);
+        }
+    }
+
+    /// Sets every node's parent and children from the parent edges.
+    fn link_parents(&mut self) {
+        for edge in self.edges.iter().filter(|e| e.kind == EdgeKind::Parent) {
+            self.nodes[edge.from.0].parent = Some(edge.to);
+            self.nodes[edge.to.0].children.push(edge.from);
+        }
+    }
+}
+
+/// Keeps the stub's most readable name: `DNS` or `Domain Name System` over `dns`.
+fn prefer_readable_title(name: &mut String, target: &Target) {
+    if let Target::Name(candidate) = target {
+        let is_slug = |s: &str| slugify(s) == s;
+        if is_slug(name) && !is_slug(candidate) {
+            *name = candidate.trim().to_string();
+        }
+    }
+}

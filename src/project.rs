@@ -1,0 +1,327 @@
+//! The incremental cache behind `serve`: a [`Project`] runs the pipeline's stages like
+//! [`crate::build`], but keeps what it read and drew, so that a rebuild reads only the
+//! cards whose files changed and draws only the pages whose context changed. When every
+//! change is to the text of cards (same front matter, links and headings), it updates the
+//! last graph in place and draws only the pages that show that text. A property test checks
+//! that every kind of rebuild equals a full build.
+
+use crate::card::{self, Attachment, Card, CardFile, Corpus, Sources, Stamp};
+use crate::config::Config;
+use crate::diagnostic::{Diagnostic, Pos};
+use crate::graph::{Graph, NodeId};
+use crate::render::{self, PageCache};
+use crate::site::Site;
+use crate::theme::Theme;
+use crate::{Built, Report, draw, every_problem, read_attachments};
+use anyhow::Result;
+use rayon::prelude::*;
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::SystemTime;
+
+/// What changed on disk since the last build, as a watcher saw it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Changes {
+    /// Files and folders under the cards folder that changed (absolute paths).
+    pub cards: Vec<PathBuf>,
+    /// Whether a template or theme file changed (or the watcher lost track of what did).
+    pub theme: bool,
+    /// Whether `cardweb.yaml` changed (or the watcher lost track of what did).
+    pub config: bool,
+}
+
+impl Changes {
+    /// Adds the changes in `other`.
+    pub fn extend(&mut self, other: Changes) {
+        self.cards.extend(other.cards);
+        self.theme |= other.theme;
+        self.config |= other.config;
+    }
+
+    /// Whether nothing changed.
+    pub fn is_empty(&self) -> bool {
+        self.cards.is_empty() && !self.theme && !self.config
+    }
+}
+
+/// A card file as last read: its stamp, the card (if usable) and its problems.
+struct Loaded {
+    stamp: Stamp,
+    read_at: SystemTime,
+    card: Option<Arc<Card>>,
+    diagnostics: Vec<Diagnostic>,
+}
+
+impl Loaded {
+    fn read(config: &Config, file: &CardFile) -> Loaded {
+        let read_at = SystemTime::now();
+        let (card, diagnostics) = card::read_card(config, file);
+        Loaded {
+            stamp: file.stamp,
+            read_at,
+            card: card.map(Arc::new),
+            diagnostics,
+        }
+    }
+}
+
+/// A site kept in memory between builds.
+pub struct Project {
+    config: Config,
+    /// Every card file as last read, by its path on disk.
+    cards: HashMap<PathBuf, Arc<Loaded>>,
+    /// The files the last load found.
+    sources: Option<Sources>,
+    pages: PageCache,
+    last: Option<Last>,
+}
+
+/// What the last good build was made from and what it made, kept so that a rebuild after
+/// edits to the text of cards alone can update it instead of starting again.
+struct Last {
+    loaded: Vec<Arc<Loaded>>,
+    attachments: Vec<Attachment>,
+    graph: Graph,
+    /// The problems the graph found (the cards' own are kept with them).
+    graph_diagnostics: Vec<Diagnostic>,
+    theme: Theme,
+    site: Site,
+}
+
+/// What one load found: every card file as read (in path order) and the attachments.
+struct Found {
+    loaded: Vec<Arc<Loaded>>,
+    attachments: Vec<Attachment>,
+}
+
+impl Found {
+    /// The cards' own problems, in path order.
+    fn diagnostics(&self) -> Vec<Diagnostic> {
+        (self.loaded.iter())
+            .flat_map(|l| l.diagnostics.iter().cloned())
+            .collect()
+    }
+
+    /// The graph of the usable cards, and the problems it found.
+    fn graph(&self) -> (Graph, Vec<Diagnostic>) {
+        let corpus = Corpus {
+            cards: self.loaded.iter().filter_map(|l| l.card.clone()).collect(),
+            attachments: self.attachments.clone(),
+        };
+        Graph::build(&corpus)
+    }
+}
+
+impl Project {
+    /// A project with nothing read yet.
+    pub fn new(config: Config) -> Project {
+        Project {
+            config,
+            cards: HashMap::new(),
+            sources: None,
+            pages: PageCache::default(),
+            last: None,
+        }
+    }
+
+    /// The site's configuration.
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// Runs the pipeline, reading only cards that changed since the last build and drawing
+    /// only pages whose context changed. Problems in the cards are in the report; an `Err`
+    /// means the site could not be read at all. The result equals a first build's.
+    pub fn build(&mut self) -> Result<Built> {
+        let sources = card::find_sources(&self.config)?;
+        self.build_from(sources, false)
+    }
+
+    /// Runs the pipeline again after `changes`. When only cards the last load found have
+    /// changed, only those are looked at again instead of every file under `cards/`.
+    pub fn rebuild(&mut self, changes: &Changes) -> Result<Built> {
+        let cards = std::path::absolute(&self.config.cards)?;
+        let known = (self.sources.as_ref())
+            .filter(|_| !changes.theme && !changes.config)
+            .and_then(|s| s.refresh(&cards, &changes.cards));
+        match known {
+            Some(sources) => self.build_from(sources, true),
+            None => self.build(),
+        }
+    }
+
+    /// Loads the cards (those unchanged from the cache) and builds the graph, without
+    /// drawing, and returns what `inspect` makes of it, with every problem found.
+    pub fn inspect<R>(
+        &mut self,
+        inspect: impl FnOnce(&Graph) -> R,
+    ) -> Result<(R, Vec<Diagnostic>)> {
+        let found = self.load(card::find_sources(&self.config)?);
+        let (graph, graph_problems) = found.graph();
+        let diagnostics = every_problem(found.diagnostics(), &graph_problems);
+        Ok((inspect(&graph), diagnostics))
+    }
+
+    /// Runs the pipeline over `sources`; `only_cards` tells that nothing but card files can
+    /// have changed since the last build (so not the theme).
+    fn build_from(&mut self, sources: Sources, only_cards: bool) -> Result<Built> {
+        let found = self.load(sources);
+        if let Some(built) = self.rebuild_text(&found, only_cards)? {
+            return Ok(built);
+        }
+        let (graph, graph_diagnostics) = found.graph();
+        let mut report = Report {
+            diagnostics: every_problem(found.diagnostics(), &graph_diagnostics),
+            counts: graph.counts(),
+            drawn: false,
+        };
+        if report.errors() > 0 {
+            return Ok(Built { report, site: None });
+        }
+        let theme = Theme::load(&self.config)?;
+        let site = Mutex::new(Site::default());
+        let cache = Some(&mut self.pages);
+        draw(
+            &self.config,
+            &graph,
+            &theme,
+            cache,
+            &found.attachments,
+            &Site::put_into(&site),
+        )?;
+        let site = site.into_inner().unwrap_or_else(|p| p.into_inner());
+        report.drawn = true;
+        self.last = Some(Last {
+            loaded: found.loaded,
+            attachments: found.attachments,
+            graph,
+            graph_diagnostics,
+            theme,
+            site: Site {
+                files: site.files.clone(),
+            },
+        });
+        Ok(Built {
+            report,
+            site: Some(site),
+        })
+    }
+
+    /// Rebuilds after edits that changed only the text of cards (not which files there
+    /// are, nor their front matter, links or headings, nor the theme), by updating the last
+    /// build's graph and drawing only the pages that show that text. None when the edits
+    /// were of another kind, or there is no last build. The theme is read again unless
+    /// `only_cards` says it cannot have changed.
+    fn rebuild_text(&mut self, found: &Found, only_cards: bool) -> Result<Option<Built>> {
+        let Some(mut last) = self.last.take() else {
+            return Ok(None);
+        };
+        let Some(edits) = text_edits(&last, &found.loaded) else {
+            return Ok(None);
+        };
+        let diagnostics = found.diagnostics();
+        if found.attachments != last.attachments || diagnostics.iter().any(Diagnostic::is_error) {
+            return Ok(None);
+        }
+        if !only_cards {
+            let theme = Theme::load(&self.config)?;
+            if theme.fingerprint != last.theme.fingerprint {
+                return Ok(None);
+            }
+            last.theme = theme;
+        }
+        let mut shown = Vec::new();
+        for (node, old, new) in edits {
+            move_link_diagnostics(&mut last.graph_diagnostics, &old, &new);
+            shown.extend(last.graph.retext(node, new));
+        }
+        shown.sort_unstable();
+        shown.dedup();
+        let pages = render::redraw(
+            &self.config,
+            &last.graph,
+            &last.theme,
+            &mut self.pages,
+            &shown,
+        )?;
+        let attachments = read_attachments(&found.attachments)?;
+        last.site.files.extend(pages.into_iter().chain(attachments));
+        last.loaded = found.loaded.clone();
+        let built = Built {
+            report: Report {
+                diagnostics: every_problem(diagnostics, &last.graph_diagnostics),
+                counts: last.graph.counts(),
+                drawn: true,
+            },
+            site: Some(Site {
+                files: last.site.files.clone(),
+            }),
+        };
+        self.last = Some(last);
+        Ok(Some(built))
+    }
+
+    /// Reads the cards among `sources` that changed since the last load.
+    fn load(&mut self, sources: Sources) -> Found {
+        let loaded: Vec<Arc<Loaded>> = sources
+            .cards
+            .par_iter()
+            .map(|file| match self.cards.get(&file.source) {
+                Some(known) if file.stamp.unchanged_since(&known.stamp, known.read_at) => {
+                    known.clone()
+                }
+                _ => Arc::new(Loaded::read(&self.config, file)),
+            })
+            .collect();
+        self.cards = (sources.cards.iter())
+            .map(|f| f.source.clone())
+            .zip(loaded.iter().cloned())
+            .collect();
+        let attachments = sources.attachments.clone();
+        self.sources = Some(sources);
+        Found {
+            loaded,
+            attachments,
+        }
+    }
+}
+
+/// A card whose text changed: its node, and the card before and after.
+type TextEdit = (NodeId, Arc<Card>, Arc<Card>);
+
+/// The cards that changed between the last build's load and `now` (the same files), if
+/// each changed only in its text. None if the files differ or any card changed otherwise.
+fn text_edits(last: &Last, now: &[Arc<Loaded>]) -> Option<Vec<TextEdit>> {
+    if last.loaded.len() != now.len() {
+        return None;
+    }
+    let mut edits = Vec::new();
+    for (old, new) in last.loaded.iter().zip(now) {
+        if Arc::ptr_eq(old, new) {
+            continue;
+        }
+        match (&old.card, &new.card) {
+            (Some(a), Some(b)) if a.same_but_text(b) => {
+                let node = last.graph.card_node(&b.rel)?;
+                edits.push((node, Arc::clone(a), Arc::clone(b)));
+            }
+            _ => return None,
+        }
+    }
+    Some(edits)
+}
+
+/// Moves the problems found at a card's links to where those links stand after an edit
+/// that kept them but moved them.
+fn move_link_diagnostics(diagnostics: &mut [Diagnostic], old: &Card, new: &Card) {
+    let moved: HashMap<Pos, Pos> = (old.outline.links.iter())
+        .zip(&new.outline.links)
+        .map(|(a, b)| (a.pos(old.body_line), b.pos(new.body_line)))
+        .collect();
+    for d in diagnostics.iter_mut().filter(|d| d.path == old.path) {
+        if let Some(&pos) = moved.get(&d.pos) {
+            d.pos = pos;
+        }
+    }
+}

@@ -1,0 +1,94 @@
+//! Rendering: the knowledge graph becomes the site's files, handed on one by one as they
+//! are drawn. Pages get typed contexts borrowed from the graph ([`context`]); every URL is
+//! relative, so the site works from any sub-path of a static host. With a [`PageCache`], a
+//! page whose context is unchanged since the last render is not drawn again.
+
+mod cache;
+mod concept;
+mod context;
+mod localgraph;
+mod site_pages;
+mod wholegraph;
+
+pub use cache::PageCache;
+pub use wholegraph::whole_graph_svg;
+
+use crate::config::Config;
+use crate::graph::{Graph, NodeId};
+use crate::site::{Bytes, Put};
+use crate::theme::Theme;
+use anyhow::Result;
+use cache::Drawn;
+use concept::render_concept;
+use context::SiteInfo;
+use rayon::prelude::*;
+
+/// Renders every page of the graph, the site pages, `graph.json` and the theme's assets,
+/// handing each file to `put` as soon as it is drawn. With a `cache`, only the pages whose
+/// inputs differ from those in it are drawn again, and it is updated to match; without one
+/// (a build that runs once), no signatures are computed.
+pub fn render(
+    config: &Config,
+    graph: &Graph,
+    theme: &Theme,
+    cache: Option<&mut PageCache>,
+    put: Put,
+) -> Result<()> {
+    let info = SiteInfo::of(config);
+    let previous = cache.as_deref();
+    // A page goes out as soon as it is drawn; what the cache needs of it is kept.
+    let emit = |(path, signature, bytes): Drawn| -> Result<Option<(String, (u64, Bytes))>> {
+        let kept = signature.map(|signature| (path.clone(), (signature, bytes.clone())));
+        put(path, bytes)?;
+        Ok(kept)
+    };
+    let ((concepts, others), json) = rayon::join(
+        || {
+            rayon::join(
+                || {
+                    (graph.ids().collect::<Vec<_>>().into_par_iter())
+                        .map(|node| emit(render_concept(&info, graph, theme, node, previous)?))
+                        .collect::<Result<Vec<_>>>()
+                },
+                || {
+                    let pages = site_pages::site_pages(config, graph, theme, &info, previous)?;
+                    pages.into_iter().map(emit).collect::<Result<Vec<_>>>()
+                },
+            )
+        },
+        || crate::export::to_json(graph),
+    );
+    let kept = concepts?.into_iter().chain(others?).flatten();
+    if let Some(cache) = cache {
+        cache.replace(kept);
+    }
+    put("graph.json".into(), json.into_bytes().into())?;
+    for (name, bytes) in &theme.assets {
+        put(format!("assets/{name}"), bytes.clone())?;
+    }
+    Ok(())
+}
+
+/// Draws the pages of `nodes` again (after their cards' text changed), unless `cache`
+/// holds them with the same signature, and updates `cache`. Returns each page by path.
+pub fn redraw(
+    config: &Config,
+    graph: &Graph,
+    theme: &Theme,
+    cache: &mut PageCache,
+    nodes: &[NodeId],
+) -> Result<Vec<(String, Bytes)>> {
+    let info = SiteInfo::of(config);
+    let previous = Some(&*cache);
+    let drawn: Vec<Drawn> = nodes
+        .par_iter()
+        .map(|&node| render_concept(&info, graph, theme, node, previous))
+        .collect::<Result<_>>()?;
+    Ok(drawn
+        .into_iter()
+        .map(|page| {
+            cache.keep(&page);
+            (page.0, page.2)
+        })
+        .collect())
+}

@@ -1,0 +1,39 @@
+//! A rendered site in memory: every output file by its `/`-separated path, as shared bytes
+//! that the page cache, the output writer and the server pass around without copying.
+
+use anyhow::{Result, bail};
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
+
+/// Bytes shared between the site, the page cache and the server, never copied.
+pub type Bytes = Arc<[u8]>;
+
+/// A rendered site: every output file by its `/`-separated path.
+#[derive(Debug, Default)]
+pub struct Site {
+    /// File contents by path, in path order.
+    pub files: BTreeMap<String, Bytes>,
+}
+
+impl Site {
+    /// A [`Put`] that adds each file to `site`.
+    pub fn put_into(site: &Mutex<Site>) -> impl Fn(String, Bytes) -> Result<()> + Sync + '_ {
+        |path, bytes| {
+            site.lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .add(path, bytes)
+        }
+    }
+
+    /// Adds a file; two sources for one path is an error naming the path.
+    pub fn add(&mut self, path: String, bytes: Bytes) -> Result<()> {
+        if self.files.contains_key(&path) {
+            bail!("two sources produce the same output file `{path}`; rename one of them");
+        }
+        self.files.insert(path, bytes);
+        Ok(())
+    }
+}
+
+/// Where drawn files go, each by its `/`-separated path, as soon as it is drawn.
+pub type Put<'a> = &'a (dyn Fn(String, Bytes) -> Result<()> + Sync);

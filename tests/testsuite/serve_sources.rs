@@ -1,0 +1,92 @@
+//! `cardweb serve` follows every kind of source, not only cards: the configuration (and a
+//! broken one shows its error until fixed), templates; and it keeps serving when a request
+//! handler fails.
+
+use crate::server::Served;
+use crate::support::TestSite;
+
+#[test]
+fn editing_the_configuration_changes_the_served_title() {
+    let site = TestSite::own_cards().file("cardweb.yaml", "title: How the Web Works\n");
+    let served = Served::start(&site);
+    assert!(
+        served
+            .get("/")
+            .text()
+            .contains("<title>How the Web Works</title>")
+    );
+    let mut events = served.events();
+    site.write("cardweb.yaml", "title: A Renamed Site\n");
+    events.wait_for("reload");
+    let home = served.get("/").text();
+    assert!(home.contains("<title>A Renamed Site</title>"), "{home}");
+    assert!(
+        served
+            .get("/apis/")
+            .text()
+            .contains("APIs · A Renamed Site"),
+        "every page has the new title"
+    );
+}
+
+#[test]
+fn a_broken_configuration_shows_its_error_and_recovers() {
+    let site = TestSite::own_cards().file("cardweb.yaml", "title: How the Web Works\n");
+    let served = Served::start(&site);
+    let mut events = served.events();
+    site.write("cardweb.yaml", "title: How the Web Works\ntitel: typo\n");
+    let error = events.wait_for("build-error");
+    assert!(
+        error.contains("cardweb.yaml:2:1") && error.contains("titel"),
+        "the overlay names the file, line and key: {error}"
+    );
+    let page = served.get("/apis/");
+    assert_eq!(page.status, 200, "the last good site is still served");
+    assert!(page.text().contains("APIs · How the Web Works"));
+    assert!(
+        served
+            .events()
+            .wait_for("build-error")
+            .contains("cardweb.yaml:2:1"),
+        "pages opened later see the error too"
+    );
+    site.write("cardweb.yaml", "title: Fixed Title\n");
+    events.wait_for("reload");
+    assert!(served.get("/apis/").text().contains("APIs · Fixed Title"));
+}
+
+#[test]
+fn editing_a_template_reloads_the_pages_it_draws() {
+    let not_found = |text: &str| {
+        format!(
+            "{{% extends \"base.html\" %}}{{% block main %}}<h1>{text}</h1>{{% endblock main %}}\n"
+        )
+    };
+    let site = TestSite::own_cards().file("templates/404.html", not_found("Lost"));
+    let served = Served::start(&site);
+    assert!(served.get("/nowhere/").text().contains("<h1>Lost</h1>"));
+    let mut events = served.events();
+    site.write("templates/404.html", not_found("Gone astray"));
+    let changed = events.wait_for("reload");
+    assert!(changed.contains("\"404.html\""), "{changed}");
+    assert!(
+        !changed.contains("apis/index.html"),
+        "other pages are as they were: {changed}"
+    );
+    let page = served.get("/nowhere/");
+    assert_eq!(page.status, 404);
+    assert!(page.text().contains("<h1>Gone astray</h1>"));
+}
+
+#[test]
+fn a_panicking_handler_answers_500_and_the_server_goes_on() {
+    let site = TestSite::own_cards();
+    let served = Served::start_with(&site, &[("CARDWEB_PANIC_ON", "/boom")]);
+    // More failures than there are workers: none of them is lost.
+    for _ in 0..12 {
+        assert_eq!(served.get("/boom").status, 500);
+    }
+    let page = served.get("/apis/");
+    assert_eq!(page.status, 200);
+    assert!(page.text().contains("<h1>APIs</h1>"));
+}
