@@ -48,7 +48,8 @@ impl Config {
                 Ok(file) => file.unwrap_or_default(),
                 Err(e) => {
                     let (line, col) = e.location().map_or((1, 1), |l| (l.line(), l.column()));
-                    bail!("{}:{line}:{col}: {e}", path.display());
+                    let shown = path.strip_prefix(".").unwrap_or(&path);
+                    bail!("{}:{line}:{col}: {e}", shown.display());
                 }
             }
         } else {
