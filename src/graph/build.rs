@@ -44,16 +44,7 @@ impl Graph {
                 let link = Target::Name(name.clone());
                 let known = found.next().flatten();
                 if let Some(to) = graph.link(card, &link, known, &|| *pos, &mut diagnostics) {
-                    let context = Arc::from("");
-                    graph.add_edge(
-                        &mut seen_edges,
-                        Edge {
-                            from,
-                            to,
-                            kind,
-                            context,
-                        },
-                    );
+                    graph.add_edge(&mut seen_edges, Edge::new(from, to, kind, Arc::from("")));
                 }
             }
             for link in &card.outline.links {
@@ -66,17 +57,8 @@ impl Graph {
                     diagnostics.extend(graph.missing_heading(card, to, anchor, pos()));
                 }
                 if to != from {
-                    let context = Arc::clone(&link.context);
-                    let kind = EdgeKind::Mention;
-                    graph.add_edge(
-                        &mut seen_edges,
-                        Edge {
-                            from,
-                            to,
-                            kind,
-                            context,
-                        },
-                    );
+                    let mention = Edge::new(from, to, EdgeKind::Mention, Arc::clone(&link.context));
+                    graph.add_edge(&mut seen_edges, mention);
                 }
             }
         }

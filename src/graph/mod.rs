@@ -70,6 +70,19 @@ pub struct Edge {
     pub context: Arc<str>,
 }
 
+impl Edge {
+    /// An edge of `kind` from `from` to `to`, with the sentence of the link (empty for a
+    /// front-matter relation).
+    fn new(from: NodeId, to: NodeId, kind: EdgeKind, context: Arc<str>) -> Edge {
+        Edge {
+            from,
+            to,
+            kind,
+            context,
+        }
+    }
+}
+
 /// A card's front-matter relations, in the order edges are made from them.
 fn relations(card: &Card) -> impl Iterator<Item = (EdgeKind, &Located)> {
     let kinds = [
