@@ -20,19 +20,28 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     rename(&temp, path)
 }
 
-/// Writes `bytes` into a temporary file beside `path` (hidden, so that watchers and
-/// `cards/` walks pass it by) and returns it. Creates missing parent folders.
+/// Writes `bytes` into a temporary file beside `path` (see [`temp_path`]) and returns it.
+/// Creates missing parent folders.
 pub fn write_temp(path: &Path, bytes: &[u8]) -> Result<PathBuf> {
     if let Some(parent) = path.parent() {
         create_dir_all(parent)?;
     }
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy())
-        .unwrap_or_default();
-    let temp = path.with_file_name(format!(".{name}.cardweb-tmp"));
+    let temp = temp_path(path);
     std::fs::write(&temp, bytes).with_context(|| format!("cannot write {}", temp.display()))?;
     Ok(temp)
+}
+
+/// How the name of every temporary file cardweb makes starts.
+pub const TEMP_PREFIX: &str = ".cardweb-tmp-";
+
+/// The temporary file beside `path` that its new bytes wait in: hidden (so that watchers
+/// and walks of `cards/` pass it by), as short whatever the length of `path`'s name, and
+/// distinct for each name in a folder.
+pub fn temp_path(path: &Path) -> PathBuf {
+    use std::hash::{DefaultHasher, Hasher};
+    let mut hasher = DefaultHasher::new();
+    hasher.write(path.file_name().unwrap_or_default().as_encoded_bytes());
+    path.with_file_name(format!("{TEMP_PREFIX}{:016x}", hasher.finish()))
 }
 
 /// Moves a file over another.

@@ -80,6 +80,9 @@ pub fn build(config: &Config, put: Put) -> Result<Report> {
         return Ok(report);
     }
     let theme = Theme::load(config)?;
+    if !check_paths(config, &graph, &theme, &corpus.attachments, &mut report) {
+        return Ok(report);
+    }
     draw(config, &graph, &theme, None, &corpus.attachments, put)?;
     report.drawn = true;
     Ok(report)
@@ -129,6 +132,20 @@ fn every_problem(cards: Vec<Diagnostic>, graph: &[Diagnostic]) -> Vec<Diagnostic
     diagnostics.extend(graph.iter().cloned());
     diagnostic::sort(&mut diagnostics);
     diagnostics
+}
+
+/// Adds to `report` the output files that two sources want; whether there are none.
+fn check_paths(
+    config: &Config,
+    graph: &Graph,
+    theme: &Theme,
+    attachments: &[Attachment],
+    report: &mut Report,
+) -> bool {
+    let clashes = render::clashes(config, graph, theme, attachments);
+    let none = clashes.is_empty();
+    report.diagnostics = every_problem(std::mem::take(&mut report.diagnostics), &clashes);
+    none
 }
 
 /// The last stages: every page of `graph` rendered with `theme` (with `cache` as

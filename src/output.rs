@@ -1,17 +1,27 @@
 //! Writing a site to disk as it is drawn, safely: only into a folder cardweb created (or an
-//! empty one), never over the site root or the cards, rewriting only files whose bytes
-//! changed, all moved into place at the end of a good build, and cleaning only files it
-//! wrote itself, as listed in its manifest.
+//! empty one), never over the site root or the cards, never through a link planted inside
+//! it, rewriting only files whose bytes changed, and cleaning only files it wrote itself, as
+//! listed in its manifest.
+//!
+//! Changed files wait in temporary files beside their place until the whole site is drawn.
+//! Then a journal lists every move and deletion, and they are made; a build killed while
+//! staging leaves only temporary files, which the next build removes, and one killed while
+//! moving leaves the journal, which the next build completes. No case needs cleaning by hand.
 
 use crate::fs;
 use anyhow::{Context, Result, bail};
 use rayon::prelude::*;
-use std::collections::{BTreeMap, BTreeSet};
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::path::{Component, Path, PathBuf};
 use std::sync::Mutex;
 
 /// The file in the output folder that lists what cardweb wrote there.
 pub const MANIFEST: &str = ".cardweb-manifest";
+/// The moves and deletions that finish a build, written before the first of them.
+const JOURNAL: &str = ".cardweb-journal";
+/// There while a build stages files: temporary files may be anywhere in the folder.
+const STAGING: &str = ".cardweb-staging";
 
 /// What a write changed.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -26,6 +36,17 @@ pub struct WriteStats {
     pub removed: usize,
 }
 
+/// What finishes a build, kept on disk while it is being done.
+#[derive(Serialize, Deserialize)]
+struct Journal {
+    /// Every file of the new site: the new manifest.
+    files: Vec<String>,
+    /// Files whose new bytes wait in a temporary file: (path, temporary file name).
+    staged: Vec<(String, String)>,
+    /// Files of the last build that the new site does not have.
+    stale: Vec<String>,
+}
+
 /// An output folder being written, file by file as the site is drawn. A file whose bytes
 /// changed goes into a temporary file beside its place; only [`Output::finish`] moves them
 /// into place, removes what the site no longer has and writes the manifest, so a build that
@@ -36,27 +57,37 @@ pub struct Output {
     existed: bool,
     /// What the manifest of the last build lists.
     previous: BTreeSet<String>,
-    /// Every file of the site so far, and where its new bytes wait, if they changed.
-    files: Mutex<BTreeMap<String, Option<PathBuf>>>,
+    /// Every file of the site so far, and the name of the temporary file its new bytes
+    /// wait in, if they changed.
+    files: Mutex<BTreeMap<String, Option<String>>>,
+    /// Folders inside the output already found to be real folders, not links.
+    checked: Mutex<HashSet<String>>,
 }
 
 impl Output {
-    /// Opens `out` for a new build, refusing folders that are not cardweb's to write.
+    /// Opens `out` for a new build, refusing folders that are not cardweb's to write, and
+    /// finishing or cleaning up after a build that was killed.
     pub fn open(out: &Path, root: &Path, cards: &Path) -> Result<Output> {
         check_output_folder(out, root, cards)?;
-        let manifest = out.join(MANIFEST);
-        let previous = match manifest.exists() {
-            true => fs::read_to_string(&manifest)?
-                .lines()
-                .map(str::to_string)
-                .collect(),
-            false => BTreeSet::new(),
-        };
+        let existed = out.exists();
+        if !existed {
+            // Made cardweb's at once: a build killed before its end leaves a folder the
+            // next build recognises.
+            fs::create_dir_all(out)?;
+            fs::write_atomic(&out.join(MANIFEST), b"")?;
+        }
+        recover(out)?;
+        fs::write_atomic(&out.join(STAGING), b"")?;
+        let previous = fs::read_to_string(&out.join(MANIFEST))?
+            .lines()
+            .map(str::to_string)
+            .collect();
         Ok(Output {
             out: out.to_path_buf(),
-            existed: out.exists(),
+            existed,
             previous,
             files: Mutex::default(),
+            checked: Mutex::default(),
         })
     }
 
@@ -64,18 +95,30 @@ impl Output {
     /// already holds these bytes there, they wait in a temporary file. Two files for one
     /// path is an error naming the path.
     pub fn put(&self, path: &str, bytes: &[u8]) -> Result<()> {
-        if !is_plain_relative(path) {
+        let Some(path) = plain_relative(path) else {
             bail!("cannot write `{path}`: it is not a path inside the output folder");
-        }
-        if self.lock().insert(path.to_string(), None).is_some() {
+        };
+        if lock(&self.files).insert(path.clone(), None).is_some() {
             bail!("two sources produce the same output file `{path}`; rename one of them");
         }
-        let target = self.out.join(path);
-        if std::fs::read(&target).is_ok_and(|old| *old == *bytes) {
-            return Ok(());
+        self.check_folders(&path)?;
+        let target = self.out.join(&path);
+        match std::fs::symlink_metadata(&target) {
+            Ok(m) if m.is_dir() => {
+                bail!("cannot write {}: a folder is in the way", target.display())
+            }
+            Ok(m)
+                if m.is_file()
+                    && m.len() == bytes.len() as u64
+                    && std::fs::read(&target).is_ok_and(|old| *old == *bytes) =>
+            {
+                return Ok(());
+            }
+            _ => {}
         }
         let temp = fs::write_temp(&target, bytes)?;
-        self.lock().insert(path.to_string(), Some(temp));
+        let temp = temp.file_name().unwrap_or_default().to_string_lossy();
+        lock(&self.files).insert(path, Some(temp.into_owned()));
         Ok(())
     }
 
@@ -83,52 +126,147 @@ impl Output {
     /// site no longer has, and writes the manifest.
     pub fn finish(self) -> Result<WriteStats> {
         let files = self.files.into_inner().unwrap_or_else(|p| p.into_inner());
-        let staged: Vec<(&String, &PathBuf)> = files
-            .iter()
-            .filter_map(|(path, temp)| temp.as_ref().map(|t| (path, t)))
+        let stale: Vec<String> = (self.previous.iter())
+            .filter(|p| !files.contains_key(*p))
+            .filter_map(|p| plain_relative(p))
             .collect();
-        staged
-            .par_iter()
-            .try_for_each(|(path, temp)| fs::rename(temp, &self.out.join(path)))?;
-        let mut stats = WriteStats {
-            pages: files.keys().filter(|p| p.ends_with(".html")).count(),
-            written: staged.len(),
-            unchanged: files.len() - staged.len(),
-            removed: 0,
+        for path in &stale {
+            check_no_links(&self.out, path, &self.checked)?;
+        }
+        let journal = Journal {
+            staged: (files.iter())
+                .filter_map(|(path, temp)| Some((path.clone(), temp.clone()?)))
+                .collect(),
+            files: files.into_keys().collect(),
+            stale,
         };
-        for stale in self
-            .previous
-            .iter()
-            .filter(|p| !files.contains_key(*p) && is_plain_relative(p))
-        {
-            let path = self.out.join(stale);
-            fs::remove_file(&path)?;
-            remove_empty_parents(&path, &self.out);
-            stats.removed += 1;
-        }
-        let manifest_path = self.out.join(MANIFEST);
-        let manifest: String = files.keys().map(|p| format!("{p}\n")).collect();
-        if std::fs::read_to_string(&manifest_path).ok().as_deref() != Some(manifest.as_str()) {
-            fs::write_atomic(&manifest_path, manifest.as_bytes())?;
-        }
+        let stats = WriteStats {
+            pages: journal
+                .files
+                .iter()
+                .filter(|p| p.ends_with(".html"))
+                .count(),
+            written: journal.staged.len(),
+            unchanged: journal.files.len() - journal.staged.len(),
+            removed: journal.stale.len(),
+        };
+        let text = serde_json::to_vec(&journal)?;
+        fs::write_atomic(&self.out.join(JOURNAL), &text)?;
+        complete(&self.out, &journal)?;
         Ok(stats)
     }
 
     /// Removes every file waiting to be moved into place, and the folders made for them.
     pub fn abandon(self) {
         let files = self.files.into_inner().unwrap_or_else(|p| p.into_inner());
-        for temp in files.into_values().flatten() {
-            let _ = std::fs::remove_file(&temp);
-            remove_empty_parents(&temp, &self.out);
+        for (path, temp) in files {
+            if let Some(temp) = temp {
+                let temp = self.out.join(&path).with_file_name(temp);
+                let _ = std::fs::remove_file(&temp);
+                remove_empty_parents(&temp, &self.out);
+            }
         }
+        let _ = std::fs::remove_file(self.out.join(STAGING));
         if !self.existed {
-            let _ = std::fs::remove_dir(&self.out); // made by this build, and empty again
+            // Made by this build, and empty again but for its manifest.
+            let _ = std::fs::remove_file(self.out.join(MANIFEST));
+            let _ = std::fs::remove_dir(&self.out);
         }
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, BTreeMap<String, Option<PathBuf>>> {
-        self.files.lock().unwrap_or_else(|p| p.into_inner())
+    /// Refuses to write `path` through a link or over a file standing where one of its
+    /// folders should be.
+    fn check_folders(&self, path: &str) -> Result<()> {
+        check_no_links(&self.out, path, &self.checked)
     }
+}
+
+/// Errs if a folder of `path` inside `out` is a link (cardweb never writes or deletes
+/// through a link it did not make). Folders in `checked` were found real before.
+fn check_no_links(out: &Path, path: &str, checked: &Mutex<HashSet<String>>) -> Result<()> {
+    let mut folder = String::new();
+    let parts: Vec<&str> = path.split('/').collect();
+    for part in &parts[..parts.len() - 1] {
+        if !folder.is_empty() {
+            folder.push('/');
+        }
+        folder.push_str(part);
+        if lock(checked).contains(&folder) {
+            continue;
+        }
+        let place = out.join(&folder);
+        match std::fs::symlink_metadata(&place) {
+            Ok(m) if m.file_type().is_symlink() => bail!(
+                "{} is a symbolic link: cardweb never writes or deletes through a link it did \
+                 not make; remove the link and build again",
+                place.display()
+            ),
+            Ok(m) if !m.is_dir() => bail!(
+                "cannot write {}: {} is a file, not a folder",
+                out.join(path).display(),
+                place.display()
+            ),
+            Ok(_) => {
+                lock(checked).insert(folder.clone());
+            }
+            Err(_) => return Ok(()), // missing: made by this build, below here too
+        }
+    }
+    Ok(())
+}
+
+/// Makes the moves and deletions `journal` lists (those not made yet), writes the
+/// manifest, and removes the journal and the staging mark.
+fn complete(out: &Path, journal: &Journal) -> Result<()> {
+    journal.staged.par_iter().try_for_each(|(path, temp)| {
+        let target = out.join(path);
+        let temp = target.with_file_name(temp);
+        match temp.exists() {
+            true => fs::rename(&temp, &target),
+            false => Ok(()), // moved before the build was stopped
+        }
+    })?;
+    for stale in &journal.stale {
+        let path = out.join(stale);
+        fs::remove_file(&path)?;
+        remove_empty_parents(&path, out);
+    }
+    let manifest: String = journal.files.iter().map(|p| format!("{p}\n")).collect();
+    let manifest_path = out.join(MANIFEST);
+    if std::fs::read_to_string(&manifest_path).ok().as_deref() != Some(manifest.as_str()) {
+        fs::write_atomic(&manifest_path, manifest.as_bytes())?;
+    }
+    fs::remove_file(&out.join(JOURNAL))?;
+    fs::remove_file(&out.join(STAGING))
+}
+
+/// Finishes what a build that was stopped left: the moves of its journal, if it had come
+/// that far, or else its temporary files removed.
+fn recover(out: &Path) -> Result<()> {
+    let journal_path = out.join(JOURNAL);
+    if journal_path.exists() {
+        let text = fs::read(&journal_path)?;
+        let journal: Journal = serde_json::from_slice(&text)
+            .with_context(|| format!("cannot read {}", journal_path.display()))?;
+        let checked = Mutex::default();
+        for path in journal.files.iter().chain(&journal.stale) {
+            check_no_links(out, path, &checked)?;
+        }
+        return complete(out, &journal);
+    }
+    if !out.join(STAGING).exists() {
+        return Ok(());
+    }
+    let temps = walkdir::WalkDir::new(out)
+        .into_iter()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_type().is_file())
+        .filter(|e| e.file_name().to_string_lossy().starts_with(fs::TEMP_PREFIX));
+    for temp in temps {
+        fs::remove_file(temp.path())?;
+        remove_empty_parents(temp.path(), out);
+    }
+    fs::remove_file(&out.join(STAGING))
 }
 
 /// Refuses an output folder that is, holds or lies inside the site's sources, or that
@@ -166,12 +304,17 @@ fn check_output_folder(out: &Path, root: &Path, cards: &Path) -> Result<()> {
     Ok(())
 }
 
-/// Whether a manifest line names a file inside the output folder (no `..`, not absolute).
-fn is_plain_relative(path: &str) -> bool {
-    !path.is_empty()
-        && Path::new(path)
-            .components()
-            .all(|c| matches!(c, Component::Normal(_)))
+/// `path` in its one normal form (`a/b`, no empty parts), if it names a file inside the
+/// output folder (no `..`, not absolute).
+fn plain_relative(path: &str) -> Option<String> {
+    let mut parts = Vec::new();
+    for component in Path::new(path).components() {
+        match component {
+            Component::Normal(part) => parts.push(part.to_str()?),
+            _ => return None,
+        }
+    }
+    (!parts.is_empty()).then(|| parts.join("/"))
 }
 
 /// Removes the folders that `file`'s removal left empty, up to (not including) `out`.
@@ -183,4 +326,8 @@ fn remove_empty_parents(file: &Path, out: &Path) {
         }
         dir = d.parent();
     }
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(|p| p.into_inner())
 }

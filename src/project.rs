@@ -12,7 +12,7 @@ use crate::graph::{Graph, NodeId};
 use crate::render::{self, PageCache};
 use crate::site::Site;
 use crate::theme::Theme;
-use crate::{Built, Report, draw, every_problem, read_attachments};
+use crate::{Built, Report, check_paths, draw, every_problem, read_attachments};
 use anyhow::Result;
 use rayon::prelude::*;
 use std::collections::HashMap;
@@ -180,6 +180,15 @@ impl Project {
             return Ok(Built { report, site: None });
         }
         let theme = Theme::load(&self.config)?;
+        if !check_paths(
+            &self.config,
+            &graph,
+            &theme,
+            &found.attachments,
+            &mut report,
+        ) {
+            return Ok(Built { report, site: None });
+        }
         let site = Mutex::new(Site::default());
         let cache = Some(&mut self.pages);
         draw(

@@ -4,8 +4,24 @@
 //! the same slug, which is what makes links case- and separator-insensitive.
 
 /// Lower-cases letters and digits (any script) and joins every other run of characters
-/// into a single `-`, without leading or trailing dashes.
+/// into a single `-`, without leading or trailing dashes. A name with no letter or digit
+/// but with symbols beyond ASCII punctuation (`🦀`, `∑`) is named by their code points
+/// (`u1f980`), so that it still has a slug of its own; mere punctuation has none.
 pub fn slugify(text: &str) -> String {
+    let slug = letters_and_digits(text);
+    if !slug.is_empty() {
+        return slug;
+    }
+    let symbols: Vec<String> = text
+        .chars()
+        .filter(|c| !c.is_ascii() && !c.is_whitespace())
+        .map(|c| format!("u{:x}", u32::from(c)))
+        .collect();
+    symbols.join("-")
+}
+
+/// The letters and digits of `text`, lower-cased, each other run of characters a `-`.
+fn letters_and_digits(text: &str) -> String {
     let mut slug = String::with_capacity(text.len());
     let mut pending_dash = false;
     for c in text.chars() {
@@ -53,6 +69,9 @@ mod tests {
         assert_eq!(slugify("  What's HTTP?  "), "whats-http");
         assert_eq!(slugify("Ärger über Öl"), "ärger-über-öl");
         assert_eq!(slugify("!!!"), "");
+        assert_eq!(slugify("🦀"), "u1f980");
+        assert_eq!(slugify(" 🦀 🦀!"), "u1f980-u1f980");
+        assert_eq!(slugify("🦀 crab"), "crab");
     }
 
     #[test]

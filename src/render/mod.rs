@@ -7,10 +7,12 @@ mod cache;
 mod concept;
 mod context;
 mod localgraph;
+mod paths;
 mod site_pages;
 mod wholegraph;
 
 pub use cache::PageCache;
+pub use paths::clashes;
 pub use wholegraph::whole_graph_svg;
 
 use crate::config::Config;

@@ -90,16 +90,9 @@ fn is_temporary(name: &str) -> bool {
         || name.starts_with('#')
         || name.ends_with('~')
         || name == "4913"
-        || [
-            ".swp",
-            ".swx",
-            ".tmp",
-            ".part",
-            ".crdownload",
-            ".cardweb-tmp",
-        ]
-        .iter()
-        .any(|s| name.ends_with(s))
+        || [".swp", ".swx", ".tmp", ".part", ".crdownload"]
+            .iter()
+            .any(|s| name.ends_with(s))
 }
 
 /// Calls `on_change` with what changed after every burst of changes to the site's

@@ -1,0 +1,202 @@
+//! The output folder under hostile or unlucky conditions: links planted inside it, builds
+//! killed at any moment, names that clash with the site's own pages or have no letters,
+//! names as long as the file system allows. Nothing outside `output/` is ever touched, and
+//! no case needs cleaning up by hand.
+
+use crate::support::TestSite;
+use std::os::unix::fs::symlink;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+#[test]
+fn links_planted_in_the_output_are_never_followed() {
+    let site = TestSite::own_cards();
+    site.build();
+    let elsewhere = tempfile::tempdir().unwrap();
+    std::fs::write(elsewhere.path().join("important.txt"), "keep me").unwrap();
+    std::fs::write(elsewhere.path().join("index.html"), "not yours").unwrap();
+    let out = site.path().join("output");
+    // A folder cardweb wrote, replaced by a link; and a link named in the manifest.
+    std::fs::remove_dir_all(out.join("apis")).unwrap();
+    symlink(elsewhere.path(), out.join("apis")).unwrap();
+    symlink(elsewhere.path(), out.join("evil")).unwrap();
+    let manifest = out.join(".cardweb-manifest");
+    let listed = std::fs::read_to_string(&manifest).unwrap();
+    std::fs::write(&manifest, format!("{listed}evil/important.txt\n")).unwrap();
+    let card = std::fs::read_to_string(site.path().join("cards/apis.md")).unwrap();
+    site.write(
+        "cards/apis.md",
+        card.replace("An **API**", "An edited **API**"),
+    );
+
+    let err = site.run(&["build"]).failure().stderr();
+    assert!(
+        err.contains("output/apis") && err.contains("symbolic link"),
+        "the error names the link: {err}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(elsewhere.path().join("index.html")).unwrap(),
+        "not yours",
+        "nothing written through the link"
+    );
+    assert_eq!(
+        std::fs::read_to_string(elsewhere.path().join("important.txt")).unwrap(),
+        "keep me",
+        "nothing deleted through the link"
+    );
+    std::fs::remove_file(out.join("apis")).unwrap();
+    let err = site.run(&["build"]).failure().stderr();
+    assert!(err.contains("output/evil"), "{err}");
+    assert!(elsewhere.path().join("important.txt").exists());
+}
+
+/// A site of `n` cards that link to each other, big enough that a build takes a while.
+fn many_cards(n: usize) -> TestSite {
+    let site = TestSite::new();
+    for i in 0..n {
+        let parent = match i {
+            0 => String::new(),
+            i => format!("parent: c{}\n", i / 10),
+        };
+        site.write(
+            &format!("cards/c{i}.md"),
+            format!(
+                "---\ntitle: Card {i}\n{parent}tags: [t{}]\n---\nSee [[c{}]] and [[missing {}]].\n",
+                i % 7,
+                (i * 7 + 3) % n,
+                i % 50
+            ),
+        );
+    }
+    site
+}
+
+#[test]
+fn a_build_killed_at_any_moment_is_made_whole_by_the_next() {
+    let site = many_cards(1500);
+    let mut moments = Vec::new();
+    let mut delay = Duration::from_millis(5);
+    // Kill builds ever later, the first into an absent folder, until one finishes: the
+    // moments in between are tried at a growing granularity.
+    for round in 0..40 {
+        if round % 2 == 1 {
+            // Half the rounds start from an edited site, so files really change.
+            let text = format!("---\ntitle: Card 1 take {round}\n---\nSee [[c2]].\n");
+            site.write("cards/c1.md", text);
+        }
+        let mut child = Command::new(env!("CARGO_BIN_EXE_cardweb"))
+            .arg("build")
+            .current_dir(site.path())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let started = Instant::now();
+        while started.elapsed() < delay {
+            if child.try_wait().unwrap().is_some() {
+                break;
+            }
+            std::thread::yield_now();
+        }
+        let finished = child.try_wait().unwrap().is_some();
+        let _ = child.kill();
+        let _ = child.wait();
+        moments.push(delay);
+        if finished {
+            break;
+        }
+        delay += delay / 3;
+    }
+    let after = site.run(&["build"]).success();
+    assert!(after.stdout().contains("built"), "{}", after.stdout());
+    let fresh = TestSite::new();
+    copy_cards(&site, &fresh);
+    fresh.build();
+    assert_eq!(
+        site.output_files(),
+        fresh.output_files(),
+        "after kills at {moments:?}, one more build gives the same site as a fresh one"
+    );
+}
+
+fn copy_cards(from: &TestSite, to: &TestSite) {
+    for entry in walkdir::WalkDir::new(from.path().join("cards")) {
+        let entry = entry.unwrap();
+        if entry.file_type().is_file() {
+            let rel = entry.path().strip_prefix(from.path()).unwrap();
+            to.write(rel.to_str().unwrap(), std::fs::read(entry.path()).unwrap());
+        }
+    }
+}
+
+#[test]
+fn names_without_letters_get_pages() {
+    let site = TestSite::new()
+        .file(
+            "cards/a.md",
+            "---\ntitle: A\ntags: [🦀, web]\n---\nSee [[🦀]].\n",
+        )
+        .file("cards/🦀.md", "---\ntitle: Crab\nparent: a\n---\nA crab.\n");
+    let check = site.run(&["check"]).success();
+    assert!(check.stdout().contains("0 errors"), "{}", check.stdout());
+    site.build();
+    let tags = site.page("tags/index.html");
+    assert!(tags.contains("#🦀"), "{tags}");
+    let crab_tag = site
+        .output_files()
+        .into_keys()
+        .find(|p| p.starts_with("tags/u1f980"))
+        .expect("the crab tag has a page of its own");
+    assert!(crab_tag.ends_with("index.html"));
+    assert!(site.page("u1f980/index.html").contains("<h1>Crab</h1>"));
+    assert!(
+        site.page("a/index.html").contains("href=\"../u1f980/\""),
+        "[[🦀]] links to the card named 🦀"
+    );
+}
+
+#[test]
+fn a_card_named_like_a_site_page_is_an_error_at_its_file() {
+    let site = TestSite::own_cards();
+    site.build();
+    let before = site.output_files();
+    for name in ["graph", "tags", "stubs"] {
+        site.write(&format!("cards/{name}.md"), "---\nparent: apis\n---\nX.\n");
+        let check = site.run(&["check"]).failure();
+        assert!(
+            check
+                .stderr()
+                .contains(&format!("cards/{name}.md:1:1: error:")),
+            "{name}: {}",
+            check.stderr()
+        );
+        site.run(&["build"]).failure();
+        assert_eq!(site.output_files(), before, "{name}: output as it was");
+        std::fs::remove_file(site.path().join(format!("cards/{name}.md"))).unwrap();
+    }
+    site.write("cards/graph.json", "{}");
+    let check = site.run(&["check"]).failure();
+    assert!(
+        check.stderr().contains("cards/graph.json:1:1: error:"),
+        "{}",
+        check.stderr()
+    );
+    std::fs::remove_file(site.path().join("cards/graph.json")).unwrap();
+    site.run(&["build"]).success();
+    assert_eq!(
+        site.output_files(),
+        before,
+        "no temporary file was left behind"
+    );
+}
+
+#[test]
+fn an_attachment_with_the_longest_name_is_copied() {
+    let name = format!("{}.png", "a".repeat(251));
+    let site = TestSite::new()
+        .file("cards/a.md", format!("![[{name}]]\n"))
+        .file(&format!("cards/{name}"), "png");
+    site.run(&["check"]).success();
+    site.build();
+    assert_eq!(site.page(&name), "png");
+}
