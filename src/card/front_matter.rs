@@ -6,6 +6,7 @@ use super::{Card, Located, Reading, Status};
 use crate::diagnostic::{Diagnostic, Pos};
 use crate::slug;
 use serde_yaml::{Mapping, Value};
+use std::collections::HashMap;
 use std::path::Path;
 
 /// The front-matter keys cardweb reads; anything else goes to `card.extra`.
@@ -49,6 +50,7 @@ pub(super) fn read(card: &mut Card, front: &FrontMatter, diagnostics: &mut Vec<D
         Ok(None) => return,
         Err(d) => return diagnostics.push(d),
     };
+    let key_lines = key_lines(front);
     for (key, value) in map {
         let Some(key) = key.as_str() else {
             diagnostics.push(Diagnostic::error(
@@ -58,7 +60,11 @@ pub(super) fn read(card: &mut Card, front: &FrontMatter, diagnostics: &mut Vec<D
             ));
             continue;
         };
-        let pos = key_pos(front, key);
+        let line = key_lines.get(key).copied().unwrap_or(0);
+        let pos = Pos {
+            line: front.first_line + line,
+            col: 1,
+        };
         if let Err(expected) = set_key(card, key, value, pos, diagnostics) {
             diagnostics.push(Diagnostic::error(
                 &path,
@@ -72,6 +78,15 @@ pub(super) fn read(card: &mut Card, front: &FrontMatter, diagnostics: &mut Vec<D
 /// The front matter as a map of keys (None if it is empty), or the problem that stops
 /// it being read.
 fn parse_yaml(path: &Path, front: &FrontMatter) -> Result<Option<Mapping>, Diagnostic> {
+    let open = open_brackets(front.yaml, front.yaml.len(), MAX_FLOW_DEPTH);
+    if let Some(&(offset, bracket)) = open.get(MAX_FLOW_DEPTH) {
+        return Err(Diagnostic::error(
+            path,
+            Pos::in_text(front.yaml, offset, front.first_line),
+            format!("front matter nests `[` and `{{` more than {MAX_FLOW_DEPTH} deep: this `{bracket}` is one too many"),
+        )
+        .hint("a value holds a list or a map of a few levels at most"));
+    }
     match serde_yaml::from_str::<Value>(front.yaml) {
         Ok(Value::Mapping(map)) => Ok(Some(map)),
         Ok(Value::Null) => Ok(None),
@@ -175,10 +190,21 @@ fn set_key(
     }
 }
 
+/// How deep flow lists and maps (`[`, `{`) may nest in front matter. The YAML parser takes
+/// time quadratic in their depth (200,000 nested `[` took minutes), and no card needs more
+/// than a few levels.
+const MAX_FLOW_DEPTH: usize = 32;
+
 /// The innermost flow list or map (`[` or `{` starting a value) still open at byte `end`
 /// of `yaml`: YAML parsers notice a missing `]` only lines later, but the author needs to
 /// see the line that opened it.
 fn unclosed_bracket(yaml: &str, end: usize) -> Option<(usize, char)> {
+    open_brackets(yaml, end, usize::MAX).pop()
+}
+
+/// The flow lists and maps of `yaml` open at byte `end`, outermost first; stops early at
+/// the first that opens deeper than `max_depth` levels (it is then the last).
+fn open_brackets(yaml: &str, end: usize, max_depth: usize) -> Vec<(usize, char)> {
     let mut open: Vec<(usize, char)> = Vec::new();
     let mut quote: Option<char> = None;
     let mut previous = '\n';
@@ -188,7 +214,12 @@ fn unclosed_bracket(yaml: &str, end: usize) -> Option<(usize, char)> {
             (Some(_), _) => {}
             (None, '\'' | '"') => quote = Some(c),
             (None, '[' | '{') if open.is_empty() && !matches!(previous, ':' | '-' | '\n') => {}
-            (None, '[' | '{') => open.push((i, c)),
+            (None, '[' | '{') => {
+                open.push((i, c));
+                if open.len() > max_depth {
+                    break;
+                }
+            }
             (None, ']' | '}') => {
                 open.pop();
             }
@@ -198,19 +229,22 @@ fn unclosed_bracket(yaml: &str, end: usize) -> Option<(usize, char)> {
             previous = c;
         }
     }
-    open.pop()
+    open
 }
 
-/// Where `key:` stands in the front matter (its line and column in the file).
-fn key_pos(front: &FrontMatter, key: &str) -> Pos {
-    let line = front.yaml.lines().position(|line| {
-        line.strip_prefix(key)
-            .is_some_and(|rest| rest.trim_start().starts_with(':'))
-    });
-    Pos {
-        line: front.first_line + line.unwrap_or(0),
-        col: 1,
+/// The line (counted from 0) where each top-level `key:` of the front matter first
+/// stands, found in one pass.
+fn key_lines<'a>(front: &FrontMatter<'a>) -> HashMap<&'a str, usize> {
+    let mut lines = HashMap::new();
+    for (i, line) in front.yaml.lines().enumerate() {
+        if let Some((key, _)) = line.split_once(':')
+            && !key.is_empty()
+            && !key.starts_with([' ', '\t', '-', '#'])
+        {
+            lines.entry(key.trim_end()).or_insert(i);
+        }
     }
+    lines
 }
 
 fn scalar(value: &Value) -> Option<String> {
@@ -331,6 +365,28 @@ mod tests {
             "{}",
             diagnostics[0]
         );
+    }
+
+    #[test]
+    fn deep_nesting_is_refused_before_the_parser_sees_it() {
+        let deep = format!("---\ntitle: ok\ntags: {}\n---\n", "[".repeat(200_000));
+        let started = std::time::Instant::now();
+        let (card, diagnostics) = parse(&deep);
+        assert!(
+            started.elapsed().as_secs() < 1,
+            "linear: {:?}",
+            started.elapsed()
+        );
+        assert!(card.is_none());
+        assert_eq!(
+            diagnostics[0].pos,
+            Pos { line: 3, col: 39 },
+            "{}",
+            diagnostics[0]
+        );
+        assert!(diagnostics[0].message.contains("more than 32 deep"));
+        let shallow = format!("---\nshape: {}a{}\n---\n", "[".repeat(32), "]".repeat(32));
+        assert!(parse(&shallow).0.is_some(), "32 levels are fine");
     }
 
     #[test]

@@ -11,6 +11,9 @@ use rayon::prelude::*;
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
+/// The longest link name checked for likely typos.
+const MAX_NEAR_MISS_LEN: usize = 64;
+
 impl Graph {
     /// Builds the graph of `corpus` and reports every problem found in the links.
     pub fn build(corpus: &Corpus) -> (Graph, Vec<Diagnostic>) {
@@ -259,9 +262,10 @@ impl Graph {
         )
     }
 
-    /// A card id within two edits of `id`: a link that probably meant it.
+    /// A card id within two edits of `id`: a link that probably meant it. Only for names
+    /// of a sensible length: finding near ids costs the square of the length.
     fn near_miss(&self, id: &str) -> Option<&str> {
-        if id.chars().count() <= 3 {
+        if !(4..=MAX_NEAR_MISS_LEN).contains(&id.chars().count()) {
             return None;
         }
         self.index

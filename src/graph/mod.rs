@@ -276,12 +276,10 @@ impl Graph {
             .incoming(node)
             .filter(|e| e.kind == EdgeKind::Related)
             .map(|e| e.from);
-        let mut related: Vec<NodeId> = Vec::new();
-        for other in outgoing.chain(incoming) {
-            if other != node && !related.contains(&other) {
-                related.push(other);
-            }
-        }
-        related
+        let mut seen = std::collections::HashSet::from([node]);
+        outgoing
+            .chain(incoming)
+            .filter(|&other| seen.insert(other))
+            .collect()
     }
 }

@@ -44,14 +44,21 @@ const KINDS: &[(&str, &str)] = &[
     ("cite", "Cite"),
 ];
 
+/// How deep quizzes are made inside quizzes' explanations; deeper ones are drawn as plain
+/// callouts. A quiz's body is drawn apart from the events around it, so each level copies
+/// what it holds: this bound keeps the work on a card linear in its size (each event is
+/// copied at most this many times), whatever an author or an attacker nests.
+const MAX_QUIZ_DEPTH: usize = 4;
+
 /// Renders events to HTML, turning callout block quotes into callouts and quizzes.
 pub fn push_html(out: &mut String, events: Vec<Event>) {
-    html::push_html(out, transform(events).into_iter());
+    html::push_html(out, transform(events, 0).into_iter());
 }
 
-fn to_html(events: Vec<Event>) -> String {
+/// The HTML of events inside `depth` quizzes.
+fn to_html(events: Vec<Event>, depth: usize) -> String {
     let mut out = String::new();
-    push_html(&mut out, events);
+    html::push_html(&mut out, transform(events, depth).into_iter());
     out
 }
 
@@ -99,7 +106,7 @@ impl Callout {
         let mut title: Vec<Event> = vec![Event::Text(rest.trim_start().to_string().into())];
         title.extend(events[start + 3..title_end].iter().cloned());
         let kind = kind.to_lowercase();
-        let title_html = match to_html(title).trim() {
+        let title_html = match to_html(title, MAX_QUIZ_DEPTH).trim() {
             "" => escape(&default_title(&kind)),
             t => t.to_string(),
         };
@@ -171,7 +178,8 @@ fn matching_end(events: &[Event], start: usize) -> usize {
     events.len()
 }
 
-fn transform(mut events: Vec<Event>) -> Vec<Event> {
+/// The events with each callout's block quote turned into its box, inside `depth` quizzes.
+fn transform(mut events: Vec<Event>, depth: usize) -> Vec<Event> {
     let mut out = Vec::with_capacity(events.len() + 8);
     let mut closers: Vec<Option<&'static str>> = Vec::new();
     let mut i = 0;
@@ -179,14 +187,14 @@ fn transform(mut events: Vec<Event>) -> Vec<Event> {
         match events[i] {
             Event::Start(Tag::BlockQuote(_)) => {
                 if let Some(callout) = Callout::at(&events, i) {
-                    let end = matching_end(&events, i);
                     let mut body = Vec::new();
                     if callout.reopen_paragraph {
                         body.push(Event::Start(Tag::Paragraph));
                     }
-                    if callout.is_quiz() {
+                    if callout.is_quiz() && depth < MAX_QUIZ_DEPTH {
+                        let end = matching_end(&events, i);
                         body.extend(events[callout.body..end.min(events.len())].iter().cloned());
-                        if let Some(quiz) = quiz_html(&callout, &body) {
+                        if let Some(quiz) = quiz_html(&callout, &body, depth + 1) {
                             out.push(Event::Html(quiz.into()));
                             i = end + 1;
                             continue;
@@ -219,8 +227,9 @@ fn transform(mut events: Vec<Event>) -> Vec<Event> {
     out
 }
 
-/// A quiz's HTML, if the callout's body holds a list of task items (the choices).
-fn quiz_html(callout: &Callout, body: &[Event]) -> Option<String> {
+/// A quiz's HTML, if the callout's body holds a list of task items (the choices); the
+/// quiz is the `depth`th one out.
+fn quiz_html(callout: &Callout, body: &[Event], depth: usize) -> Option<String> {
     let list = (0..body.len()).find(|&i| {
         matches!(body[i], Event::Start(Tag::List(_)))
             && matches!(body.get(i + 1), Some(Event::Start(Tag::Item)))
@@ -249,14 +258,14 @@ fn quiz_html(callout: &Callout, body: &[Event]) -> Option<String> {
             })
             .cloned()
             .collect();
-        choices.push((correct, to_html(events).trim().to_string()));
+        choices.push((correct, to_html(events, depth).trim().to_string()));
         item = item_end + 1;
     }
     let mut html = format!(
         "<section class=\"callout callout-{0} quiz\" data-callout=\"{0}\">\n<p class=\"callout-title\">{1}</p>\n<div class=\"callout-body\">\n{2}<ol class=\"quiz-choices\">\n",
         escape(&callout.kind),
         callout.title_html,
-        to_html(body[..list].to_vec()),
+        to_html(body[..list].to_vec(), depth),
     );
     for (correct, choice) in &choices {
         html += &format!("<li class=\"quiz-choice\" data-correct=\"{correct}\">{choice}</li>\n");
@@ -274,7 +283,7 @@ fn quiz_html(callout: &Callout, body: &[Event]) -> Option<String> {
     html += &format!(
         "</ol>\n<details class=\"quiz-answer\">\n<summary>Show the answer</summary>\n<p class=\"quiz-solution\">{label}: <strong>{}</strong></p>\n{}</details>\n</div>\n</section>\n",
         answers.join("</strong>; <strong>"),
-        to_html(body[list_end + 1..].to_vec()),
+        to_html(body[list_end + 1..].to_vec(), depth),
     );
     Some(html)
 }

@@ -11,6 +11,10 @@ use crate::graph::{EdgeKind, Graph, NodeId};
 use crate::theme::Theme;
 use anyhow::Result;
 
+/// How many of a concept's nearest ancestors its breadcrumb shows: a chain of thousands of
+/// parents would otherwise make every page of it that long.
+const MAX_BREADCRUMB: usize = 32;
+
 /// The page of `node`, drawn unless `previous` holds it with the same signature.
 pub fn render_concept(
     info: &SiteInfo,
@@ -38,11 +42,14 @@ pub fn render_concept(
         }),
         body: Body::of(graph, node),
         local_graph: LocalGraph::of(graph, node, UP),
-        breadcrumb: graph
+        breadcrumb: (graph
             .ancestors(node)
             .into_iter()
-            .map(|a| node_link(graph, a, UP))
-            .collect(),
+            .rev()
+            .take(MAX_BREADCRUMB)
+            .rev())
+        .map(|a| node_link(graph, a, UP))
+        .collect(),
         children: n
             .children
             .iter()

@@ -237,22 +237,51 @@ pub fn tag_link<'a>(name: &'a str, root: &str) -> TagLink<'a> {
     }
 }
 
-/// `node` and, below it, the concepts under it not already shown (`seen`).
-pub fn tree_item<'g>(graph: &'g Graph, node: NodeId, seen: &mut HashSet<NodeId>) -> TreeItem<'g> {
+/// How many levels the home page's tree nests; the concepts below the last level are
+/// listed flat under it, so that a chain thousands of parents long neither nests the page
+/// (and the template's recursion) that deep nor loses a concept.
+const MAX_TREE_DEPTH: usize = 32;
+
+/// `node` and, below it, the concepts under it not already shown (`seen`), `depth` levels
+/// down the tree.
+pub fn tree_item<'g>(
+    graph: &'g Graph,
+    node: NodeId,
+    depth: usize,
+    seen: &mut HashSet<NodeId>,
+) -> TreeItem<'g> {
     seen.insert(node);
-    let children = graph[node]
-        .children
-        .iter()
-        .filter(|&&c| !seen.contains(&c))
-        .copied()
-        .collect::<Vec<_>>();
+    let children = unseen_children(graph, node, seen);
+    let children = match depth + 1 < MAX_TREE_DEPTH {
+        true => (children.into_iter())
+            .map(|c| tree_item(graph, c, depth + 1, seen))
+            .collect(),
+        false => {
+            let mut below = Vec::new();
+            let mut stack: Vec<NodeId> = children.into_iter().rev().collect();
+            while let Some(n) = stack.pop() {
+                seen.insert(n);
+                below.push(TreeItem {
+                    node: node_link(graph, n, HERE),
+                    children: Vec::new(),
+                });
+                stack.extend(unseen_children(graph, n, seen).into_iter().rev());
+            }
+            below
+        }
+    };
     TreeItem {
         node: node_link(graph, node, HERE),
-        children: children
-            .into_iter()
-            .map(|c| tree_item(graph, c, seen))
-            .collect(),
+        children,
     }
+}
+
+/// The children of `node` not in `seen`, in node order.
+fn unseen_children(graph: &Graph, node: NodeId, seen: &HashSet<NodeId>) -> Vec<NodeId> {
+    (graph[node].children.iter())
+        .filter(|c| !seen.contains(c))
+        .copied()
+        .collect()
 }
 
 /// One entry per node with an edge into `node` that `keep` accepts, in node order, with

@@ -29,7 +29,7 @@ pub fn site_pages(
             counts,
             tree: graph
                 .roots()
-                .map(|n| tree_item(graph, n, &mut HashSet::new()))
+                .map(|n| tree_item(graph, n, 0, &mut HashSet::new()))
                 .collect(),
             reading_path: graph
                 .reading_path()

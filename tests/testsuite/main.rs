@@ -3,6 +3,7 @@
 mod browser;
 mod build;
 mod graph;
+mod hostile_cards;
 mod hostile_output;
 mod incremental;
 mod links;
