@@ -2,6 +2,7 @@
 //! in-memory pages, one thread per event stream, and an access log line per request, so the
 //! request-response cycle is visible on the terminal and on `/_cardweb/log`.
 
+use super::dispatch::Dispatch;
 use super::live::{self, Echo, EchoResponse, Event};
 use super::pages::Page;
 use super::route::{Route, route};
@@ -11,15 +12,24 @@ use anyhow::{Context, Result, anyhow};
 use serde::Serialize;
 use socket2::{Domain, Protocol, Socket, Type};
 use std::io::Read;
-use std::net::{SocketAddr, TcpListener};
+use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr, TcpListener};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 use tiny_http::{Header, Request, Response, Server, StatusCode};
 
-/// Threads taking requests off tiny_http's queue (each connection also has its own
-/// reading thread inside tiny_http, so a slow client holds only that one).
-const WORKERS: usize = 8;
+/// Threads answering requests (each connection also has its own reading thread inside
+/// tiny_http); one connection holds at most one of them (see [`Dispatch`]).
+const WORKERS: usize = 64;
+
+/// How long a connection may send nothing before it is closed: idle keep-alive
+/// connections, and clients that send a request slowly, do not hold a thread longer.
+const READ_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// How long one write to a client may wait for it to read: a client that stops reading
+/// (a never-reading pipeliner, a stalled download) is disconnected after this long.
+const WRITE_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// Event streams open at once beyond which new ones are refused with 503.
 const MAX_STREAMS: usize = 1024;
@@ -30,13 +40,17 @@ const SERVER: &str = concat!("cardweb/", env!("CARGO_PKG_VERSION"));
 const LIVE_JS: &str = include_str!("live.js");
 const LOG_HTML: &str = include_str!("log.html");
 
-/// Listens on `addr` with `TCP_NODELAY` set, which accepted connections inherit on Linux:
-/// without it, tiny_http's buffered writes meet Nagle's algorithm and delayed ACKs and
-/// keep-alive responses stall for 40 ms.
+/// Listens on `addr` with `TCP_NODELAY` and the read and write timeouts set, which
+/// accepted connections inherit on Linux (tiny_http sets neither): without `TCP_NODELAY`,
+/// tiny_http's buffered writes meet Nagle's algorithm and delayed ACKs and keep-alive
+/// responses stall for 40 ms; without timeouts, idle and stalled clients hold their
+/// threads and sockets for ever.
 pub fn listen(addr: SocketAddr) -> Result<Server> {
     let socket = Socket::new(Domain::for_address(addr), Type::STREAM, Some(Protocol::TCP))?;
     socket.set_reuse_address(true)?;
     socket.set_tcp_nodelay(true)?;
+    socket.set_read_timeout(Some(READ_TIMEOUT))?;
+    socket.set_write_timeout(Some(WRITE_TIMEOUT))?;
     socket
         .bind(&addr.into())
         .with_context(|| format!("cannot listen on {addr}"))?;
@@ -48,24 +62,107 @@ pub fn listen(addr: SocketAddr) -> Result<Server> {
 /// How long "Start this card" waits for the loop that owns the project.
 const START_TIMEOUT: Duration = Duration::from_secs(30);
 
-/// Answers requests until the server stops. A handler that panics drops its request,
-/// which tiny_http answers with 500; the worker goes on with the next.
-pub fn run(server: Server, state: Arc<State>) {
-    let server = Arc::new(server);
-    let workers: Vec<_> = (0..WORKERS)
-        .map(|_| {
-            let (server, state) = (server.clone(), state.clone());
+/// Answers requests until the process ends. A handler that panics drops its request,
+/// which tiny_http answers with 500; the worker goes on with the next. tiny_http's
+/// accepting thread stops on the first failed accept (with an error, or with a panic when
+/// the process is out of file descriptors), which closes the port: a watchdog notices a
+/// refused connection and the port is listened on again, so the server never stops
+/// accepting for good.
+pub fn run(mut server: Server, state: Arc<State>) {
+    let addr = server.server_addr().to_ip();
+    let dispatch = Dispatch::start(WORKERS, move |request| {
+        if catch_unwind(AssertUnwindSafe(|| handle(request, &state))).is_err() {
+            eprintln!("a request handler stopped on a bug in cardweb; answered 500");
+        }
+    });
+    let Some(addr) = addr else {
+        while let Ok(request) = server.recv() {
+            dispatch.take(request);
+        }
+        return;
+    };
+    let closed = watch_port(addr);
+    loop {
+        let stopped = match server.recv_timeout(WATCH_INTERVAL) {
+            Ok(Some(request)) => {
+                dispatch.take(request);
+                continue;
+            }
+            Ok(None) => closed.swap(false, Ordering::Relaxed),
+            Err(_) => true,
+        };
+        if stopped {
+            eprintln!("the server stopped accepting connections; listening again");
+            let old = std::mem::replace(&mut server, listen_again(addr));
+            // Connections accepted before may still send requests to the old server.
+            let dispatch = dispatch.clone();
             std::thread::spawn(move || {
-                while let Ok(request) = server.recv() {
-                    if catch_unwind(AssertUnwindSafe(|| handle(request, &state))).is_err() {
-                        eprintln!("a request handler stopped on a bug in cardweb; answered 500");
-                    }
+                while let Ok(request) = old.recv() {
+                    dispatch.take(request);
                 }
-            })
-        })
-        .collect();
-    for worker in workers {
-        let _ = worker.join();
+            });
+        }
+    }
+}
+
+/// How often the watchdog knocks on the server's own port.
+const WATCH_INTERVAL: Duration = Duration::from_millis(500);
+
+/// Knocks on the port at `addr` every [`WATCH_INTERVAL`]; the flag is raised when the
+/// knock is refused (nothing listens: tiny_http's accepting thread has stopped).
+fn watch_port(addr: SocketAddr) -> Arc<AtomicBool> {
+    let closed = Arc::new(AtomicBool::new(false));
+    let flag = closed.clone();
+    let mut knock = addr;
+    if knock.ip().is_unspecified() {
+        knock.set_ip(match addr {
+            SocketAddr::V4(_) => Ipv4Addr::LOCALHOST.into(),
+            SocketAddr::V6(_) => Ipv6Addr::LOCALHOST.into(),
+        });
+    }
+    std::thread::spawn(move || {
+        loop {
+            std::thread::sleep(WATCH_INTERVAL);
+            let refused = std::net::TcpStream::connect_timeout(&knock, WATCH_INTERVAL)
+                .is_err_and(|e| e.kind() == std::io::ErrorKind::ConnectionRefused);
+            if refused {
+                flag.store(true, Ordering::Relaxed);
+            }
+        }
+    });
+    closed
+}
+
+/// Listens on `addr` again, waiting longer each time it fails (file descriptors run out
+/// under a flood of connections, and come back as their timeouts close them).
+fn listen_again(addr: SocketAddr) -> Server {
+    let mut wait = Duration::from_millis(50);
+    loop {
+        match listen(addr) {
+            Ok(server) => return server,
+            Err(error) => {
+                eprintln!("cannot listen on {addr} yet ({error:#}); trying again");
+                std::thread::sleep(wait);
+                wait = (wait * 2).min(Duration::from_secs(1));
+            }
+        }
+    }
+}
+
+/// Raises the soft limit on open files to the hard one: each connection is a socket, and
+/// the usual soft limit (1,024) is reached by a few hundred idle clients.
+pub fn raise_open_files_limit() {
+    let mut limit = libc::rlimit {
+        rlim_cur: 0,
+        rlim_max: 0,
+    };
+    // SAFETY: getrlimit and setrlimit read and write only the struct passed.
+    unsafe {
+        if libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit) == 0 && limit.rlim_cur < limit.rlim_max
+        {
+            limit.rlim_cur = limit.rlim_max;
+            libc::setrlimit(libc::RLIMIT_NOFILE, &limit);
+        }
     }
 }
 
@@ -113,10 +210,10 @@ fn handle(request: Request, state: &State) {
         Route::LiveScript => send_live_script(request, state),
         Route::NewCard => start_card(request, state),
         Route::LogPage => send_static(request, LOG_HTML, "text/html; charset=utf-8"),
-        Route::Events => stream_events(request, state),
+        Route::Events { log } => stream_events(request, state, log),
     };
     // The log line is for the terminal and for open log pages: skip it when neither wants it.
-    if !state.log_requests && state.hub.count() == 0 {
+    if !state.log_requests && !state.hub.wants_log() {
         return;
     }
     let line = LogLine {
@@ -355,7 +452,7 @@ fn send_echo(request: Request) -> (u16, usize) {
 }
 
 /// Hands the connection to a thread of its own that streams events until the client leaves.
-fn stream_events(request: Request, state: &State) -> (u16, usize) {
+fn stream_events(request: Request, state: &State, log: bool) -> (u16, usize) {
     if state.hub.count() >= MAX_STREAMS {
         return send_static_with(
             request,
@@ -367,7 +464,7 @@ fn stream_events(request: Request, state: &State) -> (u16, usize) {
     let first = state
         .build_error()
         .map(|message| Event::new("build-error", &message));
-    let events = state.hub.subscribe();
+    let events = state.hub.subscribe(log);
     let writer = request.into_writer();
     std::thread::spawn(move || live::stream(writer, first, events));
     (200, 0)

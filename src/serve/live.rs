@@ -4,7 +4,7 @@
 use serde::Serialize;
 use std::io::Write;
 use std::sync::Mutex;
-use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, channel};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, SyncSender, TrySendError, sync_channel};
 use std::time::Duration;
 
 /// How often an idle stream gets a comment line, so that closed connections are noticed.
@@ -33,23 +33,43 @@ impl Event {
     }
 }
 
-/// Sends each event to every subscriber still listening.
+/// How many events may wait for a stream before its reader counts as gone: a client that
+/// stops reading is dropped, so it cannot make the server hold its events for ever.
+const MAX_WAITING: usize = 256;
+
+/// One open stream.
+struct Subscriber {
+    events: SyncSender<Event>,
+    /// Whether it wants every request too (the log page), not only reloads and errors.
+    log: bool,
+}
+
+/// Sends each event to every subscriber still listening and keeping up.
 #[derive(Default)]
 pub struct Hub {
-    subscribers: Mutex<Vec<Sender<Event>>>,
+    subscribers: Mutex<Vec<Subscriber>>,
 }
 
 impl Hub {
-    /// A new subscription; it ends when the receiver is dropped.
-    pub fn subscribe(&self) -> Receiver<Event> {
-        let (sender, receiver) = channel();
-        self.lock().push(sender);
+    /// A new subscription, to the request log too if `log`; it ends when the receiver is
+    /// dropped, or falls [`MAX_WAITING`] events behind.
+    pub fn subscribe(&self, log: bool) -> Receiver<Event> {
+        let (events, receiver) = sync_channel(MAX_WAITING);
+        self.lock().push(Subscriber { events, log });
         receiver
     }
 
-    /// Sends `event` to every subscriber, forgetting those that have gone.
+    /// Sends `event` to every subscriber that wants it, forgetting those that have gone or
+    /// fallen behind.
     pub fn send(&self, event: &Event) {
-        self.lock().retain(|s| s.send(event.clone()).is_ok());
+        let request = event.name == "request";
+        self.lock().retain(|s| match s.log || !request {
+            true => !matches!(
+                s.events.try_send(event.clone()),
+                Err(TrySendError::Full(_) | TrySendError::Disconnected(_))
+            ),
+            false => true,
+        });
     }
 
     /// How many streams are open.
@@ -57,7 +77,12 @@ impl Hub {
         self.lock().len()
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, Vec<Sender<Event>>> {
+    /// Whether any open stream wants the request log.
+    pub fn wants_log(&self) -> bool {
+        self.lock().iter().any(|s| s.log)
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Vec<Subscriber>> {
         self.subscribers
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
@@ -125,8 +150,8 @@ mod tests {
     #[test]
     fn events_reach_every_live_subscriber() {
         let hub = Hub::default();
-        let a = hub.subscribe();
-        let b = hub.subscribe();
+        let a = hub.subscribe(false);
+        let b = hub.subscribe(false);
         drop(b);
         hub.send(&Event::new("reload", &["x"]));
         assert_eq!(a.try_recv().unwrap().data, "[\"x\"]");
@@ -134,9 +159,32 @@ mod tests {
     }
 
     #[test]
+    fn requests_go_to_the_log_only_and_slow_readers_are_dropped() {
+        let hub = Hub::default();
+        let page = hub.subscribe(false);
+        let log = hub.subscribe(true);
+        hub.send(&Event::new("request", &"GET /"));
+        assert!(page.try_recv().is_err(), "a page hears no requests");
+        assert_eq!(log.try_recv().unwrap().name, "request");
+        for _ in 0..MAX_WAITING + 1 {
+            hub.send(&Event::new("reload", &["x"]));
+        }
+        assert_eq!(
+            hub.count(),
+            0,
+            "neither read: both fell behind and were dropped"
+        );
+        assert_eq!(
+            page.try_iter().count(),
+            MAX_WAITING,
+            "what waited is bounded"
+        );
+    }
+
+    #[test]
     fn the_stream_writes_head_state_and_events() {
         let hub = Hub::default();
-        let events = hub.subscribe();
+        let events = hub.subscribe(false);
         hub.send(&Event {
             name: "reload",
             data: "{}".into(),

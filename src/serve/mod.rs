@@ -3,6 +3,7 @@
 //! client-server model's live exhibit: `/_cardweb/echo` answers with the request itself,
 //! and `/_cardweb/log` shows every request and response as it happens.
 
+mod dispatch;
 mod http;
 mod live;
 mod pages;
@@ -120,6 +121,7 @@ pub fn serve(
             owner.run(&messages, &state);
         });
     }
+    http::raise_open_files_limit();
     let server = http::listen(options.addr)?;
     let url = match server.server_addr().to_ip() {
         Some(addr) => format!("http://{addr}/"),

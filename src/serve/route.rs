@@ -13,8 +13,9 @@ pub enum Route {
     Redirect(String),
     /// The request's own contents, as JSON.
     Echo,
-    /// The stream of server events (reload, build errors, the request log).
-    Events,
+    /// The stream of server events: reloads and build errors, and with `log`, every
+    /// request too.
+    Events { log: bool },
     /// The page that shows the request log live.
     LogPage,
     /// The script that live-reloads pages.
@@ -44,7 +45,8 @@ pub fn route(method: &str, url: &str, pages: &Pages) -> Route {
     if let Some(endpoint) = raw_path.strip_prefix(PREFIX) {
         return match endpoint {
             "echo" => Route::Echo,
-            "events" => Route::Events,
+            "events" => Route::Events { log: false },
+            "log-events" => Route::Events { log: true },
             "log" => Route::LogPage,
             "live.js" => Route::LiveScript,
             _ => Route::NotFound,

@@ -1,5 +1,6 @@
 //! Integration tests: fixture sites built by the real `cardweb` binary in temp folders.
 
+mod abuse;
 mod browser;
 mod build;
 mod graph;

@@ -236,9 +236,9 @@ fn the_request_log_streams_every_request() {
     assert!(
         log_page
             .text()
-            .contains("EventSource(\"/_cardweb/events\")")
+            .contains("EventSource(\"/_cardweb/log-events\")")
     );
-    let mut events = served.events();
+    let mut events = served.events_at("/_cardweb/log-events");
     assert_eq!(served.get("/backend/?from=log-test").status, 200);
     let line: serde_json::Value = loop {
         let line: serde_json::Value = serde_json::from_str(&events.wait_for("request")).unwrap();

@@ -27,8 +27,15 @@ impl Served {
 
     /// Starts the server on `site` with the environment variables `env` added.
     pub fn start_with(site: &TestSite, env: &[(&str, &str)]) -> Served {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_cardweb"))
-            .args(["serve", "--port", "0", "--quiet"])
+        Served::start_under(site, env, "")
+    }
+
+    /// Starts the server on `site` from a shell that first runs `limits` (`ulimit ...`).
+    pub fn start_under(site: &TestSite, env: &[(&str, &str)], limits: &str) -> Served {
+        let mut child = Command::new("bash")
+            .arg("-c")
+            .arg(format!("{limits}\nexec \"$0\" serve --port 0 --quiet"))
+            .arg(env!("CARGO_BIN_EXE_cardweb"))
             .envs(env.iter().copied())
             .current_dir(site.path())
             .stdout(Stdio::piped())
@@ -57,6 +64,11 @@ impl Served {
             .trim_end_matches(|c| c != '/');
         served.addr = url.trim_end_matches('/').parse().expect("address");
         served
+    }
+
+    /// The server's process id.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
     }
 
     /// Waits for a line of output containing `text` and returns it.
@@ -93,13 +105,16 @@ impl Served {
 
     /// Opens `/_cardweb/events` and reads past the response head.
     pub fn events(&self) -> Events {
+        self.events_at("/_cardweb/events")
+    }
+
+    /// Opens the event stream at `path` and reads past the response head.
+    pub fn events_at(&self, path: &str) -> Events {
         let mut stream = TcpStream::connect(self.addr).unwrap();
         stream
             .set_read_timeout(Some(Duration::from_millis(200)))
             .unwrap();
-        stream
-            .write_all(b"GET /_cardweb/events HTTP/1.1\r\nHost: localhost\r\n\r\n")
-            .unwrap();
+        write!(stream, "GET {path} HTTP/1.1\r\nHost: localhost\r\n\r\n").unwrap();
         let mut events = Events {
             reader: BufReader::new(stream),
             partial: String::new(),
