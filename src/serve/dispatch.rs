@@ -1,108 +1,71 @@
-//! Handing requests to worker threads fairly. tiny_http reads every connection on a thread
-//! of its own and queues all the requests it reads, pipelined ones too; HTTP/1.1 answers
-//! one connection's requests in order, so a worker given the second request of a
-//! connection whose first answer is stuck (a client that never reads) would wait with it.
-//! Here each connection has at most one request with a worker; its next ones wait in a
-//! short line of its own (beyond that they are dropped, which closes the connection), so
-//! one client can hold one worker, and a normal visitor always finds one free.
+//! Answering the requests of one connection one at a time. tiny_http reads every
+//! connection on a thread of its own and queues all the requests it reads, pipelined ones
+//! too; HTTP/1.1 answers one connection's requests in order, so a worker given the second
+//! request of a connection whose first answer is stuck (a client that never reads) would
+//! wait with it. Here a worker that takes a request of a connection already being answered
+//! leaves it in that connection's line (beyond a short line it is dropped, which closes the
+//! connection) and takes the next; whoever answers a connection answers its line. One
+//! client holds one worker at most, and a normal visitor always finds one free.
 
+use std::collections::hash_map::Entry;
 use std::collections::{HashMap, VecDeque};
 use std::net::SocketAddr;
-use std::sync::mpsc::{Receiver, Sender, channel};
-use std::sync::{Arc, Mutex};
+use std::sync::Mutex;
+use std::sync::mpsc::{Sender, channel};
 use tiny_http::Request;
 
 /// How many requests of one connection may wait for the one being answered.
 const MAX_WAITING: usize = 32;
 
-/// The requests of one connection not yet answered, beyond the one a worker has.
-#[derive(Default)]
-struct Connection {
-    waiting: VecDeque<Request>,
-}
-
-/// Where requests go: at most one per connection to the workers, the rest wait.
-pub struct Dispatch {
-    ready: Sender<Request>,
-    /// Connections with a request at a worker, by client address.
-    busy: Mutex<HashMap<SocketAddr, Connection>>,
+/// The connections being answered, each with its requests waiting in line.
+pub struct Fair {
+    busy: Mutex<HashMap<SocketAddr, VecDeque<Request>>>,
     /// Requests given up on: dropping one answers it (500) once its turn comes, which
     /// may take as long as the send timeout, so it is done on a thread of its own.
     dropped: Sender<Request>,
 }
 
-impl Dispatch {
-    /// A dispatch whose requests `workers` threads answer with `handle`.
-    pub fn start(
-        workers: usize,
-        handle: impl Fn(Request) + Send + Sync + 'static,
-    ) -> Arc<Dispatch> {
-        let (ready, queue) = channel();
+impl Fair {
+    /// Nothing being answered yet.
+    pub fn new() -> Fair {
         let (dropped, doomed) = channel::<Request>();
         std::thread::spawn(move || doomed.into_iter().for_each(drop));
-        let dispatch = Arc::new(Dispatch {
-            ready,
+        Fair {
             busy: Mutex::default(),
             dropped,
-        });
-        let queue = Arc::new(Mutex::new(queue));
-        let handle = Arc::new(handle);
-        for _ in 0..workers {
-            let (dispatch, queue, handle) = (dispatch.clone(), queue.clone(), handle.clone());
-            std::thread::spawn(move || {
-                while let Some(request) = next(&queue) {
-                    let client = request.remote_addr().copied();
-                    handle(request);
-                    if let Some(client) = client {
-                        dispatch.done(client);
-                    }
-                }
-            });
         }
-        dispatch
     }
 
-    /// Takes a request: to a worker if its connection has none there, else in line.
-    pub fn take(&self, request: Request) {
+    /// Answers `request` with `handle`, and then the requests of its connection that
+    /// came in meanwhile; or, if its connection is being answered, leaves it in line.
+    pub fn answer(&self, request: Request, handle: &impl Fn(Request)) {
         let Some(client) = request.remote_addr().copied() else {
-            let _ = self.ready.send(request);
-            return;
+            return handle(request);
         };
-        let mut busy = self.lock();
-        match busy.get_mut(&client) {
-            None => {
-                busy.insert(client, Connection::default());
-                let _ = self.ready.send(request);
+        match self.lock().entry(client) {
+            Entry::Occupied(mut line) if line.get().len() < MAX_WAITING => {
+                return line.get_mut().push_back(request);
             }
-            Some(connection) if connection.waiting.len() < MAX_WAITING => {
-                connection.waiting.push_back(request)
-            }
-            Some(_) => {
+            Entry::Occupied(_) => {
                 let _ = self.dropped.send(request);
+                return;
+            }
+            Entry::Vacant(line) => {
+                line.insert(VecDeque::new());
             }
         }
-    }
-
-    /// The request of `client` at a worker was answered: its next one goes to a worker.
-    fn done(&self, client: SocketAddr) {
-        let mut busy = self.lock();
-        let next = busy.get_mut(&client).and_then(|c| c.waiting.pop_front());
-        match next {
-            Some(request) => {
-                let _ = self.ready.send(request);
-            }
-            None => {
+        let mut next = Some(request);
+        while let Some(request) = next {
+            handle(request);
+            let mut busy = self.lock();
+            next = busy.get_mut(&client).and_then(VecDeque::pop_front);
+            if next.is_none() {
                 busy.remove(&client);
             }
         }
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<SocketAddr, Connection>> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<SocketAddr, VecDeque<Request>>> {
         self.busy.lock().unwrap_or_else(|p| p.into_inner())
     }
-}
-
-/// The next request for a worker; None once the dispatch is gone.
-fn next(queue: &Mutex<Receiver<Request>>) -> Option<Request> {
-    queue.lock().unwrap_or_else(|p| p.into_inner()).recv().ok()
 }

@@ -2,7 +2,7 @@
 //! in-memory pages, one thread per event stream, and an access log line per request, so the
 //! request-response cycle is visible on the terminal and on `/_cardweb/log`.
 
-use super::dispatch::Dispatch;
+use super::dispatch::Fair;
 use super::live::{self, Echo, EchoResponse, Event};
 use super::pages::Page;
 use super::route::{Route, route};
@@ -14,14 +14,15 @@ use socket2::{Domain, Protocol, Socket, Type};
 use std::io::Read;
 use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr, TcpListener};
 use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 use tiny_http::{Header, Request, Response, Server, StatusCode};
 
 /// Threads answering requests (each connection also has its own reading thread inside
-/// tiny_http); one connection holds at most one of them (see [`Dispatch`]).
-const WORKERS: usize = 64;
+/// tiny_http); one connection holds at most one of them (see [`Fair`]), for as long as
+/// [`WRITE_TIMEOUT`] at most. More threads made the slowest 1% of answers under load
+/// (`wrk -c64`) take hundreds of milliseconds on two cores.
+const WORKERS: usize = 16;
 
 /// How long a connection may send nothing before it is closed: idle keep-alive
 /// connections, and clients that send a request slowly, do not hold a thread longer.
@@ -62,57 +63,83 @@ pub fn listen(addr: SocketAddr) -> Result<Server> {
 /// How long "Start this card" waits for the loop that owns the project.
 const START_TIMEOUT: Duration = Duration::from_secs(30);
 
-/// Answers requests until the process ends. A handler that panics drops its request,
-/// which tiny_http answers with 500; the worker goes on with the next. tiny_http's
-/// accepting thread stops on the first failed accept (with an error, or with a panic when
-/// the process is out of file descriptors), which closes the port: a watchdog notices a
+/// Answers requests until the process ends, on [`WORKERS`] threads, one request of a
+/// connection at a time ([`Fair`]). A handler that panics drops its request, which
+/// tiny_http answers with 500; the worker goes on with the next. tiny_http's accepting
+/// thread stops on the first failed accept (with an error, or with a panic when the
+/// process is out of file descriptors), which closes the port: a watchdog notices a
 /// refused connection and the port is listened on again, so the server never stops
 /// accepting for good.
-pub fn run(mut server: Server, state: Arc<State>) {
+pub fn run(server: Server, state: Arc<State>) {
     let addr = server.server_addr().to_ip();
-    let dispatch = Dispatch::start(WORKERS, move |request| {
+    let current = Arc::new(RwLock::new(Arc::new(server)));
+    if let Some(addr) = addr {
+        watch_port(addr, current.clone());
+    }
+    let fair = Arc::new(Fair::new());
+    let handle = move |request: Request| {
         if catch_unwind(AssertUnwindSafe(|| handle(request, &state))).is_err() {
             eprintln!("a request handler stopped on a bug in cardweb; answered 500");
         }
-    });
-    let Some(addr) = addr else {
-        while let Ok(request) = server.recv() {
-            dispatch.take(request);
-        }
-        return;
     };
-    let closed = watch_port(addr);
-    loop {
-        let stopped = match server.recv_timeout(WATCH_INTERVAL) {
-            Ok(Some(request)) => {
-                dispatch.take(request);
-                continue;
-            }
-            Ok(None) => closed.swap(false, Ordering::Relaxed),
-            Err(_) => true,
-        };
-        if stopped {
-            eprintln!("the server stopped accepting connections; listening again");
-            let old = std::mem::replace(&mut server, listen_again(addr));
-            // Connections accepted before may still send requests to the old server.
-            let dispatch = dispatch.clone();
+    let workers: Vec<_> = (0..WORKERS)
+        .map(|_| {
+            let (current, fair, handle) = (current.clone(), fair.clone(), handle.clone());
             std::thread::spawn(move || {
-                while let Ok(request) = old.recv() {
-                    dispatch.take(request);
+                loop {
+                    let server = current.read().unwrap_or_else(|p| p.into_inner()).clone();
+                    match (server.recv(), addr) {
+                        (Ok(request), _) => fair.answer(request, &handle),
+                        (Err(_), Some(addr)) => {
+                            listen_instead(&current, &server, addr, &fair, &handle)
+                        }
+                        (Err(_), None) => return,
+                    }
                 }
-            });
-        }
+            })
+        })
+        .collect();
+    for worker in workers {
+        let _ = worker.join();
     }
+}
+
+/// Replaces the stopped server `old` (if no other worker has yet) with a new one on
+/// `addr`, and wakes the workers still waiting on the old one; its connections are
+/// answered until they close.
+fn listen_instead(
+    current: &RwLock<Arc<Server>>,
+    old: &Arc<Server>,
+    addr: SocketAddr,
+    fair: &Arc<Fair>,
+    handle: &(impl Fn(Request) + Clone + Send + 'static),
+) {
+    let mut current = current.write().unwrap_or_else(|p| p.into_inner());
+    if !Arc::ptr_eq(&current, old) {
+        return;
+    }
+    eprintln!("the server stopped accepting connections; listening again");
+    *current = Arc::new(listen_again(addr));
+    for _ in 0..WORKERS {
+        old.unblock();
+    }
+    let (old, fair, handle) = (old.clone(), fair.clone(), handle.clone());
+    std::thread::spawn(move || {
+        loop {
+            if let Ok(request) = old.recv() {
+                fair.answer(request, &handle);
+            }
+        }
+    });
 }
 
 /// How often the watchdog knocks on the server's own port.
 const WATCH_INTERVAL: Duration = Duration::from_millis(500);
 
-/// Knocks on the port at `addr` every [`WATCH_INTERVAL`]; the flag is raised when the
-/// knock is refused (nothing listens: tiny_http's accepting thread has stopped).
-fn watch_port(addr: SocketAddr) -> Arc<AtomicBool> {
-    let closed = Arc::new(AtomicBool::new(false));
-    let flag = closed.clone();
+/// Knocks on the port at `addr` every [`WATCH_INTERVAL`]; when the knock is refused
+/// (nothing listens: tiny_http's accepting thread has stopped), wakes the workers waiting
+/// on the `current` server, so that one of them listens again.
+fn watch_port(addr: SocketAddr, current: Arc<RwLock<Arc<Server>>>) {
     let mut knock = addr;
     if knock.ip().is_unspecified() {
         knock.set_ip(match addr {
@@ -126,11 +153,11 @@ fn watch_port(addr: SocketAddr) -> Arc<AtomicBool> {
             let refused = std::net::TcpStream::connect_timeout(&knock, WATCH_INTERVAL)
                 .is_err_and(|e| e.kind() == std::io::ErrorKind::ConnectionRefused);
             if refused {
-                flag.store(true, Ordering::Relaxed);
+                let server = current.read().unwrap_or_else(|p| p.into_inner()).clone();
+                (0..WORKERS).for_each(|_| server.unblock());
             }
         }
     });
-    closed
 }
 
 /// Listens on `addr` again, waiting longer each time it fails (file descriptors run out
