@@ -23,13 +23,44 @@
     overlay.append(title, text);
     document.body.append(overlay);
   };
-  const events = new EventSource("/_cardweb/events");
-  events.addEventListener("reload", (e) => {
-    const changed = JSON.parse(e.data);
-    if (changed.includes(here())) location.reload();
-    else hideOverlay();
+  const handle = (name, data) => {
+    if (name === "reload") {
+      if (data.includes(here())) location.reload();
+      else hideOverlay();
+    } else if (name === "build-error") {
+      showOverlay(data);
+    }
+  };
+  // One event stream per browser, not per tab: a browser opens at most six connections to
+  // a server, so a stream in every tab would keep a seventh tab from loading at all. The
+  // tab holding the lock listens and passes each event on to the other tabs.
+  const channel = "BroadcastChannel" in window ? new BroadcastChannel("cardweb-live") : null;
+  let lastError = null;
+  const listen = () => new Promise(() => {
+    const events = new EventSource("/_cardweb/events");
+    for (const name of ["reload", "build-error"]) {
+      events.addEventListener(name, (e) => {
+        const data = JSON.parse(e.data);
+        lastError = name === "build-error" ? data : null;
+        if (channel) channel.postMessage({ name, data });
+        handle(name, data);
+      });
+    }
+    if (channel) {
+      channel.onmessage = (e) => {
+        if (e.data.name === "hello" && lastError !== null) {
+          channel.postMessage({ name: "build-error", data: lastError });
+        }
+      };
+    }
   });
-  events.addEventListener("build-error", (e) => showOverlay(JSON.parse(e.data)));
+  if (channel && navigator.locks) {
+    channel.onmessage = (e) => handle(e.data.name, e.data.data);
+    channel.postMessage({ name: "hello" });
+    navigator.locks.request("cardweb-live", listen);
+  } else {
+    listen();
+  }
 
   // Stub pages: a button that starts the card (the page reloads once it is built).
   const start = document.querySelector("section.start-card[data-id]:not([data-has-file])");

@@ -74,7 +74,10 @@ fn a_normal_visitor_is_served_within_a_second_under_attack() {
     let waits: Vec<Duration> = (0..5).map(|_| visit(&served)).collect();
     let grew = resident_mb(&served).saturating_sub(before);
     eprintln!("under attack: visitors waited {waits:?}; the server grew by {grew} MB");
-    assert!(waits.iter().all(|w| *w < PATIENCE), "a visitor waited too long: {waits:?}");
+    assert!(
+        waits.iter().all(|w| *w < PATIENCE),
+        "a visitor waited too long: {waits:?}"
+    );
     assert!(grew < 200, "the crowd made the server grow by {grew} MB");
     drop(crowd);
     drop(bomb);

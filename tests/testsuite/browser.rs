@@ -15,16 +15,23 @@ use tungstenite::{Message, WebSocket, stream::MaybeTlsStream};
 
 const CHROMIUM: &str = "/usr/bin/chromium";
 
-/// A headless Chromium with one page open, killed when dropped.
+/// A headless Chromium, killed when dropped.
 struct Browser {
     child: Child,
-    page: WebSocket<MaybeTlsStream<TcpStream>>,
-    next_id: u64,
+    /// Where its DevTools server listens.
+    host: String,
     _profile: tempfile::TempDir,
 }
 
+/// A page open in the browser, driven over its DevTools socket.
+struct Tab {
+    page: WebSocket<MaybeTlsStream<TcpStream>>,
+    next_id: u64,
+}
+
 impl Browser {
-    fn open(url: &str) -> Option<Browser> {
+    /// Starts Chromium on `url`; returns it with the tab showing `url`.
+    fn open(url: &str) -> Option<(Browser, Tab)> {
         if !Path::new(CHROMIUM).exists() {
             if std::env::var("CARDWEB_SKIP_BROWSER").as_deref() == Ok("1") {
                 eprintln!("skipping the browser test: CARDWEB_SKIP_BROWSER=1 and no {CHROMIUM}");
@@ -67,7 +74,8 @@ impl Browser {
         let host = devtools.split('/').next().unwrap().to_string();
         let deadline = Instant::now() + DEADLINE;
         let page_socket = loop {
-            let targets: Value = serde_json::from_str(&http_get(&host, "/json/list")).unwrap();
+            let targets: Value =
+                serde_json::from_str(&http_request(&host, "GET", "/json/list")).unwrap();
             let page = targets.as_array().unwrap().iter().find(|t| {
                 t["type"] == "page" && t["url"].as_str().unwrap_or("").starts_with("http")
             });
@@ -76,16 +84,33 @@ impl Browser {
             }
             assert!(Instant::now() < deadline, "no page target in chromium");
         };
-        let (page, _) = tungstenite::connect(page_socket).expect("connect to the page");
+        let browser = Browser {
+            child,
+            host,
+            _profile: profile,
+        };
+        Some((browser, Tab::connect(&page_socket)))
+    }
+
+    /// Opens another tab on `url`.
+    fn open_tab(&self, url: &str) -> Tab {
+        let target: Value = serde_json::from_str(&http_request(
+            &self.host,
+            "PUT",
+            &format!("/json/new?{url}"),
+        ))
+        .unwrap();
+        Tab::connect(target["webSocketDebuggerUrl"].as_str().unwrap())
+    }
+}
+
+impl Tab {
+    fn connect(socket: &str) -> Tab {
+        let (page, _) = tungstenite::connect(socket).expect("connect to the page");
         if let MaybeTlsStream::Plain(stream) = page.get_ref() {
             stream.set_read_timeout(Some(DEADLINE)).unwrap();
         }
-        Some(Browser {
-            child,
-            page,
-            next_id: 0,
-            _profile: profile,
-        })
+        Tab { page, next_id: 0 }
     }
 
     /// Evaluates `expression` in the page and returns its value.
@@ -139,13 +164,13 @@ impl Drop for Browser {
     }
 }
 
-/// GET over a fresh connection, reading exactly the announced body: Chromium's DevTools
-/// server keeps the connection open whatever the request says.
-fn http_get(host: &str, path: &str) -> String {
+/// A request over a fresh connection, reading exactly the announced body: Chromium's
+/// DevTools server keeps the connection open whatever the request says.
+fn http_request(host: &str, method: &str, path: &str) -> String {
     use std::io::{Read, Write};
     let mut stream = TcpStream::connect(host).unwrap();
     stream.set_read_timeout(Some(DEADLINE)).unwrap();
-    write!(stream, "GET {path} HTTP/1.1\r\nHost: {host}\r\n\r\n").unwrap();
+    write!(stream, "{method} {path} HTTP/1.1\r\nHost: {host}\r\n\r\n").unwrap();
     let mut reader = BufReader::new(stream);
     let mut length = 0;
     loop {
@@ -169,7 +194,8 @@ fn http_get(host: &str, path: &str) -> String {
 fn live_panel_and_live_reload_in_a_real_browser() {
     let site = TestSite::own_cards();
     let served = Served::start(&site);
-    let Some(mut browser) = Browser::open(&format!("http://{}/client-server-model/", served.addr))
+    let Some((_browser, mut browser)) =
+        Browser::open(&format!("http://{}/client-server-model/", served.addr))
     else {
         return;
     };
@@ -240,7 +266,8 @@ fn the_whole_graph_page_is_interactive_and_a_click_opens_a_card() {
         );
     }
     let served = Served::start(&site);
-    let Some(mut browser) = Browser::open(&format!("http://{}/graph/", served.addr)) else {
+    let Some((_browser, mut browser)) = Browser::open(&format!("http://{}/graph/", served.addr))
+    else {
         return;
     };
     browser.wait_until(
@@ -266,4 +293,34 @@ fn the_whole_graph_page_is_interactive_and_a_click_opens_a_card() {
         "location.pathname === '/c1/' && document.querySelector('h1')?.textContent === 'Card 1'",
         "the click opening Card 1",
     );
+}
+
+#[test]
+fn live_reload_reaches_every_tab_however_many_are_open() {
+    let site = TestSite::own_cards();
+    let served = Served::start(&site);
+    let url = format!("http://{}/apis/", served.addr);
+    let Some((browser, first)) = Browser::open(&url) else {
+        return;
+    };
+    // Chromium opens six connections to a server at most: were each tab to hold an event
+    // stream, the seventh would never load.
+    let mut tabs = vec![first];
+    tabs.extend((0..8).map(|_| browser.open_tab(&url)));
+    for (i, tab) in tabs.iter_mut().enumerate() {
+        tab.wait_until(
+            "document.readyState === 'complete' && document.querySelector('h1')?.textContent === 'APIs'",
+            &format!("tab {} loading", i + 1),
+        );
+        tab.eval("window.cardwebMarker = 'before the edit'");
+    }
+    let card = site.path().join("cards/apis.md");
+    let text = std::fs::read_to_string(&card).unwrap();
+    std::fs::write(&card, text.replace("An **API**", "An edited **API**")).unwrap();
+    for (i, tab) in tabs.iter_mut().enumerate() {
+        tab.wait_until(
+            "window.cardwebMarker === undefined && document.body.innerText.includes('An edited API')",
+            &format!("tab {} reloading", i + 1),
+        );
+    }
 }
