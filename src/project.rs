@@ -29,6 +29,9 @@ pub struct Changes {
     pub theme: bool,
     /// Whether `cardweb.yaml` changed (or the watcher lost track of what did).
     pub config: bool,
+    /// Whether a watched folder itself (cards, templates, themes) was made, removed or
+    /// moved: what is below it must be watched anew.
+    pub folders: bool,
 }
 
 impl Changes {
@@ -37,6 +40,7 @@ impl Changes {
         self.cards.extend(other.cards);
         self.theme |= other.theme;
         self.config |= other.config;
+        self.folders |= other.folders;
     }
 
     /// Whether nothing changed.

@@ -171,8 +171,11 @@ impl Owner {
                 }
             }
             if changes.config || (self.config_broken && !changes.is_empty()) {
-                self.reload_config(state);
+                self.reload_config(state); // with a new watcher and a full build
             } else if !changes.is_empty() {
+                if changes.folders {
+                    self.watch_again();
+                }
                 rebuild(&mut self.project, state, |p| p.rebuild(&changes));
             }
             for (name, reply) in starts {
@@ -199,6 +202,15 @@ impl Owner {
                 self.config_broken = true;
                 state.fail(format!("error: {error:#}"));
             }
+        }
+    }
+
+    /// Watches the sources again, after a watched folder was made, removed or moved (a
+    /// watch follows the folder it was set on, not its name). If that fails (the cards
+    /// folder is gone) the build says so, and the folder's return is a change again.
+    fn watch_again(&mut self) {
+        if let Ok(watcher) = watch_into(self.project.config(), &self.inbox) {
+            self.watcher = watcher;
         }
     }
 

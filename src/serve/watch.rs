@@ -51,6 +51,9 @@ impl Sources {
         if is_temporary(&name) {
             return;
         }
+        if self.folders().any(|f| *f == path) {
+            changes.folders = true;
+        }
         if path.starts_with(&self.cards) {
             changes.cards.push(path);
         } else if self.theme.iter().any(|f| path.starts_with(f)) {
@@ -77,6 +80,7 @@ impl Sources {
                     cards: vec![self.cards.clone()],
                     theme: true,
                     config: true,
+                    folders: true,
                 }
             }
         }
@@ -96,7 +100,9 @@ fn is_temporary(name: &str) -> bool {
 }
 
 /// Calls `on_change` with what changed after every burst of changes to the site's
-/// sources, until the returned watcher is dropped.
+/// sources, until the returned watcher is dropped. Folders that do not exist yet are
+/// noticed when they are made (the site's root is watched); then, as when a watched folder
+/// is replaced, the caller sets up a new watcher ([`Changes::folders`]).
 pub fn watch(
     config: &Config,
     on_change: impl FnMut(Changes) + Send + 'static,
@@ -232,6 +238,7 @@ mod tests {
             cards: vec![PathBuf::from("/site/cards")],
             theme: true,
             config: true,
+            folders: true,
         };
         let rescan = event(EventKind::Other, &[]);
         assert_eq!(sources().changed_by(rescan), everything);

@@ -90,3 +90,50 @@ fn a_panicking_handler_answers_500_and_the_server_goes_on() {
     assert_eq!(page.status, 200);
     assert!(page.text().contains("<h1>APIs</h1>"));
 }
+
+#[test]
+fn the_watcher_follows_replaced_and_new_folders_through_a_storm_of_changes() {
+    let site = TestSite::own_cards();
+    let served = Served::start(&site);
+    let mut events = served.events();
+    let cards = site.path().join("cards");
+    let edit_apis = |words: &str| {
+        let text = std::fs::read_to_string(cards.join("apis.md")).unwrap();
+        let edited = text.replacen("**API**", &format!("**API** ({words})"), 1);
+        std::fs::write(cards.join("apis.md"), edited).unwrap();
+        served.wait_until_page("/apis/", words);
+    };
+    // Moved away and back.
+    std::fs::rename(&cards, site.path().join("away")).unwrap();
+    assert!(events.wait_for("build-error").contains("no cards folder"));
+    std::fs::rename(site.path().join("away"), &cards).unwrap();
+    events.wait_for("reload");
+    edit_apis("after the move");
+    // Deleted and made anew.
+    let saved = TestSite::own_cards();
+    std::fs::remove_dir_all(&cards).unwrap();
+    assert!(events.wait_for("build-error").contains("no cards folder"));
+    std::fs::rename(saved.path().join("cards"), &cards).unwrap();
+    edit_apis("after the new folder");
+    // A templates folder made after the start.
+    site.write(
+        "templates/404.html",
+        "{% extends \"base.html\" %}{% block main %}<h1>Made later</h1>{% endblock main %}\n",
+    );
+    served.wait_until_page("/nowhere/", "<h1>Made later</h1>");
+    site.write(
+        "templates/404.html",
+        "{% extends \"base.html\" %}{% block main %}<h1>Edited later</h1>{% endblock main %}\n",
+    );
+    served.wait_until_page("/nowhere/", "<h1>Edited later</h1>");
+    // A storm of changes, then the site a fresh build makes.
+    for i in 0..1000 {
+        let text = format!(
+            "---\ntitle: Storm {}\nparent: apis\n---\nTake {i}.\n",
+            i % 50
+        );
+        site.write(&format!("cards/storm-{}.md", i % 50), text);
+    }
+    site.run(&["build"]).success();
+    served.wait_until_site_is(&site.path().join("output"));
+}

@@ -66,6 +66,41 @@ impl Served {
         served
     }
 
+    /// Polls `path` until its page holds `text`.
+    pub fn wait_until_page(&self, path: &str, text: &str) {
+        let deadline = Instant::now() + DEADLINE;
+        while !self.get(path).text().contains(text) {
+            assert!(
+                Instant::now() < deadline,
+                "{path} did not come to hold {text:?}"
+            );
+        }
+    }
+
+    /// Polls until every file of the built site in `output` is served with the same bytes
+    /// (pages with the live script taken out again).
+    pub fn wait_until_site_is(&self, output: &std::path::Path) {
+        let deadline = Instant::now() + DEADLINE;
+        let files = crate::support::TestSite::output_files_in(output);
+        assert!(files.len() > 50, "a whole site: {} files", files.len());
+        for (rel, bytes) in files {
+            let rel = rel.to_string_lossy().replace('\\', "/");
+            if rel.starts_with('.') {
+                continue; // the manifest
+            }
+            let path = format!("/{}", rel.trim_end_matches("index.html"));
+            loop {
+                let body = self.get(&path).body;
+                let served = String::from_utf8_lossy(&body)
+                    .replace("<script src=\"/_cardweb/live.js\" defer></script>\n", "");
+                if served.as_bytes() == bytes.as_slice() {
+                    break;
+                }
+                assert!(Instant::now() < deadline, "{path} is not served as built");
+            }
+        }
+    }
+
     /// The server's process id.
     pub fn pid(&self) -> u32 {
         self.child.id()
