@@ -112,7 +112,7 @@ fn analyse_with_corpus(config: &Config) -> Result<(Graph, Corpus, Vec<Diagnostic
     let read: Vec<(Option<Card>, Vec<Diagnostic>)> = (sources.cards.par_iter())
         .map(|file| card::read_card(config, file))
         .collect();
-    let mut diagnostics = Vec::new();
+    let mut diagnostics = sources.problems;
     let mut cards = Vec::with_capacity(read.len());
     for (card, problems) in read {
         cards.extend(card.map(Arc::new));

@@ -93,17 +93,23 @@ struct Last {
     site: Site,
 }
 
-/// What one load found: every card file as read (in path order) and the attachments.
+/// What one load found: every card file as read (in path order), the attachments, and
+/// what was left out.
 struct Found {
     loaded: Vec<Arc<Loaded>>,
     attachments: Vec<Attachment>,
+    problems: Vec<Diagnostic>,
 }
 
 impl Found {
-    /// The cards' own problems, in path order.
+    /// The problems of the sources and the cards' own, in path order.
     fn diagnostics(&self) -> Vec<Diagnostic> {
-        (self.loaded.iter())
-            .flat_map(|l| l.diagnostics.iter().cloned())
+        (self.problems.iter().cloned())
+            .chain(
+                self.loaded
+                    .iter()
+                    .flat_map(|l| l.diagnostics.iter().cloned()),
+            )
             .collect()
     }
 
@@ -291,11 +297,12 @@ impl Project {
             .map(|f| f.source.clone())
             .zip(loaded.iter().cloned())
             .collect();
-        let attachments = sources.attachments.clone();
+        let (attachments, problems) = (sources.attachments.clone(), sources.problems.clone());
         self.sources = Some(sources);
         Found {
             loaded,
             attachments,
+            problems,
         }
     }
 }

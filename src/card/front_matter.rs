@@ -247,9 +247,11 @@ fn key_lines<'a>(front: &FrontMatter<'a>) -> HashMap<&'a str, usize> {
     lines
 }
 
+/// A single value as text; control characters (from YAML escapes such as `"\u0007"`)
+/// are left out, since no page can show them.
 fn scalar(value: &Value) -> Option<String> {
     match value {
-        Value::String(s) => Some(s.clone()),
+        Value::String(s) => Some(s.chars().filter(|c| !c.is_control()).collect()),
         Value::Number(n) => Some(n.to_string()),
         Value::Bool(b) => Some(b.to_string()),
         _ => None,
@@ -396,6 +398,14 @@ mod tests {
         let lines: Vec<_> = diagnostics.iter().map(|d| d.pos.line).collect();
         assert_eq!(lines, [3, 4]);
         assert!(diagnostics[0].message.contains("`done`"));
+    }
+
+    #[test]
+    fn control_characters_are_left_out() {
+        let card = parse("---\ntitle: \"a\\u0007b\\u001bc\\td\"\n---\n")
+            .0
+            .unwrap();
+        assert_eq!(card.title, "abcd");
     }
 
     #[test]

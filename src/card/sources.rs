@@ -2,6 +2,7 @@
 //! with a stamp per card so that an unchanged card need not be read again.
 
 use crate::config::Config;
+use crate::diagnostic::{Diagnostic, Pos};
 use anyhow::{Context, Result, bail};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
@@ -62,6 +63,8 @@ pub struct Sources {
     pub cards: Vec<CardFile>,
     /// Every other file.
     pub attachments: Vec<Attachment>,
+    /// What was left out, and why: folders that cannot be read, links.
+    pub problems: Vec<Diagnostic>,
 }
 
 impl Sources {
@@ -94,7 +97,38 @@ pub fn find_sources(config: &Config) -> Result<Sources> {
     let mut sources = Sources::default();
     let walk = WalkDir::new(&config.cards).sort_by_file_name().into_iter();
     for entry in walk.filter_entry(|e| e.depth() == 0 || !is_hidden(e.file_name())) {
-        let entry = entry.with_context(|| format!("cannot walk {}", config.cards.display()))?;
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(error) if error.depth() > 0 => {
+                let path = config.display_path(error.path().unwrap_or(&config.cards));
+                let message = format!(
+                    "cannot read: {}",
+                    error
+                        .io_error()
+                        .map_or(error.to_string(), |e| e.to_string())
+                );
+                sources.problems.push(
+                    Diagnostic::warning(&path, Pos::START, message)
+                        .hint("its cards are left out; make it readable"),
+                );
+                continue;
+            }
+            Err(error) => {
+                return Err(error)
+                    .with_context(|| format!("cannot read {}", config.cards.display()));
+            }
+        };
+        if entry.path_is_symlink() {
+            sources.problems.push(
+                Diagnostic::warning(
+                    &config.display_path(entry.path()),
+                    Pos::START,
+                    "a symbolic link: cardweb does not follow links in the cards folder",
+                )
+                .hint("move or copy what it points to into the cards folder"),
+            );
+            continue;
+        }
         if !entry.file_type().is_file() {
             continue;
         }

@@ -172,3 +172,29 @@ fn hostile_cards_end_in_a_diagnostic_within_their_bounds() {
     });
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+#[test]
+fn a_link_in_the_cards_folder_is_named_not_passed_over() {
+    let elsewhere = tempfile::tempdir().unwrap();
+    std::fs::write(
+        elsewhere.path().join("secret.md"),
+        "Not a card of this site.\n",
+    )
+    .unwrap();
+    let site = TestSite::new().file("cards/a.md", "A.\n");
+    std::os::unix::fs::symlink(
+        elsewhere.path().join("secret.md"),
+        site.path().join("cards/linked.md"),
+    )
+    .unwrap();
+    let check = site.run(&["check"]).success();
+    assert!(
+        check
+            .stderr()
+            .contains("cards/linked.md:1:1: warning: a symbolic link"),
+        "{}",
+        check.stderr()
+    );
+    site.build();
+    assert!(!site.path().join("output/linked").exists(), "not followed");
+}
