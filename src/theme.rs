@@ -33,6 +33,10 @@ const ASSETS: &[(&str, &[u8])] = &[
     ("style.css", include_bytes!("../themes/default/style.css")),
     ("cardweb.js", include_bytes!("../themes/default/cardweb.js")),
     ("graph.js", include_bytes!("../themes/default/graph.js")),
+    (
+        "favicon.svg",
+        include_bytes!("../themes/default/favicon.svg"),
+    ),
 ];
 
 /// Compiled templates and the theme's assets.

@@ -3,10 +3,12 @@
 mod abuse;
 mod browser;
 mod build;
+mod chromium;
 mod graph;
 mod hostile_cards;
 mod hostile_output;
 mod incremental;
+mod judges;
 mod links;
 mod output;
 mod serve;

@@ -14,16 +14,15 @@
     feedback.setAttribute("aria-live", "polite");
     quiz.querySelector(".quiz-choices")?.after(feedback);
     for (const choice of quiz.querySelectorAll(".quiz-choice")) {
-      choice.tabIndex = 0;
-      choice.setAttribute("role", "button");
-      const pick = () => {
+      // A real button inside the list item: a list may hold only items.
+      const button = element("button", "quiz-pick");
+      button.type = "button";
+      button.append(...choice.childNodes);
+      choice.append(button);
+      button.addEventListener("click", () => {
         const right = choice.dataset.correct === "true";
         choice.classList.add(right ? "picked-right" : "picked-wrong");
         feedback.textContent = right ? "Right!" : "Not quite. Try another choice, or show the answer.";
-      };
-      choice.addEventListener("click", pick);
-      choice.addEventListener("keydown", (e) => {
-        if (e.key === "Enter" || e.key === " ") { e.preventDefault(); pick(); }
       });
     }
   }

@@ -1,0 +1,214 @@
+//! Outside judges of the output: the W3C Nu HTML Checker on every page of the own site
+//! and of a 1,000-card corpus, axe-core on every page of the own site in light and dark
+//! schemes (and on the build-error overlay), and a crawl in Chromium from the home page
+//! that follows every link. The judges come from npm (`judges/`, installed by
+//! `scripts/test.sh`); Java from Debian runs the checker.
+
+use crate::chromium::{Browser, Tab};
+use crate::server::Served;
+use crate::support::TestSite;
+use serde_json::{Value, json};
+use std::collections::{BTreeSet, VecDeque};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn judge(rel: &str) -> PathBuf {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("judges/node_modules")
+        .join(rel);
+    assert!(
+        path.exists(),
+        "{} is missing: run scripts/test.sh (it installs the judges with npm ci in judges/)",
+        path.display()
+    );
+    path
+}
+
+/// The Nu HTML Checker's errors on every page under `dir`.
+fn html_errors(dir: &Path) -> Vec<String> {
+    let out = Command::new("java")
+        .arg("-jar")
+        .arg(judge("vnu-jar/build/dist/vnu.jar"))
+        .args(["--errors-only", "--skip-non-html", "--format", "json"])
+        .arg(dir)
+        .output()
+        .expect("java runs the Nu HTML Checker");
+    let report: Value = serde_json::from_slice(&out.stderr).expect("the checker's JSON report");
+    let messages = report["messages"].as_array().cloned().unwrap_or_default();
+    messages
+        .iter()
+        .map(|m| format!("{}:{}: {}", m["url"], m["lastLine"], m["message"]))
+        .collect()
+}
+
+#[test]
+fn every_page_passes_the_nu_html_checker() {
+    let own = TestSite::own_cards();
+    own.build();
+    let corpus = TestSite::new();
+    let generator = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/bench/gen_corpus.py");
+    let made = Command::new("python3")
+        .arg(&generator)
+        .args([
+            "1000",
+            corpus.path().to_str().unwrap(),
+            "--format",
+            "cardweb",
+        ])
+        .output()
+        .expect("python3 runs the corpus generator");
+    assert!(
+        made.status.success(),
+        "{}",
+        String::from_utf8_lossy(&made.stderr)
+    );
+    corpus.build();
+    for site in [&own, &corpus] {
+        let errors = html_errors(&site.path().join("output"));
+        assert!(
+            errors.is_empty(),
+            "{} errors:\n{}",
+            errors.len(),
+            errors.join("\n")
+        );
+    }
+}
+
+/// axe-core's serious and critical violations on the page open in `tab`.
+fn axe_violations(tab: &mut Tab, axe: &str) -> Vec<String> {
+    tab.eval(axe);
+    let found = tab.eval_async(
+        "axe.run(document, {resultTypes: ['violations']}).then(r => r.violations\
+         .filter(v => v.impact === 'serious' || v.impact === 'critical')\
+         .map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' ') + ' (' + n.failureSummary.split('\\n').slice(1).join(' ') + ')').join('; ')))",
+    );
+    serde_json::from_value(found).unwrap_or_default()
+}
+
+/// Every HTML page of the site built in `output`, as a path the server answers.
+fn pages(output: &Path) -> Vec<String> {
+    TestSite::output_files_in(output)
+        .into_keys()
+        .map(|p| p.to_string_lossy().into_owned())
+        .filter(|p| p.ends_with(".html"))
+        .map(|p| format!("/{}", p.trim_end_matches("index.html")))
+        .collect()
+}
+
+#[test]
+fn every_page_passes_axe_in_light_and_dark() {
+    let site = TestSite::own_cards();
+    site.build();
+    let served = Served::start(&site);
+    let axe = std::fs::read_to_string(judge("axe-core/axe.min.js")).unwrap();
+    let Some((_browser, mut tab)) = Browser::open(&format!("http://{}/", served.addr)) else {
+        return;
+    };
+    let mut found = Vec::new();
+    for scheme in ["light", "dark"] {
+        tab.call(
+            "Emulation.setEmulatedMedia",
+            json!({"features": [{"name": "prefers-color-scheme", "value": scheme}]}),
+        );
+        for page in pages(&site.path().join("output")) {
+            tab.call(
+                "Page.navigate",
+                json!({"url": format!("http://{}{page}", served.addr)}),
+            );
+            tab.wait_until(
+                "document.readyState === 'complete'",
+                &format!("{page} loading"),
+            );
+            for violation in axe_violations(&mut tab, &axe) {
+                found.push(format!("{scheme} {page}: {violation}"));
+            }
+        }
+    }
+    // The build-error overlay, shown over a page.
+    tab.call(
+        "Page.navigate",
+        json!({"url": format!("http://{}/apis/", served.addr)}),
+    );
+    tab.wait_until("document.readyState === 'complete'", "the page loading");
+    let card = site.path().join("cards/apis.md");
+    let text = std::fs::read_to_string(&card).unwrap();
+    std::fs::write(
+        &card,
+        text.replace("tags: [web, integration]", "tags: [web"),
+    )
+    .unwrap();
+    tab.wait_until(
+        "document.getElementById('cardweb-error') !== null",
+        "the overlay",
+    );
+    for violation in axe_violations(&mut tab, &axe) {
+        found.push(format!("overlay: {violation}"));
+    }
+    assert!(
+        found.is_empty(),
+        "{} violations:\n{}",
+        found.len(),
+        found.join("\n")
+    );
+}
+
+#[test]
+fn a_crawl_from_the_home_page_finds_no_broken_link_and_no_console_error() {
+    let site = TestSite::own_cards();
+    let served = Served::start(&site);
+    let origin = format!("http://{}", served.addr);
+    let Some((_browser, mut tab)) = Browser::open(&format!("{origin}/")) else {
+        return;
+    };
+    tab.call("Runtime.enable", json!({}));
+    tab.call("Log.enable", json!({}));
+    let mut seen = BTreeSet::from(["/".to_string()]);
+    let mut queue = VecDeque::from(["/".to_string()]);
+    let mut problems = Vec::new();
+    while let Some(page) = queue.pop_front() {
+        tab.events.clear();
+        tab.call("Page.navigate", json!({"url": format!("{origin}{page}")}));
+        tab.wait_until(
+            "document.readyState === 'complete'",
+            &format!("{page} loading"),
+        );
+        let links = tab.eval(&format!(
+            "[...document.querySelectorAll('[href], [src]')]\
+             .map(e => new URL(e.getAttribute('href') ?? e.getAttribute('src'), location.href))\
+             .filter(u => u.origin === {}).map(u => u.pathname)",
+            json!(origin)
+        ));
+        for link in links.as_array().unwrap().iter().filter_map(Value::as_str) {
+            if seen.insert(link.to_string()) {
+                let status = served.get(link).status;
+                match status {
+                    200 if link.ends_with('/') => queue.push_back(link.to_string()),
+                    200 => {}
+                    status => problems.push(format!("{page} links to {link}: {status}")),
+                }
+            }
+        }
+        for event in tab.events.drain(..) {
+            let error = match event["method"].as_str() {
+                Some("Runtime.exceptionThrown") => {
+                    Some(event["params"]["exceptionDetails"].to_string())
+                }
+                Some("Log.entryAdded") if event["params"]["entry"]["level"] == "error" => {
+                    let entry = &event["params"]["entry"];
+                    Some(format!("{} ({})", entry["text"], entry["url"]))
+                }
+                Some("Runtime.consoleAPICalled") if event["params"]["type"] == "error" => {
+                    Some(event["params"]["args"].to_string())
+                }
+                _ => None,
+            };
+            problems.extend(error.map(|e| format!("{page}: console error {e}")));
+        }
+    }
+    assert!(
+        seen.len() > 20,
+        "the crawl reached {} addresses",
+        seen.len()
+    );
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
