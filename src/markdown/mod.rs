@@ -75,7 +75,8 @@ fn classify(link_type: LinkType, dest: &str) -> Dest {
         let name = name.trim();
         return match (name.is_empty(), anchor) {
             (true, Some(anchor)) => Dest::SamePage(anchor),
-            (true, None) => Dest::Verbatim,
+            // `[[ ]]` names nothing: a warning, and its text without a link.
+            (true, None) => Dest::Internal(Target::Name(String::new()), None),
             (false, anchor) => {
                 let name = name.strip_suffix(".md").unwrap_or(name);
                 Dest::Internal(Target::Name(name.to_string()), anchor)
@@ -124,7 +125,8 @@ pub enum Href {
     Stub { url: String, title: String },
     /// An attachment copied to the output.
     File { url: String },
-    /// Nothing found (a missing attachment): the link is left as written.
+    /// Nothing found (a missing attachment, a name with no letters): the link's text is
+    /// shown without a link.
     Missing,
 }
 
@@ -246,7 +248,7 @@ fn rewrite<'a>(
                     event
                 }
                 Dest::Internal(_, anchor) => {
-                    let (open, close) = html.add_link(&event, fragment(anchor));
+                    let (open, close) = html.add_link(fragment(anchor));
                     closers.push(Some(close));
                     open
                 }
@@ -346,6 +348,7 @@ fn link_open(href: &Href, fragment: &str, extra_class: &str) -> Option<String> {
 fn link_close(href: &Href) -> &'static str {
     match href {
         Href::Stub { .. } => "<span class=\"visually-hidden\"> (not written yet)</span></a>",
+        Href::Missing => "</span>",
         _ => "</a>",
     }
 }
@@ -472,10 +475,13 @@ mod tests {
         let outline = outline(md);
         assert_eq!(outline.links.len(), 6, "{:?}", outline.links);
         let html = to_html(md);
-        assert!(html.contains("<a href=\"gone.png\">gone</a>"), "{html}");
         assert!(
-            html.contains("<img src=\"gone.png\" alt=\"a b\" title=\"t\" />"),
-            "{html}"
+            html.contains("<span class=\"missing-link\">gone</span>"),
+            "a link to nothing is its text alone: {html}"
+        );
+        assert!(
+            html.contains("<span class=\"missing-link\">a <em>b</em></span>"),
+            "an image of nothing is its text alone: {html}"
         );
         assert!(
             html.contains("<a class=\"card-link complete embed\" href=\"../card/#top\" data-title=\"Card\">Card#Top</a>"),

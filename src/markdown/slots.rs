@@ -5,8 +5,12 @@
 
 use super::{Href, link_close, link_open};
 use crate::html::escape;
-use pulldown_cmark::{CowStr, Event, Tag, TagEnd, html};
+use pulldown_cmark::{CowStr, Event, Tag, html};
 use std::hash::{Hash, Hasher};
+
+/// How a link or embed whose target was not found is drawn: its text, marked, and no
+/// link that would lead nowhere (the build warns about it).
+const MISSING: &str = "<span class=\"missing-link\">";
 
 /// Starts and ends a marker. Markdown cannot put it in the HTML: [`super::outline`] replaces
 /// it before parsing.
@@ -27,14 +31,10 @@ enum Slot {
     Link {
         /// The `#anchor` it asks for, if any.
         fragment: String,
-        /// Its start as parsed, drawn as written for a target that was not found.
-        written: Event<'static>,
     },
     /// An image (or a card embedded with `![[card]]`), standing whole at `\0i\0`.
     Image {
         fragment: String,
-        /// The `<img>` as written, for a target that was not found.
-        as_written: String,
         /// The `<img>` of an attachment, before and after its URL.
         file: (String, String),
         /// The image's text as HTML: the link text of an embedded card.
@@ -52,16 +52,9 @@ impl Unlinked {
     }
 
     /// Adds a slot for a link and returns the events that stand for its start and end.
-    pub(super) fn add_link<'a>(
-        &mut self,
-        start: &Event,
-        fragment: String,
-    ) -> (Event<'a>, Event<'a>) {
+    pub(super) fn add_link<'a>(&mut self, fragment: String) -> (Event<'a>, Event<'a>) {
         let index = self.slots.len();
-        self.slots.push(Slot::Link {
-            fragment,
-            written: start.clone().into_static(),
-        });
+        self.slots.push(Slot::Link { fragment });
         (
             marker(format!("{MARK}{index}{MARK}")),
             marker(format!("{MARK}/{index}{MARK}")),
@@ -84,7 +77,6 @@ impl Unlinked {
     ) -> Event<'a> {
         const PLACEHOLDER: &str = "cardweb:url";
         let text = to_html(image[1..image.len() - 1].iter().cloned());
-        let as_written = to_html(image.iter().cloned());
         let mut with_placeholder = image;
         if let Some(Event::Start(Tag::Image { dest_url, .. })) = with_placeholder.first_mut() {
             *dest_url = CowStr::Borrowed(PLACEHOLDER);
@@ -97,7 +89,6 @@ impl Unlinked {
         if let Some(slot) = self.slots.get_mut(index) {
             *slot = Slot::Image {
                 fragment,
-                as_written,
                 file,
                 text,
             };
@@ -111,7 +102,7 @@ impl Unlinked {
     }
 
     /// The HTML with every link drawn to its target: `hrefs` holds where each of the
-    /// outline's links leads, in order; a link without one is drawn as written.
+    /// outline's links leads, in order; a link without one is drawn as its text alone.
     pub fn linked(&self, hrefs: &[Href]) -> String {
         let mut out = String::with_capacity(self.html.len() + 96 * self.slots.len());
         let mut rest = self.html.as_str();
@@ -132,19 +123,12 @@ impl Unlinked {
             let href = hrefs.get(index).unwrap_or(&Href::Missing);
             match (self.slots.get(index), closing) {
                 (Some(Slot::Link { .. }), true) => out.push_str(link_close(href)),
-                (Some(Slot::Link { fragment, written }), false) => {
-                    match link_open(href, fragment, "") {
-                        Some(open) => out.push_str(&open),
-                        None => {
-                            let html = to_html([written.clone(), Event::End(TagEnd::Link)]);
-                            out.push_str(html.strip_suffix("</a>").unwrap_or(&html));
-                        }
-                    }
+                (Some(Slot::Link { fragment }), false) => {
+                    out.push_str(&link_open(href, fragment, "").unwrap_or(MISSING.into()))
                 }
                 (
                     Some(Slot::Image {
                         fragment,
-                        as_written,
                         file,
                         text,
                     }),
@@ -160,7 +144,11 @@ impl Unlinked {
                         out.push_str(text);
                         out.push_str(link_close(href));
                     }
-                    (_, None) => out.push_str(as_written),
+                    (_, None) => {
+                        out.push_str(MISSING);
+                        out.push_str(text);
+                        out.push_str(link_close(href));
+                    }
                 },
                 _ => {}
             }
@@ -176,25 +164,12 @@ impl Hash for Unlinked {
         self.html.hash(state);
         for slot in &self.slots {
             match slot {
-                Slot::Link { fragment, written } => {
-                    (0u8, fragment).hash(state);
-                    if let Event::Start(Tag::Link {
-                        link_type,
-                        dest_url,
-                        title,
-                        id,
-                    }) = written
-                    {
-                        std::mem::discriminant(link_type).hash(state);
-                        (dest_url, title, id).hash(state);
-                    }
-                }
+                Slot::Link { fragment } => (0u8, fragment).hash(state),
                 Slot::Image {
                     fragment,
-                    as_written,
                     file,
                     text,
-                } => (1u8, fragment, as_written, file, text).hash(state),
+                } => (1u8, fragment, file, text).hash(state),
                 Slot::Nested => 2u8.hash(state),
             }
         }

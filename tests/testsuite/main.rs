@@ -11,6 +11,7 @@ mod incremental;
 mod judges;
 mod links;
 mod output;
+mod random_cards;
 mod serve;
 mod serve_sources;
 mod server;
