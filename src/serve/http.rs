@@ -32,9 +32,6 @@ const READ_TIMEOUT: Duration = Duration::from_secs(10);
 /// (a never-reading pipeliner, a stalled download) is disconnected after this long.
 const WRITE_TIMEOUT: Duration = Duration::from_secs(5);
 
-/// Event streams open at once beyond which new ones are refused with 503.
-const MAX_STREAMS: usize = 1024;
-
 /// The `Server` header.
 const SERVER: &str = concat!("cardweb/", env!("CARGO_PKG_VERSION"));
 
@@ -176,21 +173,32 @@ fn listen_again(addr: SocketAddr) -> Server {
     }
 }
 
-/// Raises the soft limit on open files to the hard one: each connection is a socket, and
-/// the usual soft limit (1,024) is reached by a few hundred idle clients.
-pub fn raise_open_files_limit() {
+/// Raises the soft limit on open files to the hard one (each connection is a socket, and
+/// the usual soft limit, 1,024, is reached by a few hundred idle clients), and returns how
+/// many event streams may be open at once: a quarter of the files, at most 1,024, so that
+/// streams alone never use them up.
+pub fn raise_open_files_limit() -> usize {
     let mut limit = libc::rlimit {
         rlim_cur: 0,
         rlim_max: 0,
     };
     // SAFETY: getrlimit and setrlimit read and write only the struct passed.
-    unsafe {
-        if libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit) == 0 && limit.rlim_cur < limit.rlim_max
-        {
-            limit.rlim_cur = limit.rlim_max;
-            libc::setrlimit(libc::RLIMIT_NOFILE, &limit);
+    let files = unsafe {
+        if libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit) != 0 {
+            return 256;
         }
-    }
+        if limit.rlim_cur < limit.rlim_max {
+            let raised = libc::rlimit {
+                rlim_cur: limit.rlim_max,
+                ..limit
+            };
+            if libc::setrlimit(libc::RLIMIT_NOFILE, &raised) == 0 {
+                limit = raised;
+            }
+        }
+        limit.rlim_cur
+    };
+    usize::try_from(files / 4).unwrap_or(1024).min(1024)
 }
 
 /// One line of the access log, as printed and as sent to `/_cardweb/log`.
@@ -480,7 +488,7 @@ fn send_echo(request: Request) -> (u16, usize) {
 
 /// Hands the connection to a thread of its own that streams events until the client leaves.
 fn stream_events(request: Request, state: &State, log: bool) -> (u16, usize) {
-    if state.hub.count() >= MAX_STREAMS {
+    if state.hub.count() >= state.max_streams {
         return send_static_with(
             request,
             503,

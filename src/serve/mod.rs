@@ -48,6 +48,8 @@ pub struct State {
     log_requests: bool,
     /// Where requests to start a card go: the loop that owns the project.
     inbox: Sender<Message>,
+    /// How many event streams may be open at once (below the limit on open files).
+    max_streams: usize,
     /// A request path whose handler panics, set by `CARDWEB_PANIC_ON` to test that a
     /// panicking handler answers 500 and the server lives on.
     panic_on: Option<String>,
@@ -93,6 +95,7 @@ pub fn serve(
     options: Options,
 ) -> Result<()> {
     let config = load_config()?;
+    let max_streams = http::raise_open_files_limit();
     let (inbox, messages) = channel();
     let state = Arc::new(State {
         loopback: options.addr.ip().is_loopback(),
@@ -103,6 +106,7 @@ pub fn serve(
         log_requests: options.log_requests,
         inbox: inbox.clone(),
         panic_on: std::env::var("CARDWEB_PANIC_ON").ok(),
+        max_streams,
     });
     // Watch first, so that no change made once "serving" is printed can be missed.
     let watcher = watch_into(&config, &inbox)?;
@@ -121,7 +125,6 @@ pub fn serve(
             owner.run(&messages, &state);
         });
     }
-    http::raise_open_files_limit();
     let server = http::listen(options.addr)?;
     let url = match server.server_addr().to_ip() {
         Some(addr) => format!("http://{addr}/"),
