@@ -3,24 +3,12 @@
 //! changed, as the watcher tells it) and a fresh full build, which must give the same
 //! files byte for byte and the same diagnostics.
 
-use crate::support::TestSite;
+use crate::support::{Random, TestSite};
 use cardweb::config::Config;
 use cardweb::project::{Changes, Project};
 use cardweb::site::Bytes;
 use std::collections::BTreeMap;
 use std::time::{Duration, SystemTime};
-
-/// A small deterministic generator (xorshift), so a failing sequence can be replayed.
-struct Random(u64);
-
-impl Random {
-    fn below(&mut self, n: usize) -> usize {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        (self.0 % n as u64) as usize
-    }
-}
 
 const NAMES: &[&str] = &[
     "alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta", "iota", "kappa",

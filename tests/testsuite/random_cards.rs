@@ -5,23 +5,7 @@
 //! file (a link to nothing is drawn as its text). Anchors are not checked here: a
 //! `#heading` that a stub or the same page lacks still leads to the page's top.
 
-use crate::support::{TestSite, broken_links_with};
-
-/// A small deterministic generator (xorshift), so a failing seed can be replayed.
-struct Random(u64);
-
-impl Random {
-    fn below(&mut self, n: usize) -> usize {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        (self.0 % n as u64) as usize
-    }
-
-    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
-        items[self.below(items.len())]
-    }
-}
+use crate::support::{Random, TestSite, broken_links_with};
 
 const NAMES: &[&str] = &[
     "alpha",

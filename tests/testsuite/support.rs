@@ -233,3 +233,21 @@ fn resolve(dir: &Path, url: &str) -> Option<PathBuf> {
     }
     Some(parts.iter().collect())
 }
+
+/// A small deterministic generator (xorshift), so a failing sequence can be replayed.
+pub struct Random(pub u64);
+
+impl Random {
+    /// A number below `n`.
+    pub fn below(&mut self, n: usize) -> usize {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        (self.0 % n as u64) as usize
+    }
+
+    /// One of `items`.
+    pub fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
+        items[self.below(items.len())]
+    }
+}
