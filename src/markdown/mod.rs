@@ -171,7 +171,8 @@ pub fn outline(markdown: &str) -> Outline {
         links.observe(&event, range.start);
         event
     });
-    let events = rewrite(events, &mut html, &mut anchors);
+    let mut events = rewrite(events, &mut html, &mut anchors);
+    unlink_missing_anchors(&mut events, &anchors);
     let mut out = String::with_capacity(markdown.len() * 3 / 2);
     callout::push_html(&mut out, events);
     html.set_html(out);
@@ -315,6 +316,31 @@ fn fragment(anchor: Option<String>) -> String {
 
 fn open_same_page(anchor: &str) -> String {
     format!("<a href=\"#{}\">", escape(anchor))
+}
+
+/// Links to a heading of the same card that it does not have are drawn as their text,
+/// like links to nothing (only once the whole card is read are its headings known).
+fn unlink_missing_anchors(events: &mut [Event], anchors: &[String]) {
+    let mut unlinked = false;
+    for event in events.iter_mut() {
+        let Event::InlineHtml(html) = event else {
+            continue;
+        };
+        let same_page = html
+            .strip_prefix("<a href=\"#")
+            .and_then(|r| r.strip_suffix("\">"));
+        match same_page {
+            Some(anchor) if !anchors.iter().any(|a| escape(a) == anchor) => {
+                *event = inline(slots::MISSING.into());
+                unlinked = true;
+            }
+            None if unlinked && html.as_ref() == "</a>" => {
+                *event = inline("</span>".into());
+                unlinked = false;
+            }
+            _ => {}
+        }
+    }
 }
 
 /// The tag that opens a link to a resolved target: cards carry their status as a class,

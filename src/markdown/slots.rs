@@ -10,7 +10,7 @@ use std::hash::{Hash, Hasher};
 
 /// How a link or embed whose target was not found is drawn: its text, marked, and no
 /// link that would lead nowhere (the build warns about it).
-const MISSING: &str = "<span class=\"missing-link\">";
+pub(super) const MISSING: &str = "<span class=\"missing-link\">";
 
 /// Starts and ends a marker. Markdown cannot put it in the HTML: [`super::outline`] replaces
 /// it before parsing.
@@ -104,6 +104,12 @@ impl Unlinked {
     /// The HTML with every link drawn to its target: `hrefs` holds where each of the
     /// outline's links leads, in order; a link without one is drawn as its text alone.
     pub fn linked(&self, hrefs: &[Href]) -> String {
+        self.linked_anchored(hrefs, &[])
+    }
+
+    /// As [`Unlinked::linked`], but a link whose entry in `anchored` is false leads to the
+    /// top of its target: the `#heading` it asks for is not there.
+    pub fn linked_anchored(&self, hrefs: &[Href], anchored: &[bool]) -> String {
         let mut out = String::with_capacity(self.html.len() + 96 * self.slots.len());
         let mut rest = self.html.as_str();
         while let Some(at) = rest.find(MARK) {
@@ -121,11 +127,12 @@ impl Unlinked {
                 continue;
             };
             let href = hrefs.get(index).unwrap_or(&Href::Missing);
+            let anchored = anchored.get(index) != Some(&false);
             match (self.slots.get(index), closing) {
                 (Some(Slot::Link { .. }), true) => out.push_str(link_close(href)),
-                (Some(Slot::Link { fragment }), false) => {
-                    out.push_str(&link_open(href, fragment, "").unwrap_or(MISSING.into()))
-                }
+                (Some(Slot::Link { fragment }), false) => out.push_str(
+                    &link_open(href, kept(fragment, anchored), "").unwrap_or(MISSING.into()),
+                ),
                 (
                     Some(Slot::Image {
                         fragment,
@@ -133,7 +140,7 @@ impl Unlinked {
                         text,
                     }),
                     _,
-                ) => match (href, link_open(href, fragment, " embed")) {
+                ) => match (href, link_open(href, kept(fragment, anchored), " embed")) {
                     (Href::File { url }, _) => {
                         out.push_str(&file.0);
                         out.push_str(&escape(url));
@@ -156,6 +163,11 @@ impl Unlinked {
         out.push_str(rest);
         out
     }
+}
+
+/// The `#fragment` of a link, if the heading it names is there to go to.
+fn kept(fragment: &str, anchored: bool) -> &str {
+    if anchored { fragment } else { "" }
 }
 
 /// Hashes what the HTML is drawn from, for page signatures.

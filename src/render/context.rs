@@ -8,7 +8,7 @@ use crate::card::{Card, Reading, Status};
 use crate::config::Config;
 use crate::graph::{Counts, Edge, EdgeKind, Graph, NodeId, Resolution};
 use crate::html::encode_path;
-use crate::markdown::{self, Href, Target, Unlinked};
+use crate::markdown::{self, Href, Link, Target, Unlinked};
 use crate::slug::slugify;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashSet};
@@ -82,12 +82,16 @@ impl Serialize for NodeLink<'_> {
 pub struct Body<'a> {
     html: Option<&'a Unlinked>,
     targets: Vec<Href>,
+    /// For each link, whether the `#heading` it asks for (if any) is there to go to.
+    anchored: Vec<bool>,
 }
 
 impl Serialize for Body<'_> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self.html {
-            Some(html) => serializer.serialize_str(&html.linked(&self.targets)),
+            Some(html) => {
+                serializer.serialize_str(&html.linked_anchored(&self.targets, &self.anchored))
+            }
             None => serializer.serialize_str(""),
         }
     }
@@ -100,12 +104,17 @@ impl<'a> Body<'a> {
             return Body {
                 html: None,
                 targets: Vec::new(),
+                anchored: Vec::new(),
             };
         };
+        let links = &card.outline.links;
         Body {
             html: Some(&card.outline.html),
-            targets: (card.outline.links.iter())
+            targets: (links.iter())
                 .map(|l| resolve_link(graph, card, &l.target))
+                .collect(),
+            anchored: (links.iter())
+                .map(|l| anchor_is_there(graph, card, l))
                 .collect(),
         }
     }
@@ -337,6 +346,19 @@ pub fn wanted_stubs<'g>(graph: &'g Graph, root: &str) -> Vec<WantedStub<'g>> {
                 .collect(),
         })
         .collect()
+}
+
+/// Whether the `#heading` a link in `card` asks for is on the page it leads to (a card
+/// with that heading; a stub has none), or it asks for none, or leads to a file.
+fn anchor_is_there(graph: &Graph, card: &Card, link: &Link) -> bool {
+    let Some(anchor) = &link.anchor else {
+        return true;
+    };
+    match graph.resolve(card, &link.target) {
+        Resolution::Node(node) => (graph[node].card.as_ref())
+            .is_some_and(|target| target.outline.anchors.contains(anchor)),
+        _ => true,
+    }
 }
 
 /// Where a link in `card` leads, from a page one folder deep.

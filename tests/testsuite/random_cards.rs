@@ -2,10 +2,10 @@
 //! (headings, lists, quotes, callouts, quizzes, code, tables) and every link syntax, mixed
 //! at random. Whatever the mix, a build ends in a site or in errors at `path:line:col`
 //! within the file, never in a panic; and in a site built every link leads to a page or
-//! file (a link to nothing is drawn as its text). Anchors are not checked here: a
-//! `#heading` that a stub or the same page lacks still leads to the page's top.
+//! file and every `#anchor` to an element of its page (a link to nothing is drawn as its
+//! text; one to a heading its target lacks leads to the target's top).
 
-use crate::support::{Random, TestSite, broken_links_with};
+use crate::support::{Random, TestSite, broken_links};
 
 const NAMES: &[&str] = &[
     "alpha",
@@ -143,7 +143,7 @@ fn random_cards_build_or_fail_with_diagnostics_and_never_break_a_link() {
         let replay = || format!("seed {seed}: {files:#?}\n{stderr}");
         match run.0.status.code() {
             Some(0) => {
-                let broken = broken_links_with(&site.path().join("output"), false);
+                let broken = broken_links(&site.path().join("output"));
                 assert!(broken.is_empty(), "{}\nbroken: {broken:?}", replay());
             }
             Some(1) => assert!(stderr.contains(": error: "), "{}", replay()),

@@ -159,11 +159,6 @@ fn files_under(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
 /// name a file of the output, and each `#fragment` an `id` in its page. Returns the broken
 /// ones as `page: url` lines.
 pub fn broken_links(out: &Path) -> Vec<String> {
-    broken_links_with(out, true)
-}
-
-/// As [`broken_links`], checking `#fragments` only if `anchors`.
-pub fn broken_links_with(out: &Path, anchors: bool) -> Vec<String> {
     let files = files_under(out);
     let text = |path: &Path| String::from_utf8_lossy(&files[path]).into_owned();
     let mut broken = Vec::new();
@@ -190,9 +185,7 @@ pub fn broken_links_with(out: &Path, anchors: bool) -> Vec<String> {
             };
             let ok = target.is_some_and(|t| {
                 files.contains_key(&t)
-                    && (!anchors
-                        || fragment.is_empty()
-                        || text(&t).contains(&format!("id=\"{fragment}\"")))
+                    && (fragment.is_empty() || text(&t).contains(&format!("id=\"{fragment}\"")))
             });
             if !ok {
                 broken.push(format!("{}: {url}", page.display()));
