@@ -55,13 +55,13 @@ fn a_broken_configuration_shows_its_error_and_recovers() {
     assert!(served.get("/apis/").text().contains("APIs · Fixed Title"));
 }
 
+/// A `404.html` template whose page says `text`.
+fn not_found(text: &str) -> String {
+    format!("{{% extends \"base.html\" %}}{{% block main %}}<h1>{text}</h1>{{% endblock main %}}\n")
+}
+
 #[test]
 fn editing_a_template_reloads_the_pages_it_draws() {
-    let not_found = |text: &str| {
-        format!(
-            "{{% extends \"base.html\" %}}{{% block main %}}<h1>{text}</h1>{{% endblock main %}}\n"
-        )
-    };
     let site = TestSite::own_cards().file("templates/404.html", not_found("Lost"));
     let served = Served::start(&site);
     assert!(served.get("/nowhere/").text().contains("<h1>Lost</h1>"));
@@ -116,16 +116,10 @@ fn the_watcher_follows_replaced_and_new_folders_through_a_storm_of_changes() {
     std::fs::rename(saved.path().join("cards"), &cards).unwrap();
     edit_apis("after the new folder");
     // A templates folder made after the start.
-    site.write(
-        "templates/404.html",
-        "{% extends \"base.html\" %}{% block main %}<h1>Made later</h1>{% endblock main %}\n",
-    );
-    served.wait_until_page("/nowhere/", "<h1>Made later</h1>");
-    site.write(
-        "templates/404.html",
-        "{% extends \"base.html\" %}{% block main %}<h1>Edited later</h1>{% endblock main %}\n",
-    );
-    served.wait_until_page("/nowhere/", "<h1>Edited later</h1>");
+    for text in ["Made later", "Edited later"] {
+        site.write("templates/404.html", not_found(text));
+        served.wait_until_page("/nowhere/", &format!("<h1>{text}</h1>"));
+    }
     // A storm of changes, then the site a fresh build makes.
     for i in 0..1000 {
         let text = format!(
