@@ -16,7 +16,12 @@ pub enum Resolution {
     /// An attachment, by its path relative to the cards folder.
     File(String),
     /// A concept with no card and no stub yet: its id and the name the link used.
-    Unknown { id: String, name: String },
+    Unknown {
+        /// The id a stub for it would have.
+        id: String,
+        /// The name as the link wrote it.
+        name: String,
+    },
     /// A file (by its extension) that is not under `cards/`.
     MissingFile(String),
 }

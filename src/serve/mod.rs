@@ -83,7 +83,9 @@ pub enum Message {
     /// Start a card for the name, and answer with what was written (as the author names
     /// the file) or why not.
     Start {
+        /// The concept's id or title.
         name: String,
+        /// Where the answer goes.
         reply: Sender<Result<String, StartError>>,
     },
 }

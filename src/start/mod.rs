@@ -28,7 +28,12 @@ pub enum StartError {
     /// The name gives no id: it has no letter or digit.
     NoId(String),
     /// The concept `name` already has a card, in the file `path`.
-    Exists { name: String, path: PathBuf },
+    Exists {
+        /// The name asked for.
+        name: String,
+        /// The card's file.
+        path: PathBuf,
+    },
     /// The card's text could not be made or written.
     Failed(anyhow::Error),
 }
