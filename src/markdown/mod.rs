@@ -115,16 +115,27 @@ fn split_anchor(dest: &str) -> (&str, Option<String>) {
 /// A resolved link: where it goes and how it looks.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Href {
-    /// A written card; `status` is `complete` or `draft`, and becomes a CSS class.
+    /// A written card.
     Card {
+        /// Its page, relative to the linking page.
         url: String,
+        /// Its title, for the link's tooltip.
         title: String,
+        /// `complete` or `draft`: becomes a CSS class.
         status: &'static str,
     },
     /// A concept with no card yet: drawn differently, and announced to screen readers.
-    Stub { url: String, title: String },
+    Stub {
+        /// Its page, relative to the linking page.
+        url: String,
+        /// Its title, for the link's tooltip.
+        title: String,
+    },
     /// An attachment copied to the output.
-    File { url: String },
+    File {
+        /// The file, relative to the linking page.
+        url: String,
+    },
     /// Nothing found (a missing attachment, a name with no letters): the link's text is
     /// shown without a link.
     Missing,
