@@ -10,6 +10,8 @@
 //! `cardweb build`, or into memory); [`project::Project`] runs the same stages for `serve`,
 //! keeping what it read and drew so that a rebuild redoes only what changed.
 
+#![warn(missing_docs)]
+
 pub mod card;
 pub mod config;
 pub mod diagnostic;
