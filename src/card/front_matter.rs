@@ -267,16 +267,19 @@ fn text(value: Value) -> Result<Option<String>, String> {
     }
 }
 
+/// A name or a list of names. Empty items (`- ` with nothing after it, Obsidian's
+/// template default) are left out.
 fn strings(value: Value) -> Result<Vec<String>, String> {
     let expected = || "a name or a list of names, like `[a, b]`".to_string();
-    match value {
-        Value::Null => Ok(Vec::new()),
-        Value::Sequence(items) => items
-            .iter()
+    let names = match value {
+        Value::Null => Vec::new(),
+        Value::Sequence(items) => (items.iter())
+            .filter(|v| !v.is_null())
             .map(|v| scalar(v).ok_or_else(expected))
-            .collect(),
-        v => scalar(&v).map(|s| vec![s]).ok_or_else(expected),
-    }
+            .collect::<Result<_, _>>()?,
+        v => vec![scalar(&v).ok_or_else(expected)?],
+    };
+    Ok(names.into_iter().filter(|n| !n.trim().is_empty()).collect())
 }
 
 fn status(value: Value) -> Result<Status, String> {
@@ -406,6 +409,16 @@ mod tests {
             .0
             .unwrap();
         assert_eq!(card.title, "abcd");
+    }
+
+    #[test]
+    fn empty_list_items_are_left_out() {
+        let card = parse("---\naliases:\n  - \n  - \"\"\n  - other name\ntags:\n  -\n---\n")
+            .0
+            .unwrap();
+        let aliases: Vec<&str> = card.aliases.iter().map(|a| a.name.as_str()).collect();
+        assert_eq!(aliases, ["other name"]);
+        assert!(card.tags.is_empty());
     }
 
     #[test]

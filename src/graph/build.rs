@@ -142,15 +142,15 @@ impl Graph {
                 match owners.get(&key) {
                     Some(&(other, _, _)) if other == node => {}
                     Some(&(_, other, what)) => diagnostics.push(
-                        Diagnostic::error(
+                        Diagnostic::warning(
                             &card.path,
                             *pos,
                             format!(
-                                "alias `{alias}` is already the {what} of {}",
+                                "alias `{alias}` is already the {what} of {}: links to it go there",
                                 other.path.display()
                             ),
                         )
-                        .hint("an alias must name one card only; remove or change it"),
+                        .hint("an alias names one card; remove it from one of the two"),
                     ),
                     None => {
                         owners.insert(key.clone(), (node, card, "alias"));

@@ -69,15 +69,31 @@ fn duplicate_ids_name_both_files() {
 }
 
 #[test]
-fn aliases_that_name_another_card_are_errors() {
+fn aliases_that_name_another_card_warn_and_name_both() {
     let site = TestSite::new()
-        .file("cards/a.md", "---\naliases: [b]\n---\n")
-        .file("cards/b.md", "---\nparent: a\n---\n");
-    let err = site.run(&["check"]).failure().stderr();
+        .file(
+            "cards/a.md",
+            "---\naliases: [b, old page]\n---\nSee [[old page]].\n",
+        )
+        .file("cards/b.md", "---\nparent: a\n---\nSee [[b]].\n")
+        .file("cards/c.md", "---\nparent: a\naliases: [Old Page]\n---\n");
+    let err = site.run(&["check"]).success().stderr();
     assert!(
-        err.contains("cards/a.md:2:1: error: alias `b` is already the id of cards/b.md"),
+        err.contains("cards/a.md:2:1: warning: alias `b` is already the id of cards/b.md"),
         "{err}"
     );
+    assert!(
+        err.contains(
+            "cards/c.md:3:1: warning: alias `Old Page` is already the alias of cards/a.md"
+        ),
+        "a shared alias names both notes: {err}"
+    );
+    site.build();
+    assert!(
+        site.page("a/index.html").contains("href=\"../a/\""),
+        "the first keeps it"
+    );
+    assert!(site.page("b/index.html").contains("<h1>b</h1>"));
 }
 
 #[test]
