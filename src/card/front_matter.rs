@@ -268,14 +268,22 @@ fn text(value: Value) -> Result<Option<String>, String> {
 }
 
 /// A name or a list of names. Empty items (`- ` with nothing after it, Obsidian's
-/// template default) are left out.
+/// template default) are left out; an item that YAML reads as a one-entry map because
+/// its name holds `: ` (`- Opener: New Tab`) is that name.
 fn strings(value: Value) -> Result<Vec<String>, String> {
     let expected = || "a name or a list of names, like `[a, b]`".to_string();
+    let name = |v: &Value| match v {
+        Value::Mapping(map) if map.len() == 1 => {
+            let (key, value) = map.iter().next()?;
+            Some(format!("{}: {}", scalar(key)?, scalar(value)?))
+        }
+        v => scalar(v),
+    };
     let names = match value {
         Value::Null => Vec::new(),
         Value::Sequence(items) => (items.iter())
             .filter(|v| !v.is_null())
-            .map(|v| scalar(v).ok_or_else(expected))
+            .map(|v| name(v).ok_or_else(expected))
             .collect::<Result<_, _>>()?,
         v => vec![scalar(&v).ok_or_else(expected)?],
     };
