@@ -83,11 +83,16 @@ enum Command {
         format: GraphFormat,
     },
     /// Report every problem in the cards without writing anything; exit 1 on errors.
-    #[command(after_help = "Example:\n  cardweb check && echo ready to publish")]
+    #[command(
+        after_help = "Examples:\n  cardweb check && echo ready to publish\n  cardweb check --strict    # in CI: warnings fail too"
+    )]
     Check {
         /// The folder of cards (default: `cards`, or as `cardweb.yaml` says).
         #[arg(long)]
         cards: Option<PathBuf>,
+        /// Exit 1 on warnings too.
+        #[arg(long, alias = "deny-warnings")]
+        strict: bool,
     },
 }
 
@@ -152,7 +157,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             );
             Ok(ExitCode::SUCCESS)
         }
-        Command::Check { cards } => check(config_with(cards, None)?),
+        Command::Check { cards, strict } => check(config_with(cards, None)?, strict),
     }
 }
 
@@ -192,8 +197,9 @@ fn build(config: Config) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// `cardweb check`: every problem, and a failing exit code if any is an error.
-fn check(config: Config) -> Result<ExitCode> {
+/// `cardweb check`: every problem, and a failing exit code if any is an error (or, with
+/// `strict`, a warning).
+fn check(config: Config, strict: bool) -> Result<ExitCode> {
     let report = cardweb::build_site(&config)?.report;
     print_problems(&report.diagnostics);
     let errors = report.errors();
@@ -203,9 +209,10 @@ fn check(config: Config) -> Result<ExitCode> {
         report.diagnostics.len() - errors,
         report.counts.stub
     );
-    Ok(match errors {
-        0 => ExitCode::SUCCESS,
-        _ => ExitCode::FAILURE,
+    let warnings = report.diagnostics.len() - errors;
+    Ok(match errors > 0 || (strict && warnings > 0) {
+        false => ExitCode::SUCCESS,
+        true => ExitCode::FAILURE,
     })
 }
 

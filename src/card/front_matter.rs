@@ -1,6 +1,8 @@
 //! Front matter: the YAML between the `---` lines read into a card's fields, leniently
-//! where the meaning is clear (a single name where a list is expected) and with a problem at
-//! `path:line:col` where it is not. Unknown keys are kept for templates.
+//! where the meaning is clear (a single name where a list is expected, empty items) and
+//! with a warning at `path:line:col` where it is not: a value of the wrong kind is left
+//! out, and front matter that cannot be read at all is left out whole. Either way the note
+//! is built, as Obsidian shows it. Unknown keys are kept for templates.
 
 use super::{Card, Located, Reading, Status};
 use crate::diagnostic::{Diagnostic, Pos};
@@ -53,7 +55,7 @@ pub(super) fn read(card: &mut Card, front: &FrontMatter, diagnostics: &mut Vec<D
     let key_lines = key_lines(front);
     for (key, value) in map {
         let Some(key) = key.as_str() else {
-            diagnostics.push(Diagnostic::error(
+            diagnostics.push(Diagnostic::warning(
                 &path,
                 front.start(),
                 "front-matter keys must be text",
@@ -66,10 +68,10 @@ pub(super) fn read(card: &mut Card, front: &FrontMatter, diagnostics: &mut Vec<D
             col: 1,
         };
         if let Err(expected) = set_key(card, key, value, pos, diagnostics) {
-            diagnostics.push(Diagnostic::error(
+            diagnostics.push(Diagnostic::warning(
                 &path,
                 pos,
-                format!("`{key}` must be {expected}"),
+                format!("`{key}` must be {expected}; it is left out"),
             ));
         }
     }
@@ -80,7 +82,7 @@ pub(super) fn read(card: &mut Card, front: &FrontMatter, diagnostics: &mut Vec<D
 fn parse_yaml(path: &Path, front: &FrontMatter) -> Result<Option<Mapping>, Diagnostic> {
     let open = open_brackets(front.yaml, front.yaml.len(), MAX_FLOW_DEPTH);
     if let Some(&(offset, bracket)) = open.get(MAX_FLOW_DEPTH) {
-        return Err(Diagnostic::error(
+        return Err(Diagnostic::warning(
             path,
             Pos::in_text(front.yaml, offset, front.first_line),
             format!("front matter nests `[` and `{{` more than {MAX_FLOW_DEPTH} deep: this `{bracket}` is one too many"),
@@ -90,7 +92,7 @@ fn parse_yaml(path: &Path, front: &FrontMatter) -> Result<Option<Mapping>, Diagn
     match serde_yaml::from_str::<Value>(front.yaml) {
         Ok(Value::Mapping(map)) => Ok(Some(map)),
         Ok(Value::Null) => Ok(None),
-        Ok(_) => Err(Diagnostic::error(
+        Ok(_) => Err(Diagnostic::warning(
             path,
             front.start(),
             "front matter must be `key: value` lines",
@@ -109,18 +111,18 @@ fn yaml_error(path: &Path, front: &FrontMatter, error: &serde_yaml::Error) -> Di
     // keep what comes before " at line …" (and any context libyaml adds after it).
     let message = message.split(" at line ").next().unwrap_or(&message);
     match unclosed_bracket(front.yaml, at) {
-        Some((offset, bracket)) => Diagnostic::error(
+        Some((offset, bracket)) => Diagnostic::warning(
             path,
             Pos::in_text(front.yaml, offset, front.first_line),
-            format!("invalid YAML in front matter: this `{bracket}` is never closed"),
+            format!("invalid YAML in front matter (left out): this `{bracket}` is never closed"),
         )
         .hint(format!(
             "close it on the same line, or quote the value; the parser said: {message}"
         )),
-        None => Diagnostic::error(
+        None => Diagnostic::warning(
             path,
             Pos::in_text(front.yaml, at, front.first_line),
-            format!("invalid YAML in front matter: {message}"),
+            format!("invalid YAML in front matter (left out): {message}"),
         )
         .hint("check the indentation, and quote values that contain `: ` or start with `[`, `{`, `*` or `&`"),
     }
@@ -301,23 +303,41 @@ fn status(value: Value) -> Result<Status, String> {
     }
 }
 
+/// Further reading: entries `{ title, url }` or bare URLs. A URL must be absolute
+/// (`https://…`): the list leads out of the site.
 fn reading(value: Value) -> Result<Vec<Reading>, String> {
     let expected = || "a list of `{ title: ..., url: ... }` entries or URLs".to_string();
+    let absolute = |url: String| {
+        let scheme = url.split_once(':').map_or("", |(s, _)| s);
+        let is_scheme = !scheme.is_empty()
+            && !url.contains(char::is_whitespace)
+            && scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+            && scheme
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c));
+        match is_scheme {
+            true => Ok(url),
+            false => Err(format!(
+                "an absolute URL, like `https://example.org` (not `{url}`)"
+            )),
+        }
+    };
     let entry = |v: &Value| match v {
         Value::Mapping(_) => {
             let field = |k: &str| v.get(k).and_then(scalar);
-            let url = field("url").ok_or_else(expected)?;
+            let url = absolute(field("url").ok_or_else(expected)?)?;
             Ok(Reading {
                 title: field("title").unwrap_or_else(|| url.clone()),
                 url,
             })
         }
-        v => scalar(v)
-            .map(|url| Reading {
+        v => {
+            let url = absolute(scalar(v).ok_or_else(expected)?)?;
+            Ok(Reading {
                 title: url.clone(),
                 url,
             })
-            .ok_or_else(expected),
+        }
     };
     match value {
         Value::Null => Ok(Vec::new()),
@@ -349,16 +369,18 @@ mod tests {
     use crate::diagnostic::Pos;
 
     #[test]
-    fn yaml_errors_point_at_the_line_of_the_file() {
-        let (card, diagnostics) = parse("---\ntitle: ok\nsummary: a: b\n---\n");
-        assert!(card.is_none());
+    fn yaml_errors_point_at_the_line_of_the_file_and_the_note_still_builds() {
+        let (card, diagnostics) = parse("---\ntitle: ok\nsummary: a: b\n---\nBody.\n");
+        let card = card.expect("a note whose front matter cannot be read is still built");
+        assert_eq!(card.title, "Client Server", "without its front matter");
+        assert_eq!(card.body_line, 5);
         assert_eq!(diagnostics[0].pos.line, 3, "{}", diagnostics[0]);
         assert!(
             diagnostics[0].message.contains("invalid YAML"),
             "{}",
             diagnostics[0]
         );
-        assert!(diagnostics[0].is_error());
+        assert!(!diagnostics[0].is_error());
     }
 
     #[test]
@@ -390,7 +412,7 @@ mod tests {
             "linear: {:?}",
             started.elapsed()
         );
-        assert!(card.is_none());
+        assert!(card.is_some());
         assert_eq!(
             diagnostics[0].pos,
             Pos { line: 3, col: 39 },
@@ -405,7 +427,15 @@ mod tests {
     #[test]
     fn wrong_types_and_statuses_name_the_key_line() {
         let (card, diagnostics) = parse("---\ntitle: ok\nstatus: done\ntags: {a: 1}\n---\n");
-        assert!(card.is_none());
+        let card = card.unwrap();
+        assert_eq!(
+            (card.title.as_str(), card.status),
+            ("ok", crate::card::Status::Complete)
+        );
+        assert!(
+            card.tags.is_empty(),
+            "values of the wrong kind are left out"
+        );
         let lines: Vec<_> = diagnostics.iter().map(|d| d.pos.line).collect();
         assert_eq!(lines, [3, 4]);
         assert!(diagnostics[0].message.contains("`done`"));

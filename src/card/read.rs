@@ -38,10 +38,8 @@ pub fn parse_card(path: &Path, rel: &str, text: &str) -> (Option<Card>, Vec<Diag
         .hint("name the file with at least one letter or digit");
         return (None, vec![d]);
     }
-    let (front, body, body_line) = match split_front_matter(path, text) {
-        Ok(parts) => parts,
-        Err(d) => return (None, vec![d]),
-    };
+    let mut diagnostics = Vec::new();
+    let (front, body, body_line) = split_front_matter(path, text, &mut diagnostics);
     let mut card = Card {
         id,
         path: path.to_path_buf(),
@@ -60,12 +58,8 @@ pub fn parse_card(path: &Path, rel: &str, text: &str) -> (Option<Card>, Vec<Diag
         outline: Default::default(),
         body_line,
     };
-    let mut diagnostics = Vec::new();
     if let Some(front) = front {
         front_matter::read(&mut card, &front, &mut diagnostics);
-        if diagnostics.iter().any(Diagnostic::is_error) {
-            return (None, diagnostics);
-        }
     }
     card.outline = markdown::outline(body);
     (Some(card), diagnostics)
@@ -108,16 +102,19 @@ fn read_text(source: &Path, path: &Path) -> Result<String, Diagnostic> {
 }
 
 /// Splits `text` into optional front matter and body, and gives the body's first line.
+/// Front matter opened with `---` and never closed is not front matter (a warning): the
+/// whole text is the body, as Obsidian shows it.
 fn split_front_matter<'a>(
     path: &Path,
     text: &'a str,
-) -> Result<(Option<FrontMatter<'a>>, &'a str, usize), Diagnostic> {
+    diagnostics: &mut Vec<Diagnostic>,
+) -> (Option<FrontMatter<'a>>, &'a str, usize) {
     let mut lines = text.split_inclusive('\n');
     let Some(first) = lines.next() else {
-        return Ok((None, text, 1));
+        return (None, text, 1);
     };
     if first.trim_end() != "---" {
-        return Ok((None, text, 1));
+        return (None, text, 1);
     }
     let mut offset = first.len();
     for (index, line) in lines.enumerate() {
@@ -128,16 +125,19 @@ fn split_front_matter<'a>(
                 yaml,
                 first_line: 2,
             };
-            return Ok((Some(front), body, index + 3));
+            return (Some(front), body, index + 3);
         }
         offset += line.len();
     }
-    Err(Diagnostic::error(
-        path,
-        Pos::START,
-        "front matter opened with `---` is never closed",
-    )
-    .hint("end the front matter with a line holding only `---`"))
+    diagnostics.push(
+        Diagnostic::warning(
+            path,
+            Pos::START,
+            "front matter opened with `---` is never closed, so it is read as text",
+        )
+        .hint("end the front matter with a line holding only `---`"),
+    );
+    (None, text, 1)
 }
 
 #[cfg(test)]
@@ -194,9 +194,15 @@ pub(super) mod tests {
     }
 
     #[test]
-    fn unclosed_front_matter_is_an_error() {
+    fn unclosed_front_matter_is_text_and_a_warning() {
         let (card, diagnostics) = parse("---\ntitle: x\n");
-        assert!(card.is_none());
+        let card = card.unwrap();
+        assert_eq!(card.title, "Client Server", "the title from the file name");
+        assert!(
+            card.outline.html.linked(&[]).contains("title: x"),
+            "the text is shown"
+        );
         assert!(diagnostics[0].message.contains("never closed"));
+        assert!(!diagnostics[0].is_error());
     }
 }

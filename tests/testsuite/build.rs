@@ -6,22 +6,33 @@ use crate::support::TestSite;
 const GOOD: &str = "---\ntitle: Good\n---\nFine.\n";
 
 #[test]
-fn broken_yaml_names_the_line_of_the_file() {
+fn broken_yaml_is_a_warning_at_its_line_and_the_note_still_builds() {
     let site = TestSite::new().file("cards/good.md", GOOD).file(
         "cards/broken.md",
-        "---\ntitle: Broken\ntags: [a, b\nsummary: never closed\n---\nBody\n",
+        "---\ntitle: Broken\ntags: [a, b\nsummary: never closed\n---\nBody [[good]]\n",
     );
-    let run = site.run(&["build"]).failure();
+    let run = site.run(&["build"]).success();
     let err = run.stderr();
     assert!(
         err.contains(
-            "cards/broken.md:3:7: error: invalid YAML in front matter: this `[` is never closed"
+            "cards/broken.md:3:7: warning: invalid YAML in front matter (left out): this `[` is never closed"
         ),
         "{err}"
     );
     assert!(err.contains("hint:"), "{err}");
-    assert!(err.contains("build failed"), "{err}");
-    assert!(!site.path().join("output").exists(), "nothing written");
+    let page = site.page("broken/index.html");
+    assert!(page.contains("<h1>broken</h1>"), "titled by its file name");
+    assert!(
+        page.contains("href=\"../good/\""),
+        "its body and links are there"
+    );
+    let strict = site.run(&["check", "--strict"]).failure();
+    assert!(
+        strict.stdout().contains("0 errors, 2 warnings"),
+        "{}",
+        strict.stdout()
+    );
+    site.run(&["check"]).success();
 }
 
 #[test]
@@ -36,20 +47,20 @@ fn all_problems_are_reported_together() {
         )
         .file("cards/five.md", GOOD);
     let err = site.run(&["check"]).failure().stderr();
-    assert!(err.contains("cards/one.md:2:1: error: `status` must be one of `complete`, `draft`, `stub` (not `finished`)"), "{err}");
+    assert!(err.contains("cards/one.md:2:1: warning: `status` must be one of `complete`, `draft`, `stub` (not `finished`); it is left out"), "{err}");
     assert!(
         err.contains(
-            "cards/two.md:2:8: error: invalid YAML in front matter: this `[` is never closed"
+            "cards/two.md:2:8: warning: invalid YAML in front matter (left out): this `[` is never closed"
         ),
         "{err}"
     );
     assert!(
-        err.contains("cards/three.md:1:1: error: front matter opened with `---` is never closed"),
+        err.contains("cards/three.md:1:1: warning: front matter opened with `---` is never closed"),
         "{err}"
     );
     assert!(
         err.contains("cards/four.md:4:4: error: not UTF-8 text (byte 0xe9)"),
-        "{err}"
+        "what has no sensible page is still an error: {err}"
     );
     assert!(!err.contains("panicked"), "{err}");
 }

@@ -153,7 +153,7 @@ fn every_page_passes_axe_in_light_and_dark() {
     let text = std::fs::read_to_string(&card).unwrap();
     std::fs::write(
         &card,
-        text.replace("tags: [web, integration]", "tags: [web"),
+        text.replace("parent: client-server-model", "parent: apis"),
     )
     .unwrap();
     tab.wait_until(

@@ -57,11 +57,11 @@ fn broken_input_leaves_the_previous_output_byte_for_byte() {
     let before = site.output_files();
     site.write(
         "cards/frontend.md",
-        "---\ntitle: Frontend\ntags: [web\n---\nBroken.\n",
+        "---\ntitle: Frontend\nparent: frontend\n---\nBroken.\n",
     );
     let err = site.run(&["build"]).failure().stderr();
     assert!(
-        err.contains("cards/frontend.md:3:7: error: invalid YAML"),
+        err.contains("cards/frontend.md:3:1: error: parent cycle"),
         "{err}"
     );
     assert_eq!(site.output_files(), before);

@@ -186,11 +186,11 @@ fn a_broken_card_shows_an_error_and_the_old_page_stays() {
     let card = std::fs::read_to_string(site.path().join("cards/apis.md")).unwrap();
     site.write(
         "cards/apis.md",
-        card.replace("tags: [web, integration]", "tags: [web, integration"),
+        card.replace("parent: client-server-model", "parent: apis"),
     );
     let error = events.wait_for("build-error");
     assert!(
-        error.contains("cards/apis.md:5:7: error: invalid YAML in front matter"),
+        error.contains("cards/apis.md:6:1: error: parent cycle"),
         "{error}"
     );
     let page = served.get("/apis/");
@@ -201,7 +201,7 @@ fn a_broken_card_shows_an_error_and_the_old_page_stays() {
     );
     let mut late = served.events();
     assert!(
-        late.wait_for("build-error").contains("cards/apis.md:5:7"),
+        late.wait_for("build-error").contains("cards/apis.md:6:1"),
         "pages opened later see the error too"
     );
     site.write("cards/apis.md", card);
@@ -355,13 +355,12 @@ fn a_stub_page_served_here_can_start_its_card() {
 
 #[test]
 fn a_site_broken_from_the_start_shows_its_errors_until_fixed() {
-    let site = TestSite::new().file("cards/a.md", "---\ntitle: A\ntags: [x\n---\n<b>A</b>\n");
+    let site = TestSite::new().file("cards/a.md", "---\ntitle: A\nparent: a\n---\n<b>A</b>\n");
     let served = Served::start(&site);
     let page = served.get("/");
     assert_eq!(page.status, 503);
     assert!(
-        page.text()
-            .contains("cards/a.md:3:7: error: invalid YAML in front matter"),
+        page.text().contains("cards/a.md:3:1: error: parent cycle"),
         "{}",
         page.text()
     );
@@ -370,7 +369,7 @@ fn a_site_broken_from_the_start_shows_its_errors_until_fixed() {
         "it reloads once fixed"
     );
     let mut events = served.events();
-    site.write("cards/a.md", "---\ntitle: A\ntags: [x]\n---\nFixed.\n");
+    site.write("cards/a.md", "---\ntitle: A\n---\nFixed.\n");
     events.wait_for("reload");
     let fixed = served.get("/a/");
     assert_eq!(fixed.status, 200);
