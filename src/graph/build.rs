@@ -104,9 +104,9 @@ impl Graph {
     fn add_cards(&mut self, cards: &[Arc<Card>], diagnostics: &mut Vec<Diagnostic>) -> Vec<NodeId> {
         let mut owners: HashMap<String, (NodeId, &Card, &str)> = HashMap::new();
         let mut nodes = Vec::with_capacity(cards.len());
-        for card in cards {
+        for (card, id) in cards.iter().zip(page_ids(cards)) {
             let node = self.push(Node {
-                id: card.id.clone(),
+                id: id.clone(),
                 title: card.title.clone(),
                 status: card.status,
                 card: Some(Arc::clone(card)),
@@ -117,23 +117,21 @@ impl Graph {
             });
             nodes.push(node);
             self.index.paths.insert(card.rel.clone(), node);
-            self.index.add_near(&card.id, node);
-            if let Some(&(_, other, _)) = owners.get(&card.id) {
-                diagnostics.push(
-                    Diagnostic::error(
-                        &card.path,
-                        Pos::START,
-                        format!(
-                            "duplicate id `{}`: {} has it too",
-                            card.id,
-                            other.path.display()
-                        ),
-                    )
-                    .hint("ids come from file names; rename one of the files"),
-                );
-            } else {
-                owners.insert(card.id.clone(), (node, card, "id"));
-                self.index.keys.insert(card.id.clone(), node);
+            self.index.add_note(&card.rel, node);
+            self.index.add_near(&id, node);
+            owners.insert(id.clone(), (node, card, "id"));
+            self.index.keys.insert(id, node);
+        }
+        // A file name that several folders share names the first of them, with a warning
+        // where a link uses it (Obsidian resolves such a link by path, then to one of them).
+        for (card, &node) in cards.iter().zip(&nodes) {
+            if self[node].id != card.id {
+                self.index.keys.entry(card.id.clone()).or_insert(node);
+                self.index
+                    .shared
+                    .entry(card.id.clone())
+                    .or_default()
+                    .push(node);
             }
         }
         for (card, &node) in cards.iter().zip(&nodes) {
@@ -180,6 +178,26 @@ impl Graph {
             Some(node) => Resolution::Node(node),
             None => self.index.resolve(&card.rel, target),
         };
+        if let (Target::Name(name), false) = (target, self.index.shared.is_empty())
+            && let Some(sharing) = self.index.shared.get(&slugify(name))
+        {
+            let files: Vec<String> = (sharing.iter())
+                .filter_map(|&n| self[n].card.as_ref())
+                .map(|c| c.path.display().to_string())
+                .collect();
+            diagnostics.push(
+                Diagnostic::warning(
+                    &card.path,
+                    pos(),
+                    format!(
+                        "`{name}` is the name of {} notes ({}); it links to the first",
+                        files.len(),
+                        files.join(", ")
+                    ),
+                )
+                .hint("write the note's folder too, like [[folder/name]]"),
+            );
+        }
         match resolution {
             Resolution::Node(node) => {
                 let n = &mut self.nodes[node.0];
@@ -291,6 +309,41 @@ impl Graph {
             self.nodes[edge.to.0].children.push(edge.from);
         }
     }
+}
+
+/// The id of each card's page: the slug of its file name, or, where files in several
+/// folders share a name, the slug of its path (numbered if that is taken too), so that
+/// every note of a vault gets a page and short URLs stay short where they can.
+fn page_ids(cards: &[Arc<Card>]) -> Vec<String> {
+    let mut named: HashMap<&str, usize> = HashMap::new();
+    for card in cards {
+        *named.entry(&card.id).or_default() += 1;
+    }
+    let unique = |card: &Card| named[card.id.as_str()] == 1;
+    let mut taken: HashSet<String> = (cards.iter())
+        .filter(|c| unique(c))
+        .map(|c| c.id.clone())
+        .collect();
+    (cards.iter())
+        .map(|card| {
+            if unique(card) {
+                return card.id.clone();
+            }
+            let path = card
+                .rel
+                .rsplit_once('.')
+                .map_or(card.rel.as_str(), |(p, _)| p);
+            let base = slugify(path);
+            let mut id = base.clone();
+            for n in 2.. {
+                if taken.insert(id.clone()) {
+                    break;
+                }
+                id = format!("{base}-{n}");
+            }
+            id
+        })
+        .collect()
 }
 
 /// Keeps the stub's most readable name: `DNS` or `Domain Name System` over `dns`.

@@ -44,6 +44,11 @@ pub struct Index {
     pub keys: HashMap<String, NodeId>,
     /// A card's path relative to the cards folder → its node.
     pub paths: HashMap<String, NodeId>,
+    /// The slug of a file name that several cards share → those cards, in path order.
+    pub shared: HashMap<String, Vec<NodeId>>,
+    /// A card's path relative to the cards folder, lower-cased and without its extension
+    /// → its node: what `[[Folder/Note]]` names.
+    pub notes: HashMap<String, NodeId>,
     /// An attachment's relative path → itself.
     pub files: HashMap<String, String>,
     /// An attachment's lower-cased file name → its relative path (the first in path order).
@@ -124,9 +129,36 @@ impl Index {
         }
     }
 
+    /// Records the card at `rel` (relative to the cards folder) for path links.
+    pub fn add_note(&mut self, rel: &str, node: NodeId) {
+        let path = rel.rsplit_once('.').map_or(rel, |(path, _)| path);
+        self.notes.insert(path.to_lowercase(), node);
+    }
+
+    /// The card that `[[Folder/Note]]` names: its whole path, or else the first path in
+    /// order that ends with it, as Obsidian resolves them.
+    fn resolve_path(&self, name: &str) -> Option<NodeId> {
+        let wanted = name.trim().trim_end_matches(".md").to_lowercase();
+        if let Some(&node) = self.notes.get(&wanted) {
+            return Some(node);
+        }
+        let suffix = format!("/{wanted}");
+        (self.notes.iter())
+            .filter(|(path, _)| path.ends_with(&suffix))
+            .min_by_key(|(path, _)| path.as_str())
+            .map(|(_, &node)| node)
+    }
+
     fn resolve_name(&self, name: &str) -> Resolution {
         if has_attachment_extension(name) {
             return self.resolve_file_name(name);
+        }
+        if let Some(node) = name
+            .contains('/')
+            .then(|| self.resolve_path(name))
+            .flatten()
+        {
+            return Resolution::Node(node);
         }
         let key = slugify(name);
         if let Some(&node) = self.keys.get(&key) {

@@ -66,17 +66,35 @@ fn all_problems_are_reported_together() {
 }
 
 #[test]
-fn duplicate_ids_name_both_files() {
+fn notes_of_one_name_in_two_folders_both_get_pages() {
     let site = TestSite::new()
-        .file("cards/web/dns.md", GOOD)
-        .file("cards/net/DNS.md", GOOD);
-    let err = site.run(&["build"]).failure().stderr();
+        .file("cards/Work/Meetings.md", "# Agenda\n\nWork.\n")
+        .file("cards/Home/Meetings.md", "Home.\n")
+        .file(
+            "cards/work-meetings.md",
+            "A note whose name is taken by a path.\n",
+        )
+        .file(
+            "cards/hub.md",
+            "See [[Work/Meetings#Agenda]], [[Home/Meetings]] and [[Meetings]].\n",
+        );
+    let err = site.run(&["build"]).success().stderr();
     assert!(
-        err.contains(
-            "cards/web/dns.md:1:1: error: duplicate id `dns`: cards/net/DNS.md has it too"
-        ),
+        err.contains("cards/hub.md:1:53: warning: `Meetings` is the name of 2 notes (cards/Home/Meetings.md, cards/Work/Meetings.md); it links to the first"),
         "{err}"
     );
+    assert!(site.page("home-meetings/index.html").contains("Home."));
+    assert!(site.page("work-meetings-2/index.html").contains("Work."));
+    assert!(
+        site.page("work-meetings/index.html")
+            .contains("taken by a path")
+    );
+    let hub = site.page("hub/index.html");
+    assert!(
+        hub.contains("href=\"../work-meetings-2/#agenda\""),
+        "a path link: {hub}"
+    );
+    assert!(hub.contains("href=\"../home-meetings/\""), "{hub}");
 }
 
 #[test]
