@@ -249,7 +249,12 @@ fn rewrite<'a>(
             }) => match classify(link_type, dest_url) {
                 Dest::External => {
                     closers.push(Some(inline("</a>".into())));
-                    inline(open_external(dest_url, title))
+                    let url = match link_type {
+                        // `<a@b.org>`: the parser gives the address alone.
+                        LinkType::Email => format!("mailto:{dest_url}"),
+                        _ => dest_url.to_string(),
+                    };
+                    inline(open_external(&url, title))
                 }
                 Dest::SamePage(anchor) => {
                     closers.push(Some(inline("</a>".into())));
@@ -496,6 +501,15 @@ mod tests {
         );
         assert!(html.contains("<code>[[dns]]</code>"), "{html}");
         assert!(html.contains("<img src=\"../d.svg\""), "{html}");
+    }
+
+    #[test]
+    fn e_mail_autolinks_keep_mailto() {
+        let html = to_html("Write to <someone@example.org>.");
+        assert!(
+            html.contains("href=\"mailto:someone@example.org\">someone@example.org</a>"),
+            "{html}"
+        );
     }
 
     #[test]
