@@ -101,7 +101,7 @@ impl Output {
         if lock(&self.files).insert(path.clone(), None).is_some() {
             bail!("two sources produce the same output file `{path}`; rename one of them");
         }
-        self.check_folders(&path)?;
+        check_no_links(&self.out, &path, &self.checked)?;
         let target = self.out.join(&path);
         match std::fs::symlink_metadata(&target) {
             Ok(m) if m.is_dir() => {
@@ -172,12 +172,6 @@ impl Output {
             let _ = std::fs::remove_file(self.out.join(MANIFEST));
             let _ = std::fs::remove_dir(&self.out);
         }
-    }
-
-    /// Refuses to write `path` through a link or over a file standing where one of its
-    /// folders should be.
-    fn check_folders(&self, path: &str) -> Result<()> {
-        check_no_links(&self.out, path, &self.checked)
     }
 }
 

@@ -82,8 +82,8 @@ fn editing_a_template_reloads_the_pages_it_draws() {
 fn a_panicking_handler_answers_500_and_the_server_goes_on() {
     let site = TestSite::own_cards();
     let served = Served::start_with(&site, &[("CARDWEB_PANIC_ON", "/boom")]);
-    // More failures than there are workers: none of them is lost.
-    for _ in 0..12 {
+    // More failures than there are workers (16): none of them is lost.
+    for _ in 0..20 {
         assert_eq!(served.get("/boom").status, 500);
     }
     let page = served.get("/apis/");
