@@ -24,6 +24,10 @@ const KNOWN_KEYS: &[&str] = &[
     "prerequisites",
     "aliases",
     "reading",
+    "publish",
+    "permalink",
+    "cssclasses",
+    "cssclass",
 ];
 
 /// A card's YAML front matter and the line of the file it starts on.
@@ -175,6 +179,15 @@ fn set_key(
         "next" => names(value).map(|r| card.next = r),
         "prerequisites" => names(value).map(|r| card.prerequisites = r),
         "reading" => reading(value).map(|r| card.reading = r),
+        "publish" => flag(value).map(|p| card.publish = p),
+        "permalink" => text(value).map(|p| card.permalink = p.filter(|p| !p.trim().is_empty())),
+        "cssclasses" | "cssclass" => strings(value).map(|c| {
+            card.css_classes = (c.iter())
+                .flat_map(|c| c.split_whitespace())
+                .map(slug::slugify)
+                .filter(|c| !c.is_empty())
+                .collect()
+        }),
         _ => {
             if let Some(known) = similar_key(key) {
                 diagnostics.push(
@@ -290,6 +303,16 @@ fn strings(value: Value) -> Result<Vec<String>, String> {
         v => vec![scalar(&v).ok_or_else(expected)?],
     };
     Ok(names.into_iter().filter(|n| !n.trim().is_empty()).collect())
+}
+
+/// Yes or no: `true`/`false` (also written as text).
+fn flag(value: Value) -> Result<bool, String> {
+    match value {
+        Value::Bool(b) => Ok(b),
+        Value::String(s) if s.trim().eq_ignore_ascii_case("true") => Ok(true),
+        Value::String(s) if s.trim().eq_ignore_ascii_case("false") => Ok(false),
+        _ => Err("`true` or `false`".into()),
+    }
 }
 
 fn status(value: Value) -> Result<Status, String> {

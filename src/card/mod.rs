@@ -91,6 +91,12 @@ pub struct Card {
     pub aliases: Vec<Located>,
     /// Further reading.
     pub reading: Vec<Reading>,
+    /// False for a note left out of the site (`publish: false`).
+    pub publish: bool,
+    /// The address its page asks for (Obsidian Publish's `permalink:`).
+    pub permalink: Option<String>,
+    /// CSS classes for its page (Obsidian's `cssclasses:`).
+    pub css_classes: Vec<String>,
     /// Front-matter keys cardweb does not know, passed on to templates.
     pub extra: BTreeMap<String, Value>,
     /// The links, headings and HTML of the Markdown after the front matter.
@@ -118,6 +124,9 @@ impl Card {
             prerequisites,
             aliases,
             reading,
+            publish,
+            permalink,
+            css_classes,
             extra,
             outline,
             body_line,
@@ -141,6 +150,8 @@ impl Card {
                     &other.aliases,
                 )
             && (reading, extra, body_line) == (&other.reading, &other.extra, &other.body_line)
+            && (publish, permalink, css_classes)
+                == (&other.publish, &other.permalink, &other.css_classes)
             && outline.same_links(&other.outline)
     }
 }

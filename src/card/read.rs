@@ -54,6 +54,9 @@ pub fn parse_card(path: &Path, rel: &str, text: &str) -> (Option<Card>, Vec<Diag
         prerequisites: Vec::new(),
         aliases: Vec::new(),
         reading: Vec::new(),
+        publish: true,
+        permalink: None,
+        css_classes: Vec::new(),
         extra: BTreeMap::new(),
         outline: Default::default(),
         body_line,
@@ -62,6 +65,21 @@ pub fn parse_card(path: &Path, rel: &str, text: &str) -> (Option<Card>, Vec<Diag
         front_matter::read(&mut card, &front, &mut diagnostics);
     }
     card.outline = markdown::outline(body);
+    for tag in &card.outline.tags {
+        if !card.tags.iter().any(|t| slugify(t) == slugify(tag)) {
+            card.tags.push(tag.clone());
+        }
+    }
+    for (at, why) in &card.outline.problems {
+        let pos = Pos {
+            line: body_line + at.line - 1,
+            col: at.col,
+        };
+        diagnostics.push(
+            Diagnostic::warning(path, pos, format!("math that cannot be read: {why}"))
+                .hint("it is shown as its LaTeX source"),
+        );
+    }
     (Some(card), diagnostics)
 }
 

@@ -2,7 +2,7 @@
 //! front-matter relation resolved (links to cards in parallel, then stubs in order); edges,
 //! parents and children; and the problems found on the way, at the link that has them.
 
-use super::{Edge, EdgeKind, Graph, Node, NodeId, Resolution, checks, relations};
+use super::{Edge, EdgeKind, Graph, Node, NodeId, Resolution, checks, embeds, relations};
 use crate::card::{Card, Corpus, Located, Status};
 use crate::diagnostic::{Diagnostic, Pos};
 use crate::markdown::Target;
@@ -26,9 +26,18 @@ impl Graph {
         for attachment in &corpus.attachments {
             graph.index.add_file(&attachment.rel);
         }
-        let nodes = graph.add_cards(&corpus.cards, &mut diagnostics);
+        let (cards, unpublished): (Vec<_>, Vec<_>) =
+            corpus.cards.iter().cloned().partition(|c| c.publish);
+        for card in &unpublished {
+            let names = [&card.id, &card.title].into_iter();
+            for name in names.chain(card.aliases.iter().map(|a| &a.name)) {
+                let key = slugify(name);
+                graph.index.unpublished.insert(key, card.path.clone());
+            }
+        }
+        let nodes = graph.add_cards(&cards, &mut diagnostics);
         // Links to cards are looked up in parallel; the rest (stubs, attachments) in order.
-        let found: Vec<Vec<Option<NodeId>>> = (corpus.cards.par_iter())
+        let found: Vec<Vec<Option<NodeId>>> = (cards.par_iter())
             .map(|card| {
                 let relations = relations(card).map(|(_, Located { name, .. })| {
                     graph
@@ -41,7 +50,8 @@ impl Graph {
             })
             .collect();
         let mut seen_edges = HashSet::new();
-        for ((card, from), found) in corpus.cards.iter().zip(nodes).zip(found) {
+        let mut embeds = Vec::new();
+        for ((card, from), found) in cards.iter().zip(nodes).zip(found) {
             let mut found = found.into_iter();
             for (kind, Located { name, pos }) in relations(card) {
                 let link = Target::Name(name.clone());
@@ -59,6 +69,10 @@ impl Graph {
                 if let Some(anchor) = &link.anchor {
                     diagnostics.extend(graph.missing_heading(card, to, anchor, pos()));
                 }
+                if link.embed && graph[to].card.is_some() {
+                    let pos = pos();
+                    embeds.push(embeds::Embed { from, to, pos });
+                }
                 if to != from {
                     let mention = Edge::new(from, to, EdgeKind::Mention, Arc::clone(&link.context));
                     graph.add_edge(&mut seen_edges, mention);
@@ -67,6 +81,7 @@ impl Graph {
         }
         graph.link_parents();
         checks::check(&graph, &mut diagnostics);
+        embeds::check(&graph, &embeds, &mut diagnostics);
         (graph, diagnostics)
     }
 
@@ -78,7 +93,10 @@ impl Graph {
         let mut sentences: HashMap<NodeId, &Arc<str>> = HashMap::new();
         for link in &card.outline.links {
             if let Resolution::Node(to) = self.index.resolve(&card.rel, &link.target) {
-                sentences.entry(to).or_insert(&link.context);
+                let sentence = sentences.entry(to).or_insert(&link.context);
+                if sentence.is_empty() {
+                    *sentence = &link.context;
+                }
             }
         }
         let mut shown = vec![node];
@@ -124,15 +142,17 @@ impl Graph {
         }
         // A file name that several folders share names the first of them, with a warning
         // where a link uses it (Obsidian resolves such a link by path, then to one of them).
+        let mut named: HashMap<&str, Vec<NodeId>> = HashMap::new();
+        for (card, &node) in cards.iter().zip(&nodes) {
+            named.entry(&card.id).or_default().push(node);
+        }
         for (card, &node) in cards.iter().zip(&nodes) {
             if self[node].id != card.id {
                 self.index.keys.entry(card.id.clone()).or_insert(node);
-                self.index
-                    .shared
-                    .entry(card.id.clone())
-                    .or_default()
-                    .push(node);
             }
+        }
+        for (name, sharing) in named.into_iter().filter(|(_, s)| s.len() > 1) {
+            self.index.shared.insert(name.to_string(), sharing);
         }
         for (card, &node) in cards.iter().zip(&nodes) {
             for Located { name: alias, pos } in &card.aliases {
@@ -227,7 +247,19 @@ impl Graph {
                 None
             }
             Resolution::Unknown { id, name } => {
-                if let Some(near) = self.near_miss(&id) {
+                if let Some(file) = self.index.unpublished.get(&id) {
+                    diagnostics.push(
+                        Diagnostic::warning(
+                            &card.path,
+                            pos(),
+                            format!(
+                                "`{name}` is not published (`publish: false` in {}), so it shows as a stub",
+                                file.display()
+                            ),
+                        )
+                        .hint("publish that note, or unlink it here"),
+                    );
+                } else if let Some(near) = self.near_miss(&id) {
                     diagnostics.push(
                         Diagnostic::warning(
                             &card.path,
@@ -238,7 +270,7 @@ impl Graph {
                     );
                 }
                 let node = self.push(Node {
-                    id: id.clone(),
+                    id: free_id(&id),
                     title: name,
                     status: Status::Stub,
                     card: None,
@@ -293,12 +325,24 @@ impl Graph {
             .map(|n| self[n].id.as_str())
     }
 
+    /// Adds `edge`, unless the graph has one of its kind between its ends already: that one
+    /// then takes its sentence if it has none (a link that is its own line says nothing).
     fn add_edge(&mut self, seen: &mut HashSet<(NodeId, NodeId, EdgeKind)>, edge: Edge) {
         if seen.insert((edge.from, edge.to, edge.kind)) {
             let index = self.edges.len();
             self.nodes[edge.from.0].outgoing.push(index);
             self.nodes[edge.to.0].incoming.push(index);
             self.edges.push(edge);
+        } else if !edge.context.is_empty() {
+            let edges = &self.edges;
+            let same = (self.nodes[edge.from.0].outgoing.iter())
+                .copied()
+                .find(|&e| (edges[e].to, edges[e].kind) == (edge.to, edge.kind));
+            if let Some(existing) = same.map(|e| &mut self.edges[e])
+                && existing.context.is_empty()
+            {
+                existing.context = edge.context;
+            }
         }
     }
 
@@ -311,37 +355,55 @@ impl Graph {
     }
 }
 
-/// The id of each card's page: the slug of its file name, or, where files in several
-/// folders share a name, the slug of its path (numbered if that is taken too), so that
-/// every note of a vault gets a page and short URLs stay short where they can.
+/// The ids the site's own pages take: a folder of that name is theirs.
+const SITE_IDS: &[&str] = &["graph", "tags", "stubs", "assets"];
+
+/// `id`, or, where one of the site's own pages has it, `id-2`.
+fn free_id(id: &str) -> String {
+    match SITE_IDS.contains(&id) {
+        true => format!("{id}-2"),
+        false => id.to_string(),
+    }
+}
+
+/// The id of each card's page: the slug of its `permalink` if it has one, else of its file
+/// name, or, where files in several folders share a name (or the name is one of the site's
+/// own pages), the slug of its path (numbered if that is taken too), so that every note of
+/// a vault gets a page and short URLs stay short where they can.
 fn page_ids(cards: &[Arc<Card>]) -> Vec<String> {
+    let mut taken: HashSet<String> = SITE_IDS.iter().map(|s| s.to_string()).collect();
+    let mut ids: Vec<Option<String>> = (cards.iter())
+        .map(|card| {
+            let permalink = slugify(card.permalink.as_deref()?);
+            (!permalink.is_empty() && taken.insert(permalink.clone())).then_some(permalink)
+        })
+        .collect();
     let mut named: HashMap<&str, usize> = HashMap::new();
     for card in cards {
         *named.entry(&card.id).or_default() += 1;
     }
-    let unique = |card: &Card| named[card.id.as_str()] == 1;
-    let mut taken: HashSet<String> = (cards.iter())
-        .filter(|c| unique(c))
-        .map(|c| c.id.clone())
-        .collect();
-    (cards.iter())
-        .map(|card| {
-            if unique(card) {
-                return card.id.clone();
-            }
-            let path = card
-                .rel
-                .rsplit_once('.')
-                .map_or(card.rel.as_str(), |(p, _)| p);
-            let base = slugify(path);
-            let mut id = base.clone();
-            for n in 2.. {
-                if taken.insert(id.clone()) {
-                    break;
+    for (card, id) in cards.iter().zip(&mut ids) {
+        if id.is_none() && named[card.id.as_str()] == 1 && taken.insert(card.id.clone()) {
+            *id = Some(card.id.clone());
+        }
+    }
+    (cards.iter().zip(ids))
+        .map(|(card, id)| {
+            id.unwrap_or_else(|| {
+                let path = card
+                    .rel
+                    .rsplit_once('.')
+                    .map_or(card.rel.as_str(), |(p, _)| p);
+                let base = slugify(path);
+                let mut id = base.clone();
+                for n in 2.. {
+                    if taken.insert(id.clone()) {
+                        break;
+                    }
+                    id = format!("{base}-{n}");
                 }
-                id = format!("{base}-{n}");
-            }
-            id
+                id
+            })
         })
         .collect()
 }

@@ -7,6 +7,7 @@ use crate::markdown::Target;
 use crate::slug::slugify;
 use std::collections::HashMap;
 use std::hash::Hasher;
+use std::path::PathBuf;
 
 /// What a link target turned out to be.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -49,6 +50,9 @@ pub struct Index {
     /// A card's path relative to the cards folder, lower-cased and without its extension
     /// → its node: what `[[Folder/Note]]` names.
     pub notes: HashMap<String, NodeId>,
+    /// The slug of the id, title or alias of a note left out with `publish: false` → its
+    /// file: links to it become stubs, with a warning that says why.
+    pub unpublished: HashMap<String, PathBuf>,
     /// An attachment's relative path → itself.
     pub files: HashMap<String, String>,
     /// An attachment's lower-cased file name → its relative path (the first in path order).

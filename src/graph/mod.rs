@@ -5,6 +5,7 @@
 
 mod build;
 mod checks;
+mod embeds;
 mod index;
 
 pub use index::Resolution;
@@ -12,6 +13,7 @@ pub use index::Resolution;
 use crate::card::{Card, Located, Status};
 use crate::markdown::Target;
 use crate::slug::slugify;
+pub use embeds::MAX_EMBED_DEPTH;
 use index::Index;
 use serde::Serialize;
 use std::sync::Arc;

@@ -4,12 +4,18 @@
 //! link to a card or attachment left open ([`Unlinked`]) until pages resolve them.
 
 mod callout;
+mod comments;
+mod inline;
+mod math;
+mod media;
 mod outline;
+mod sections;
 mod slots;
 
 pub use outline::{Link, Outline};
-pub use slots::Unlinked;
+pub use slots::{Drawn, Unlinked};
 
+use crate::diagnostic::Pos;
 use crate::html::{escape, percent_decode, push_escaped};
 use crate::slug::slugify;
 use pulldown_cmark::{Event, LinkType, Options, Parser, Tag, TagEnd, TextMergeWithOffset};
@@ -17,10 +23,12 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 
 /// The Markdown dialect of cards: CommonMark plus tables, footnotes, strikethrough, task
-/// lists, heading ids and `[[wikilinks]]`. Callouts are recognised by [`callout`] for every
-/// kind, so GFM's five-kind alerts stay off.
+/// lists, heading ids, `$math$` and `[[wikilinks]]`. Callouts are recognised by [`callout`]
+/// for every kind, so GFM's five-kind alerts stay off; the rest of Obsidian's syntax is
+/// read by [`comments`], [`inline`] and [`sections`].
 fn options() -> Options {
     Options::ENABLE_TABLES
+        | Options::ENABLE_MATH
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_TASKLISTS
@@ -71,7 +79,8 @@ fn destination(event: &Event) -> Option<Dest> {
 
 fn classify(link_type: LinkType, dest: &str) -> Dest {
     if let LinkType::WikiLink { .. } = link_type {
-        let (name, anchor) = split_anchor(dest);
+        // Inside a table, `[[a\\|b]]` escapes the `|` from the table, not from the link.
+        let (name, anchor) = split_anchor(dest.trim_end_matches('\\'));
         let name = name.trim();
         return match (name.is_empty(), anchor) {
             (true, Some(anchor)) => Dest::SamePage(anchor),
@@ -104,12 +113,19 @@ fn classify(link_type: LinkType, dest: &str) -> Dest {
     }
 }
 
-/// Splits `name#heading` and turns the heading into its anchor slug.
+/// Splits `name#heading` and turns the heading into its anchor: the slug of the last
+/// heading of a nested `name#A#B`, or a block's `^id` as written.
 fn split_anchor(dest: &str) -> (&str, Option<String>) {
-    match dest.split_once('#') {
-        Some((name, heading)) => (name, Some(slugify(&percent_decode(heading)))),
-        None => (dest, None),
-    }
+    let Some((name, headings)) = dest.split_once('#') else {
+        return (dest, None);
+    };
+    let last = headings.rsplit('#').next().unwrap_or(headings);
+    let last = percent_decode(last);
+    let anchor = match last.strip_prefix('^') {
+        Some(block) => format!("^{}", block.trim()),
+        None => slugify(&last),
+    };
+    (name, Some(anchor))
 }
 
 /// A resolved link: where it goes and how it looks.
@@ -165,32 +181,52 @@ impl HeadingIds {
     }
 }
 
-/// Parses a card's Markdown, once: its links with their sentences, its heading anchors, and
-/// its HTML with the links left open.
+/// Parses a card's Markdown, once: its links with their sentences, its heading and block
+/// anchors, its inline tags, and its HTML with the links left open.
 pub fn outline(markdown: &str) -> Outline {
     let mut links = outline::Links::default();
     let mut html = Unlinked::new();
     let mut anchors = Vec::new();
+    let mut found = inline::Found::default();
     // U+0000 starts the markers of link slots: a NUL in a card (which CommonMark would turn
     // into U+FFFD) becomes U+001A, one byte like it, so that offsets stay true.
     let markdown = match markdown.contains('\0') {
         true => Cow::Owned(markdown.replace('\0', "\u{1A}")),
         false => Cow::Borrowed(markdown),
     };
-    let parser = Parser::new_ext(&markdown, options()).into_offset_iter();
-    let events = TextMergeWithOffset::new(parser).map(|(event, range)| {
-        links.observe(&event, range.start);
-        event
-    });
-    let mut events = rewrite(events, &mut html, &mut anchors);
+    let uncommented = comments::uncomment(&markdown);
+    let text = &uncommented.text;
+    let parser = Parser::new_ext(text, options()).into_offset_iter();
+    let events = inline::Obsidian::new(TextMergeWithOffset::new(parser), &mut found).map(
+        |(event, range)| {
+            links.observe(&event, range.start);
+            event
+        },
+    );
+    let events = rewrite(events, &mut html, &mut anchors);
+    let (mut events, blocks) = sections::mark(events);
+    anchors.extend(blocks);
     unlink_missing_anchors(&mut events, &anchors);
-    let mut out = String::with_capacity(markdown.len() * 3 / 2);
+    let mut out = String::with_capacity(text.len() * 3 / 2);
     callout::push_html(&mut out, events);
     html.set_html(out);
+    let mut links = links.finish();
+    for link in &mut links {
+        link.offset = uncommented.original(link.offset);
+    }
+    outline::place(&markdown, &mut links);
+    let problems = (found.problems.into_iter())
+        .map(|(offset, why)| {
+            let offset = uncommented.original(offset);
+            (Pos::in_text(&markdown, offset, 1), why)
+        })
+        .collect();
     Outline {
-        links: links.finish(&markdown),
+        links,
         anchors,
         html,
+        tags: found.tags,
+        problems,
     }
 }
 
@@ -213,6 +249,8 @@ fn rewrite<'a>(
     let mut closers: Vec<Option<Event<'a>>> = Vec::new();
     let mut heading: Option<Heading<'a>> = None;
     let mut image: Option<Image<'a>> = None;
+    // The paragraph being read: where it starts in `out`, and the slots of its embeds.
+    let mut paragraph: Option<(usize, Vec<usize>)> = None;
     let mut ids = HeadingIds::default();
     for event in events {
         if let Some((_, text)) = &mut heading {
@@ -232,6 +270,11 @@ fn rewrite<'a>(
             events.push(event);
             if let Some((slot, events, _, fragment)) = image.take_if(|(_, _, depth, _)| *depth == 0)
             {
+                match (&mut paragraph, &heading) {
+                    (Some((_, embeds)), _) => embeds.push(slot),
+                    (None, None) => html.set_block(slot),
+                    (None, Some(_)) => {}
+                }
                 emit(
                     &mut out,
                     &mut heading,
@@ -296,6 +339,22 @@ fn rewrite<'a>(
                 heading = Some((vec![event], String::new()));
                 continue;
             }
+            Event::Start(Tag::Paragraph) => {
+                paragraph = Some((out.len(), Vec::new()));
+                event
+            }
+            Event::End(TagEnd::Paragraph) => match paragraph.take() {
+                Some((start, embeds)) if only_embeds(&out[start + 1..], &embeds) => {
+                    // Embeds on lines of their own stand where blocks go, not in a `<p>`.
+                    out.truncate(start);
+                    for &slot in &embeds {
+                        html.set_block(slot);
+                        out.push(slots::marker(format!("\0{slot}\0")));
+                    }
+                    continue;
+                }
+                _ => event,
+            },
             Event::End(TagEnd::Heading(_)) => {
                 let (mut events, text) = heading.take().unwrap_or_default();
                 if let Some(Event::Start(Tag::Heading { id, .. })) = events.first_mut() {
@@ -313,6 +372,20 @@ fn rewrite<'a>(
     out
 }
 
+/// Whether a paragraph's events are the markers of `embeds` and line breaks, no more.
+fn only_embeds(events: &[Event], embeds: &[usize]) -> bool {
+    let mut markers = embeds.iter();
+    !embeds.is_empty()
+        && events.iter().all(|event| match event {
+            Event::SoftBreak | Event::HardBreak => true,
+            Event::Text(t) => t.trim().is_empty(),
+            Event::InlineHtml(h) => markers
+                .next()
+                .is_some_and(|slot| h.as_ref() == format!("\0{slot}\0")),
+            _ => false,
+        })
+}
+
 /// Adds an event to the heading being read, if any, else to the output.
 fn emit<'a>(out: &mut Vec<Event<'a>>, heading: &mut Option<Heading<'a>>, event: Event<'a>) {
     match heading {
@@ -327,11 +400,18 @@ fn inline<'a>(html: String) -> Event<'a> {
 
 /// `#anchor`, or nothing.
 fn fragment(anchor: Option<String>) -> String {
-    anchor.map(|a| format!("#{a}")).unwrap_or_default()
+    anchor
+        .map(|a| format!("#{}", url_anchor(&a)))
+        .unwrap_or_default()
+}
+
+/// An anchor as a URL's fragment: a block's `^` is not a URL character.
+fn url_anchor(anchor: &str) -> String {
+    anchor.replace('^', "%5E")
 }
 
 fn open_same_page(anchor: &str) -> String {
-    format!("<a href=\"#{}\">", escape(anchor))
+    format!("<a href=\"#{}\">", escape(&url_anchor(anchor)))
 }
 
 /// Links to a heading of the same card that it does not have are drawn as their text,

@@ -37,6 +37,11 @@ pub struct Outline {
     pub anchors: Vec<String>,
     /// The card's HTML, with a slot for each of `links`.
     pub html: Unlinked,
+    /// Inline `#tags`, without `#`.
+    pub tags: Vec<String>,
+    /// What could not be drawn (math that does not parse): where, counting the first line
+    /// as line 1, and why.
+    pub problems: Vec<(Pos, String)>,
 }
 
 impl Link {
@@ -123,17 +128,16 @@ impl Links {
         }
     }
 
-    /// The links of `markdown`, in document order, each with its sentence and position.
-    pub(super) fn finish(mut self, markdown: &str) -> Vec<Link> {
+    /// The links read, in document order, each with its sentence (not yet placed).
+    pub(super) fn finish(mut self) -> Vec<Link> {
         finish_block(&mut self.block, &mut self.pending, &mut self.links);
-        place(markdown, &mut self.links);
         self.links
     }
 }
 
 /// Sets each link's line and column from its offset, in one pass over `markdown` (also
 /// along one long line: columns are counted on from the last link, not from the line's start).
-fn place(markdown: &str, links: &mut [Link]) {
+pub(super) fn place(markdown: &str, links: &mut [Link]) {
     let mut order: Vec<usize> = (0..links.len()).collect();
     order.sort_by_key(|&i| links[i].offset);
     // The line and column of byte `scanned`.
@@ -165,7 +169,14 @@ fn finish_block(block: &mut String, pending: &mut Vec<Pending>, links: &mut Vec<
         end,
     } in pending.drain(..)
     {
-        let bounds = sentence_bounds(&stops, block.len(), start, end.unwrap_or(block.len()));
+        let end = end.unwrap_or(block.len());
+        let bounds = sentence_bounds(&stops, block.len(), start, end);
+        // A link that is its whole sentence (an embed on its own line) has none to show.
+        if block[bounds.0..bounds.1].trim() == block[start..end].trim() {
+            link.context = Arc::from("");
+            links.push(link);
+            continue;
+        }
         let context = match &last {
             Some((seen, context)) if *seen == bounds => Arc::clone(context),
             _ => {
@@ -201,9 +212,16 @@ fn sentence_bounds(stops: &[usize], len: usize, start: usize, end: usize) -> (us
     (from, to)
 }
 
-/// A sentence without surrounding white space, cut to [`MAX_CONTEXT`] characters.
+/// A sentence without surrounding white space or a callout's `[!kind]-` marker, cut to
+/// [`MAX_CONTEXT`] characters.
 fn trimmed_sentence(sentence: &str) -> String {
     let sentence = sentence.trim();
+    let sentence = match sentence.strip_prefix("[!").and_then(|s| s.split_once(']')) {
+        Some((kind, rest)) if !kind.contains(char::is_whitespace) => {
+            rest.trim_start_matches(['-', '+']).trim_start()
+        }
+        _ => sentence,
+    };
     match sentence.char_indices().nth(MAX_CONTEXT) {
         Some((cut, _)) => format!("{}…", &sentence[..cut]),
         None => sentence.to_string(),

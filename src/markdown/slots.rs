@@ -3,10 +3,11 @@
 //! graph is built. So a card is rendered once, with a marker where each such link opens and
 //! closes, and the markers are replaced by the resolved links when a page is drawn.
 
-use super::{Href, link_close, link_open};
+use super::sections::{self, Section};
+use super::{Href, link_close, link_open, media};
 use crate::html::escape;
-use pulldown_cmark::{CowStr, Event, Tag, html};
-use std::hash::{Hash, Hasher};
+use pulldown_cmark::{Event, LinkType, Tag, html};
+use std::ops::Range;
 
 /// How a link or embed whose target was not found is drawn: its text, marked, and no
 /// link that would lead nowhere (the build warns about it).
@@ -17,15 +18,16 @@ pub(super) const MISSING: &str = "<span class=\"missing-link\">";
 const MARK: char = '\0';
 
 /// A card's HTML with a slot for each link to a card or attachment, in the order of the
-/// outline's links.
-#[derive(Clone, Debug, Default, PartialEq)]
+/// outline's links, and where its sections are.
+#[derive(Clone, Debug, Default, PartialEq, Hash)]
 pub struct Unlinked {
     html: String,
     slots: Vec<Slot>,
+    sections: Vec<Section>,
 }
 
 /// How one link is drawn, whatever it resolves to.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Hash)]
 enum Slot {
     /// A link: opened where `\0i\0` stands and closed at `\0/i\0`.
     Link {
@@ -35,14 +37,29 @@ enum Slot {
     /// An image (or a card embedded with `![[card]]`), standing whole at `\0i\0`.
     Image {
         fragment: String,
-        /// The `<img>` of an attachment, before and after its URL.
+        /// The element that shows the attachment, before and after its URL.
         file: (String, String),
         /// The image's text as HTML: the link text of an embedded card.
         text: String,
+        /// Whether it stands on its own, where a block may go: a card embedded there is
+        /// shown whole.
+        block: bool,
     },
     /// A link inside an image's text, which is not drawn as a link (and an image's slot
     /// until its end is read).
     Nested,
+}
+
+/// How the links of a card are drawn on one page: where each leads, whether the heading it
+/// asks for is there, and the HTML of each card embedded whole.
+pub struct Drawn<'a> {
+    /// Where each link leads, in the order of the outline's links.
+    pub hrefs: &'a [Href],
+    /// For each link, false if the `#heading` it asks for is not there (it then leads to
+    /// the top of its target).
+    pub anchored: &'a [bool],
+    /// For each link, the content of the card it embeds, if it is drawn in place.
+    pub embedded: &'a [Option<String>],
 }
 
 impl Unlinked {
@@ -68,50 +85,99 @@ impl Unlinked {
     }
 
     /// Fills slot `index`, kept by [`Unlinked::reserve`], with an image whose events (from
-    /// its start to its end) are `image`, and returns the event that stands for it.
+    /// its start to its end) are `image`, and returns the event that stands for it. A
+    /// wikilink's text may give the size: `![[a.png|300]]`, `![[a.png|alt|300x200]]`.
     pub(super) fn add_image<'a>(
         &mut self,
         index: usize,
         image: Vec<Event>,
         fragment: String,
     ) -> Event<'a> {
-        const PLACEHOLDER: &str = "cardweb:url";
         let text = to_html(image[1..image.len() - 1].iter().cloned());
-        let mut with_placeholder = image;
-        if let Some(Event::Start(Tag::Image { dest_url, .. })) = with_placeholder.first_mut() {
-            *dest_url = CowStr::Borrowed(PLACEHOLDER);
-        }
-        let file = to_html(with_placeholder);
-        let file = match file.split_once(PLACEHOLDER) {
-            Some((before, after)) => (before.to_string(), after.to_string()),
-            None => (file, String::new()),
+        let (file, text) = match image.first() {
+            Some(Event::Start(Tag::Image {
+                dest_url,
+                title,
+                link_type,
+                ..
+            })) => {
+                let wiki = matches!(link_type, LinkType::WikiLink { .. });
+                let (alt, size) = match text.rsplit_once('|').unwrap_or(("", &text)) {
+                    (alt, size) if wiki => match media::size(size) {
+                        Some(size) => (alt, Some(size)),
+                        None => (text.as_str(), None),
+                    },
+                    _ => (text.as_str(), None),
+                };
+                let dest = dest_url.trim_end_matches('\\');
+                let name = dest.rsplit('/').next().unwrap_or_default();
+                let alt = if alt.is_empty() {
+                    escape(name)
+                } else {
+                    alt.to_string()
+                };
+                (media::element(dest, &alt, title, size), alt)
+            }
+            _ => ((String::new(), String::new()), text),
         };
         if let Some(slot) = self.slots.get_mut(index) {
             *slot = Slot::Image {
                 fragment,
                 file,
                 text,
+                block: false,
             };
         }
         marker(format!("{MARK}{index}{MARK}"))
     }
 
-    /// Sets the HTML, once every slot is known.
+    /// Marks the image of slot `index` as standing on its own.
+    pub(super) fn set_block(&mut self, index: usize) {
+        if let Some(Slot::Image { block, .. }) = self.slots.get_mut(index) {
+            *block = true;
+        }
+    }
+
+    /// Whether link `index` is an embed standing on its own, where a card can be shown.
+    pub fn is_block_embed(&self, index: usize) -> bool {
+        matches!(self.slots.get(index), Some(Slot::Image { block: true, .. }))
+    }
+
+    /// Sets the HTML, once every slot is known, and finds its sections.
     pub(super) fn set_html(&mut self, html: String) {
-        self.html = html;
+        (self.html, self.sections) = sections::take_out(&html);
+    }
+
+    /// The bytes of the HTML of the section under heading `anchor`, or of block `^id`.
+    pub fn section(&self, anchor: &str) -> Option<Range<usize>> {
+        (self.sections.iter())
+            .find(|s| s.anchor == anchor)
+            .map(|s| s.range.clone())
+    }
+
+    /// The whole HTML, as [`Unlinked::section`] gives a part.
+    pub fn whole(&self) -> Range<usize> {
+        0..self.html.len()
     }
 
     /// The HTML with every link drawn to its target: `hrefs` holds where each of the
     /// outline's links leads, in order; a link without one is drawn as its text alone.
     pub fn linked(&self, hrefs: &[Href]) -> String {
-        self.linked_anchored(hrefs, &[])
+        let drawn = Drawn {
+            hrefs,
+            anchored: &[],
+            embedded: &[],
+        };
+        self.draw(self.whole(), &drawn)
     }
 
-    /// As [`Unlinked::linked`], but a link whose entry in `anchored` is false leads to the
-    /// top of its target: the `#heading` it asks for is not there.
-    pub fn linked_anchored(&self, hrefs: &[Href], anchored: &[bool]) -> String {
-        let mut out = String::with_capacity(self.html.len() + 96 * self.slots.len());
-        let mut rest = self.html.as_str();
+    /// The HTML of `part` (all of it, a section) with its links drawn as `drawn` says.
+    pub fn draw(&self, part: Range<usize>, drawn: &Drawn) -> String {
+        let Some(html) = self.html.get(part) else {
+            return String::new();
+        };
+        let mut out = String::with_capacity(html.len() + 96 * self.slots.len());
+        let mut rest = html;
         while let Some(at) = rest.find(MARK) {
             out.push_str(&rest[..at]);
             let marker = &rest[at + 1..];
@@ -126,8 +192,8 @@ impl Unlinked {
             let Ok(index) = index.parse::<usize>() else {
                 continue;
             };
-            let href = hrefs.get(index).unwrap_or(&Href::Missing);
-            let anchored = anchored.get(index) != Some(&false);
+            let href = drawn.hrefs.get(index).unwrap_or(&Href::Missing);
+            let anchored = drawn.anchored.get(index) != Some(&false);
             match (self.slots.get(index), closing) {
                 (Some(Slot::Link { .. }), true) => out.push_str(link_close(href)),
                 (Some(Slot::Link { fragment }), false) => out.push_str(
@@ -138,6 +204,7 @@ impl Unlinked {
                         fragment,
                         file,
                         text,
+                        ..
                     }),
                     _,
                 ) => match (href, link_open(href, kept(fragment, anchored), " embed")) {
@@ -146,11 +213,14 @@ impl Unlinked {
                         out.push_str(&escape(url));
                         out.push_str(&file.1);
                     }
-                    (_, Some(open)) => {
-                        out.push_str(&open);
-                        out.push_str(text);
-                        out.push_str(link_close(href));
-                    }
+                    (_, Some(open)) => match drawn.embedded.get(index) {
+                        Some(Some(embedded)) => out.push_str(embedded),
+                        _ => {
+                            out.push_str(&open);
+                            out.push_str(text);
+                            out.push_str(link_close(href));
+                        }
+                    },
                     (_, None) => {
                         out.push_str(MISSING);
                         out.push_str(text);
@@ -163,6 +233,12 @@ impl Unlinked {
         out.push_str(rest);
         out
     }
+
+    /// The HTML of the section `anchor` with no links drawn (for tests).
+    #[cfg(test)]
+    pub(super) fn section_html(&self, anchor: &str) -> Option<&str> {
+        self.html.get(self.section(anchor)?)
+    }
 }
 
 /// The `#fragment` of a link, if the heading it names is there to go to.
@@ -170,25 +246,8 @@ fn kept(fragment: &str, anchored: bool) -> &str {
     if anchored { fragment } else { "" }
 }
 
-/// Hashes what the HTML is drawn from, for page signatures.
-impl Hash for Unlinked {
-    fn hash<H: Hasher>(&self, state: &mut H) {
-        self.html.hash(state);
-        for slot in &self.slots {
-            match slot {
-                Slot::Link { fragment } => (0u8, fragment).hash(state),
-                Slot::Image {
-                    fragment,
-                    file,
-                    text,
-                } => (1u8, fragment, file, text).hash(state),
-                Slot::Nested => 2u8.hash(state),
-            }
-        }
-    }
-}
-
-fn marker<'a>(text: String) -> Event<'a> {
+/// An event holding a slot's marker.
+pub(super) fn marker<'a>(text: String) -> Event<'a> {
     Event::InlineHtml(text.into())
 }
 

@@ -1,9 +1,10 @@
 //! The page of one concept: a card page (`card.html`) or a stub page (`stub.html`), with
 //! everything the graph knows around it.
 
+use super::body::Body;
 use super::cache::{Drawn, PageCache, draw};
 use super::context::{
-    Body, CardView, ConceptPage, NodeLink, SiteInfo, UP, backlinks, node_link, tag_link,
+    CardView, ConceptPage, NodeLink, SiteInfo, UP, backlinks, node_link, tag_link,
 };
 use super::localgraph::LocalGraph;
 use crate::card::Status;
@@ -38,6 +39,7 @@ pub fn render_concept(
             path: card.path.display().to_string(),
             tags: card.tags.iter().map(|t| tag_link(t, UP)).collect(),
             reading: &card.reading,
+            css_classes: &card.css_classes,
             extra: &card.extra,
         }),
         body: Body::of(graph, node),

@@ -3,12 +3,13 @@
 //! `<a>` element, a card's HTML, the local graph's SVG) holds that data and is drawn only
 //! when the template is rendered: a page's signature is the hash of its whole context.
 
+use super::body::Body;
 use super::localgraph::LocalGraph;
-use crate::card::{Card, Reading, Status};
+use crate::card::{Reading, Status};
 use crate::config::Config;
-use crate::graph::{Counts, Edge, EdgeKind, Graph, NodeId, Resolution};
+use crate::graph::{Counts, Edge, EdgeKind, Graph, NodeId};
 use crate::html::encode_path;
-use crate::markdown::{self, Href, Link, Target, Unlinked};
+use crate::markdown::{self, Href};
 use crate::slug::slugify;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashSet};
@@ -76,50 +77,6 @@ impl Serialize for NodeLink<'_> {
     }
 }
 
-/// A card's HTML with its links resolved: drawn from the outline's HTML and where each of
-/// its links leads, when the template is rendered (empty for a stub without a card).
-#[derive(Hash)]
-pub struct Body<'a> {
-    html: Option<&'a Unlinked>,
-    targets: Vec<Href>,
-    /// For each link, whether the `#heading` it asks for (if any) is there to go to.
-    anchored: Vec<bool>,
-}
-
-impl Serialize for Body<'_> {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self.html {
-            Some(html) => {
-                serializer.serialize_str(&html.linked_anchored(&self.targets, &self.anchored))
-            }
-            None => serializer.serialize_str(""),
-        }
-    }
-}
-
-impl<'a> Body<'a> {
-    /// The body of the page of `node`, with links drawn from a page one folder deep.
-    pub fn of(graph: &'a Graph, node: NodeId) -> Body<'a> {
-        let Some(card) = &graph[node].card else {
-            return Body {
-                html: None,
-                targets: Vec::new(),
-                anchored: Vec::new(),
-            };
-        };
-        let links = &card.outline.links;
-        Body {
-            html: Some(&card.outline.html),
-            targets: (links.iter())
-                .map(|l| resolve_link(graph, card, &l.target))
-                .collect(),
-            anchored: (links.iter())
-                .map(|l| anchor_is_there(graph, card, l))
-                .collect(),
-        }
-    }
-}
-
 /// A card or stub that links to the page's concept, with the sentence of the link.
 #[derive(Serialize, Hash)]
 pub struct BackLink<'a> {
@@ -159,6 +116,8 @@ pub struct CardView<'a> {
     pub path: String,
     pub tags: Vec<TagLink<'a>>,
     pub reading: &'a [Reading],
+    /// Classes for the page, from `cssclasses`.
+    pub css_classes: &'a [String],
     pub extra: &'a BTreeMap<String, serde_yaml::Value>,
 }
 
@@ -224,7 +183,7 @@ pub fn node_link<'g>(graph: &'g Graph, node: NodeId, root: &str) -> NodeLink<'g>
 }
 
 /// How a link to a concept with `status` and `title` at `url` looks.
-fn href(status: Status, title: &str, url: String) -> Href {
+pub(super) fn href(status: Status, title: &str, url: String) -> Href {
     match status {
         Status::Stub => Href::Stub {
             url,
@@ -346,31 +305,4 @@ pub fn wanted_stubs<'g>(graph: &'g Graph, root: &str) -> Vec<WantedStub<'g>> {
                 .collect(),
         })
         .collect()
-}
-
-/// Whether the `#heading` a link in `card` asks for is on the page it leads to (a card
-/// with that heading; a stub has none), or it asks for none, or leads to a file.
-fn anchor_is_there(graph: &Graph, card: &Card, link: &Link) -> bool {
-    let Some(anchor) = &link.anchor else {
-        return true;
-    };
-    match graph.resolve(card, &link.target) {
-        Resolution::Node(node) => (graph[node].card.as_ref())
-            .is_some_and(|target| target.outline.anchors.contains(anchor)),
-        _ => true,
-    }
-}
-
-/// Where a link in `card` leads, from a page one folder deep.
-fn resolve_link(graph: &Graph, card: &Card, target: &Target) -> Href {
-    match graph.resolve(card, target) {
-        Resolution::Node(node) => {
-            let n = &graph[node];
-            href(n.status, &n.title, format!("{UP}{}/", encode_path(&n.id)))
-        }
-        Resolution::File(rel) => Href::File {
-            url: format!("{UP}{}", encode_path(&rel)),
-        },
-        Resolution::Unknown { .. } | Resolution::MissingFile(_) => Href::Missing,
-    }
 }

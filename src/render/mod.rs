@@ -3,6 +3,7 @@
 //! relative, so the site works from any sub-path of a static host. With a [`PageCache`], a
 //! page whose context is unchanged since the last render is not drawn again.
 
+mod body;
 mod cache;
 mod concept;
 mod context;

@@ -156,24 +156,33 @@ fn names_without_letters_get_pages() {
 }
 
 #[test]
-fn a_card_named_like_a_site_page_is_an_error_at_its_file() {
+fn a_card_named_like_a_site_page_gets_its_own_page_and_a_clashing_file_is_an_error() {
     let site = TestSite::own_cards();
     site.build();
     let before = site.output_files();
-    for name in ["graph", "tags", "stubs"] {
+    for name in ["graph", "tags", "stubs", "assets"] {
         site.write(&format!("cards/{name}.md"), "---\nparent: apis\n---\nX.\n");
-        let check = site.run(&["check"]).failure();
-        assert!(
-            check
-                .stderr()
-                .contains(&format!("cards/{name}.md:1:1: error:")),
-            "{name}: {}",
-            check.stderr()
+        site.write(
+            "cards/links-here.md",
+            format!("---\nparent: apis\n---\nSee [[{name}]].\n"),
         );
-        site.run(&["build"]).failure();
-        assert_eq!(site.output_files(), before, "{name}: output as it was");
+        site.build();
+        let page = site.page(&format!("{name}-2/index.html"));
+        assert!(page.contains("<p>X.</p>"), "{name}: {page}");
+        let linking = site.page("links-here/index.html");
+        assert!(
+            linking.contains(&format!("href=\"../{name}-2/\"")),
+            "{name}: {linking}"
+        );
         std::fs::remove_file(site.path().join(format!("cards/{name}.md"))).unwrap();
+        std::fs::remove_file(site.path().join("cards/links-here.md")).unwrap();
     }
+    site.build();
+    assert_eq!(
+        site.output_files(),
+        before,
+        "the site's own pages are as they were"
+    );
     site.write("cards/graph.json", "{}");
     let check = site.run(&["check"]).failure();
     assert!(

@@ -82,7 +82,9 @@ fn every_page_passes_the_nu_html_checker() {
     corpus.build();
     let pages = pages(&corpus.path().join("output")).len();
     assert!(pages > 1000, "the corpus has {pages} pages");
-    for site in [&own, &corpus] {
+    let vault = TestSite::fixture("vault");
+    vault.build();
+    for site in [&own, &corpus, &vault] {
         let errors = html_errors(&site.path().join("output"));
         assert!(
             errors.is_empty(),

@@ -16,3 +16,4 @@ mod serve;
 mod serve_sources;
 mod server;
 mod support;
+mod vault;

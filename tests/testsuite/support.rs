@@ -185,7 +185,10 @@ pub fn broken_links(out: &Path) -> Vec<String> {
             };
             let ok = target.is_some_and(|t| {
                 files.contains_key(&t)
-                    && (fragment.is_empty() || text(&t).contains(&format!("id=\"{fragment}\"")))
+                    && (fragment.is_empty() || {
+                        let id = cardweb::html::percent_decode(fragment);
+                        text(&t).contains(&format!("id=\"{id}\""))
+                    })
             });
             if !ok {
                 broken.push(format!("{}: {url}", page.display()));

@@ -1,0 +1,197 @@
+//! A card's body as its page shows it: its HTML with every link resolved, and each card,
+//! heading section or block it embeds on a line of its own (`![[Note]]`, `![[Note#Part]]`,
+//! `![[Note#^block]]`) drawn in place, with a link to where it comes from. An embed that
+//! would embed its own page again, or nest deeper than [`MAX_EMBED_DEPTH`], stays a link
+//! (the build warns about it).
+
+use super::context::{UP, href};
+use crate::card::Card;
+use crate::graph::{Graph, MAX_EMBED_DEPTH, NodeId, Resolution};
+use crate::html::encode_path;
+use crate::markdown::{self, Drawn, Href, Link, Target, Unlinked};
+use serde::Serialize;
+use std::ops::Range;
+
+/// A card's HTML (all of it, or one section) with its links resolved from a page one
+/// folder deep: drawn when the template is rendered (empty for a stub without a card).
+#[derive(Hash)]
+pub struct Body<'a> {
+    html: Option<&'a Unlinked>,
+    part: Range<usize>,
+    targets: Vec<Href>,
+    /// For each link, whether the `#heading` it asks for (if any) is there to go to.
+    anchored: Vec<bool>,
+    /// For each link, what it embeds in place (empty when the card embeds nothing).
+    embeds: Vec<Option<Embed<'a>>>,
+}
+
+/// Another card's content, shown inside a page.
+#[derive(Hash)]
+struct Embed<'a> {
+    body: Body<'a>,
+    /// The page it comes from (with the section's anchor), for the link under it.
+    source: Href,
+    /// What that link says: the card's title.
+    label: &'a str,
+}
+
+impl Serialize for Body<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.html())
+    }
+}
+
+impl<'a> Body<'a> {
+    /// The body of the page of `node`.
+    pub fn of(graph: &'a Graph, node: NodeId) -> Body<'a> {
+        Body::part_of(graph, node, None, &mut vec![node]).unwrap_or(Body {
+            html: None,
+            part: 0..0,
+            targets: Vec::new(),
+            anchored: Vec::new(),
+            embeds: Vec::new(),
+        })
+    }
+
+    /// The part of `node`'s card that `anchor` names (all of it if None), with what it
+    /// embeds; `trail` holds the cards embedding it. None if there is no such part.
+    fn part_of(
+        graph: &'a Graph,
+        node: NodeId,
+        anchor: Option<&str>,
+        trail: &mut Vec<NodeId>,
+    ) -> Option<Body<'a>> {
+        let card = graph[node].card.as_deref()?;
+        let html = &card.outline.html;
+        let part = match anchor {
+            Some(anchor) => html.section(anchor)?,
+            None => html.whole(),
+        };
+        let links = &card.outline.links;
+        let embeds = match links.iter().any(|l| l.embed) {
+            true => (links.iter().enumerate())
+                .map(|(i, link)| match html.is_block_embed(i) {
+                    true => Embed::of(graph, card, link, trail),
+                    false => None,
+                })
+                .collect(),
+            false => Vec::new(),
+        };
+        Some(Body {
+            html: Some(html),
+            part,
+            targets: (links.iter())
+                .map(|l| resolve_link(graph, card, &l.target))
+                .collect(),
+            anchored: (links.iter())
+                .map(|l| anchor_is_there(graph, card, l))
+                .collect(),
+            embeds,
+        })
+    }
+
+    /// The HTML, with its links and embeds drawn.
+    fn html(&self) -> String {
+        let Some(html) = self.html else {
+            return String::new();
+        };
+        let embedded: Vec<Option<String>> = (self.embeds.iter())
+            .map(|e| e.as_ref().map(Embed::html))
+            .collect();
+        let drawn = Drawn {
+            hrefs: &self.targets,
+            anchored: &self.anchored,
+            embedded: &embedded,
+        };
+        html.draw(self.part.clone(), &drawn)
+    }
+}
+
+impl<'a> Embed<'a> {
+    /// What `link` in `card` embeds, if it is a card's content that can be shown here.
+    fn of(
+        graph: &'a Graph,
+        card: &Card,
+        link: &Link,
+        trail: &mut Vec<NodeId>,
+    ) -> Option<Embed<'a>> {
+        let Resolution::Node(node) = graph.resolve(card, &link.target) else {
+            return None;
+        };
+        if trail.contains(&node) || trail.len() > MAX_EMBED_DEPTH {
+            return None;
+        }
+        trail.push(node);
+        let body = Body::part_of(graph, node, link.anchor.as_deref(), trail);
+        trail.pop();
+        let n = &graph[node];
+        let fragment = match &link.anchor {
+            Some(anchor) => format!("#{}", anchor.replace('^', "%5E")),
+            None => String::new(),
+        };
+        Some(Embed {
+            body: body?,
+            source: href(
+                n.status,
+                &n.title,
+                format!("{UP}{}/{fragment}", encode_path(&n.id)),
+            ),
+            label: &n.title,
+        })
+    }
+
+    /// The embedded content, with the anchors of its page left to that page (their ids
+    /// would clash with the embedding page's) and its links within that page leading there.
+    fn html(&self) -> String {
+        let page = match &self.source {
+            Href::Card { url, .. } | Href::Stub { url, .. } => url.split('#').next().unwrap_or(url),
+            _ => "",
+        };
+        let content =
+            without_ids(&self.body.html()).replace("href=\"#", &format!("href=\"{page}#"));
+        format!(
+            "<div class=\"embed\">{content}<p class=\"embed-source\">{}</p></div>",
+            markdown::link_html(self.source.clone(), self.label)
+        )
+    }
+}
+
+/// `html` without its `id="…"` attributes.
+fn without_ids(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(at) = rest.find(" id=\"") {
+        out.push_str(&rest[..at]);
+        let value = &rest[at + 5..];
+        rest = value.find('"').map_or("", |end| &value[end + 1..]);
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Whether the `#heading` a link in `card` asks for is on the page it leads to (a card
+/// with that heading; a stub has none), or it asks for none, or leads to a file.
+fn anchor_is_there(graph: &Graph, card: &Card, link: &Link) -> bool {
+    let Some(anchor) = &link.anchor else {
+        return true;
+    };
+    match graph.resolve(card, &link.target) {
+        Resolution::Node(node) => (graph[node].card.as_ref())
+            .is_some_and(|target| target.outline.anchors.contains(anchor)),
+        _ => true,
+    }
+}
+
+/// Where a link in `card` leads, from a page one folder deep.
+fn resolve_link(graph: &Graph, card: &Card, target: &Target) -> Href {
+    match graph.resolve(card, target) {
+        Resolution::Node(node) => {
+            let n = &graph[node];
+            href(n.status, &n.title, format!("{UP}{}/", encode_path(&n.id)))
+        }
+        Resolution::File(rel) => Href::File {
+            url: format!("{UP}{}", encode_path(&rel)),
+        },
+        Resolution::Unknown { .. } | Resolution::MissingFile(_) => Href::Missing,
+    }
+}

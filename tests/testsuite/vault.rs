@@ -1,0 +1,267 @@
+//! An Obsidian vault builds as it is: `tests/fixtures/vault` holds one note or more for
+//! every Obsidian habit cardweb reads (embeds, block ids, comments, highlights, inline tags,
+//! math, media, `publish`, `permalink`, `cssclasses`, same-name notes, odd file names,
+//! broken front matter), written for these tests.
+
+use crate::support::{TestSite, attribute_values, broken_links};
+
+/// The fixture vault, built; with what the build printed to stderr.
+fn built() -> (TestSite, String) {
+    let site = TestSite::fixture("vault");
+    let err = site.build().stderr();
+    (site, err)
+}
+
+/// The part of a page between its body's start and the end of the article.
+fn body(page: &str) -> &str {
+    let start = page.find("<div class=\"card-body\">").expect("a card body");
+    &page[start..]
+}
+
+#[test]
+fn the_vault_builds_without_errors_or_broken_links() {
+    let (site, err) = built();
+    assert!(!err.contains(": error:"), "{err}");
+    let broken = broken_links(&site.path().join("output"));
+    assert!(broken.is_empty(), "broken links:\n{}", broken.join("\n"));
+    for page in [
+        "start-here",
+        "embedded-note",
+        "work-meetings",
+        "home-meetings",
+    ] {
+        let html = site.page(&format!("{page}/index.html"));
+        let mut ids = attribute_values(&html, "id");
+        let count = ids.len();
+        ids.sort();
+        ids.dedup();
+        assert_eq!(ids.len(), count, "{page} has an id twice");
+    }
+}
+
+#[test]
+fn embeds_show_a_note_its_section_or_its_block_with_a_link_back() {
+    let (site, _) = built();
+    let page = site.page("start-here/index.html");
+    let embeds: Vec<&str> = page.split("<div class=\"embed\">").skip(1).collect();
+    assert_eq!(embeds.len(), 3, "{page}");
+    assert!(
+        embeds[0].contains("An embedded note opens") && embeds[0].contains("Third Part"),
+        "the whole note: {}",
+        embeds[0]
+    );
+    assert!(
+        embeds[1].contains("Text of the second part")
+            && embeds[1].contains("The deeper part.")
+            && !embeds[1].contains("Third Part")
+            && !embeds[1].contains("An embedded note opens"),
+        "the heading's section, to the next heading as high: {}",
+        embeds[1]
+    );
+    assert!(
+        embeds[2].contains("The key point is this paragraph.")
+            && !embeds[2].contains("Second Part"),
+        "the block: {}",
+        embeds[2]
+    );
+    assert!(
+        embeds[1].contains("href=\"../embedded-note/#second-part\">a link to itself</a>"),
+        "a same-note link inside an embed leads to the embedded note: {}",
+        embeds[1]
+    );
+    assert!(
+        embeds[2].contains("<p class=\"embed-source\"><a class=\"card-link complete\" href=\"../embedded-note/#%5Ekey-point\""),
+        "{}",
+        embeds[2]
+    );
+}
+
+#[test]
+fn an_embed_circle_is_a_warning_and_a_link() {
+    let (site, err) = built();
+    assert!(
+        err.contains("cards/Loop B.md:3:1: warning: this embed leads back to itself (Loop A → Loop B → Loop A): it shows as a link"),
+        "{err}"
+    );
+    let page = site.page("loop-a/index.html");
+    assert_eq!(page.matches("<div class=\"embed\">").count(), 1, "{page}");
+    assert!(
+        page.contains("<a class=\"card-link complete embed\" href=\"../loop-a/\""),
+        "{page}"
+    );
+}
+
+#[test]
+fn block_ids_and_nested_headings_are_anchors_links_land_on() {
+    let (site, err) = built();
+    let target = site.page("embedded-note/index.html");
+    assert!(
+        target.contains(
+            "<span class=\"block-id\" id=\"^key-point\"></span>The key point is this paragraph.</p>"
+        ),
+        "{target}"
+    );
+    assert!(!target.contains("^key-point</p>"), "the marker is gone");
+    let page = site.page("start-here/index.html");
+    assert!(
+        page.contains(
+            "href=\"../embedded-note/#%5Ekey-point\" data-title=\"Embedded Note\">key point</a>"
+        ),
+        "{page}"
+    );
+    assert!(
+        page.contains("href=\"../embedded-note/#deeper\" data-title=\"Embedded Note\">Embedded Note &gt; Deeper</a>"),
+        "{page}"
+    );
+    assert!(
+        page.contains("<a href=\"#local-heading\">Local heading</a>"),
+        "[[#Heading]] reads as the heading: {page}"
+    );
+    assert!(!err.contains("has no heading"), "{err}");
+}
+
+#[test]
+fn highlights_comments_tags_math_and_raw_html_render() {
+    let (site, _) = built();
+    let page = site.page("start-here/index.html");
+    assert!(page.contains("<mark>Read this first</mark>"), "{page}");
+    for hidden in [
+        "%%",
+        "note to self",
+        "Secret Plans",
+        "several lines",
+        "Also Hidden",
+    ] {
+        assert!(!page.contains(hidden), "{hidden} is a comment: {page}");
+    }
+    assert!(
+        !site.path().join("output/secret-plans").exists(),
+        "a link in a comment is no link"
+    );
+    assert!(
+        page.contains("<a class=\"tag\" href=\"../tags/topic-sub-topic/\">#topic/sub-topic</a>"),
+        "{page}"
+    );
+    let tag = site.page("tags/obsidian/index.html");
+    assert!(tag.contains("href=\"../../start-here/\""), "{tag}");
+    assert!(page.contains("<math><msup><mi>e</mi>"), "{page}");
+    assert!(page.contains("<math display=\"block\"><mfrac>"), "{page}");
+    assert!(
+        page.contains("<div class=\"raw-html\">Raw <b>HTML</b> stays.</div>"),
+        "{page}"
+    );
+}
+
+#[test]
+fn images_take_their_size_and_media_their_element() {
+    let (site, _) = built();
+    let page = site.page("start-here/index.html");
+    let body = body(&page);
+    for element in [
+        "<img src=\"../attachments/diagram.png\" alt=\"diagram.png\" width=\"300\" />",
+        "<img src=\"../attachments/diagram.png\" alt=\"A diagram\" width=\"120\" height=\"80\" />",
+        "<img src=\"../attachments/diagram.png\" alt=\"diagram.png\" width=\"64\" />",
+        "<video class=\"embed-video\" controls src=\"../attachments/clip.mp4\">",
+        "<audio class=\"embed-audio\" controls src=\"../attachments/talk.mp3\">",
+        "<iframe class=\"embed-pdf\" title=\"paper.pdf\" src=\"../attachments/paper.pdf\">",
+    ] {
+        assert!(body.contains(element), "{element} in {body}");
+    }
+}
+
+#[test]
+fn front_matter_publish_permalink_and_css_classes() {
+    let (site, err) = built();
+    assert!(
+        err.contains("cards/Start Here.md:50:17: warning: `Private Thoughts` is not published (`publish: false` in cards/Private Thoughts.md), so it shows as a stub"),
+        "{err}"
+    );
+    let private = site.page("private-thoughts/index.html");
+    assert!(!private.contains("Not for the site"), "{private}");
+    assert!(private.contains("data-status=\"stub\""), "{private}");
+    let published = site.page("guides-getting-started/index.html");
+    assert!(published.contains("Published at its permalink."));
+    let page = site.page("start-here/index.html");
+    assert!(
+        page.contains("<article class=\"card wide-page cards\""),
+        "{page}"
+    );
+    assert!(
+        err.contains("cards/Broken Front Matter.md:2:8: warning: invalid YAML"),
+        "{err}"
+    );
+    let broken = site.page("broken-front-matter/index.html");
+    assert!(broken.contains("<h1>Broken Front Matter</h1>"), "{broken}");
+}
+
+#[test]
+fn odd_file_names_and_site_page_names_get_working_pages() {
+    let (site, err) = built();
+    let page = site.page("start-here/index.html");
+    for (url, title) in [
+        ("../q-a-what-now/", "Q&amp;A: what now?"),
+        ("../crab/", "🦀 Crab"),
+        (
+            "../%D0%BF%D1%80%D0%B8%D0%B2%D0%B5%D1%82-%D0%BC%D0%B8%D1%80/",
+            "Привет мир",
+        ),
+        ("../graph-2/", "graph"),
+        ("../tags-2/", "tags"),
+        ("../work-meetings/#agenda", "Meetings"),
+        ("../home-meetings/", "Meetings"),
+    ] {
+        assert!(
+            page.contains(&format!("href=\"{url}\" data-title=\"{title}\"")),
+            "{url} {title}: {page}"
+        );
+    }
+    assert!(
+        site.page("graph/index.html")
+            .contains("class=\"whole-graph")
+    );
+    assert!(
+        err.contains("warning: `Meetings` is the name of 2 notes (cards/Home/Meetings.md, cards/Work/Meetings.md)"),
+        "{err}"
+    );
+    assert!(
+        err.contains("cards/Shared Two.md:2:1: warning: alias `Shared Name` is already the alias of cards/Shared One.md"),
+        "{err}"
+    );
+    for hidden in [".obsidian", ".trash", "nowhere"] {
+        assert!(
+            !site.path().join("output").join(hidden).exists(),
+            "{hidden}"
+        );
+    }
+}
+
+#[test]
+fn a_stub_named_like_a_site_page_gets_its_own_page() {
+    let site = TestSite::new().file("cards/a.md", "See [[stubs]] and [[graph]].\n");
+    site.build();
+    assert!(
+        site.page("stubs-2/index.html")
+            .contains("data-status=\"stub\"")
+    );
+    assert!(
+        site.page("graph-2/index.html")
+            .contains("data-status=\"stub\"")
+    );
+    assert!(
+        site.page("stubs/index.html")
+            .contains("href=\"../stubs-2/\"")
+    );
+}
+
+#[test]
+fn backlink_sentences_leave_out_callout_markers() {
+    let site = TestSite::new()
+        .file("cards/a.md", "> [!tip]- A tip about [[b]] and more.\n")
+        .file("cards/b.md", "B.\n");
+    site.build();
+    let page = site.page("b/index.html");
+    assert!(
+        page.contains("<blockquote class=\"link-context\">A tip about b and more.</blockquote>"),
+        "{page}"
+    );
+}
