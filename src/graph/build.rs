@@ -22,6 +22,7 @@ impl Graph {
             nodes: Vec::new(),
             edges: Vec::new(),
             index: Default::default(),
+            embedded_by: HashMap::new(),
         };
         for attachment in &corpus.attachments {
             graph.index.add_file(&attachment.rel);
@@ -82,13 +83,19 @@ impl Graph {
         graph.link_parents();
         checks::check(&graph, &mut diagnostics);
         embeds::check(&graph, &embeds, &mut diagnostics);
+        for embed in &embeds {
+            let by = graph.embedded_by.entry(embed.to).or_default();
+            if !by.contains(&embed.from) {
+                by.push(embed.from);
+            }
+        }
         (graph, diagnostics)
     }
 
     /// Takes in a new reading of the card of `node`, whose front matter, links and headings
     /// are as before: the node gets the new card, and its mentions the sentences they now
-    /// stand in. Returns the concepts whose pages show that text: the card's own, and those
-    /// it mentions (their backlinks quote it).
+    /// stand in. Returns the concepts whose pages show that text: the card's own, those
+    /// that embed it, and those it mentions (their backlinks quote it).
     pub fn retext(&mut self, node: NodeId, card: Arc<Card>) -> Vec<NodeId> {
         let mut sentences: HashMap<NodeId, &Arc<str>> = HashMap::new();
         for link in &card.outline.links {
@@ -100,6 +107,16 @@ impl Graph {
             }
         }
         let mut shown = vec![node];
+        // Pages that embed the card show its text too, and those that embed them.
+        let mut at = 0;
+        while let Some(&shown_node) = shown.get(at) {
+            for &by in self.embedded_by.get(&shown_node).into_iter().flatten() {
+                if !shown.contains(&by) {
+                    shown.push(by);
+                }
+            }
+            at += 1;
+        }
         for &e in &self.nodes[node.0].outgoing {
             let edge = &mut self.edges[e];
             if let (EdgeKind::Mention, Some(sentence)) = (edge.kind, sentences.get(&edge.to)) {

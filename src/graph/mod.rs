@@ -152,6 +152,8 @@ pub struct Graph {
     /// All edges, deduplicated by (from, to, kind).
     pub edges: Vec<Edge>,
     index: Index,
+    /// The cards whose content each card's page shows (`![[Note]]`), by the embedded card.
+    embedded_by: std::collections::HashMap<NodeId, Vec<NodeId>>,
 }
 
 impl std::ops::Index<NodeId> for Graph {

@@ -24,7 +24,8 @@ fn card_text(random: &mut Random, name: &str) -> String {
     };
     format!(
         "---\ntitle: {} {}\nsummary: About {name}, take {}.\nstatus: {}\n{parent}related: [{}]\nnext: [{}, missing-{}]\n---\n\
-         ## Part one\n\nSee [[{}]] and [[{}#part-one]] and [[Missing {}]] and ![[gone.png]].\n\n> [!quiz] Which?\n> - [x] [[{}]]\n> - [ ] no\n",
+         ## Part one\n\nSee [[{}]] and [[{}#part-one]] and [[Missing {}]] and ![[gone.png]].\n\n> [!quiz] Which?\n> - [x] [[{}]]\n> - [ ] no\n\n\
+         ![[{}]]\n\n![[{}#part-one]]\n",
         name.to_uppercase(),
         random.below(3),
         random.below(5),
@@ -35,6 +36,8 @@ fn card_text(random: &mut Random, name: &str) -> String {
         pick(random),
         pick(random),
         random.below(4),
+        pick(random),
+        pick(random),
         pick(random),
     )
 }
