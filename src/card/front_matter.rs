@@ -380,10 +380,12 @@ fn strip_brackets(target: &str) -> &str {
 /// The known key that `key` looks like a typo of, if any.
 fn similar_key(key: &str) -> Option<&'static str> {
     let key = key.to_lowercase();
-    KNOWN_KEYS
-        .iter()
-        .copied()
-        .find(|known| key == *known || (key.len() > 3 && slug::edit_distance(&key, known) <= 2))
+    KNOWN_KEYS.iter().copied().find(|known| {
+        // `published` is not a misspelt `publish`: a longer word is a key of its own.
+        let longer = key.len().abs_diff(known.len()) > 1
+            && (key.starts_with(known) || known.starts_with(key.as_str()));
+        key == *known || (key.len() > 3 && !longer && slug::edit_distance(&key, known) <= 2)
+    })
 }
 
 #[cfg(test)]

@@ -75,10 +75,7 @@ pub fn parse_card(path: &Path, rel: &str, text: &str) -> (Option<Card>, Vec<Diag
             line: body_line + at.line - 1,
             col: at.col,
         };
-        diagnostics.push(
-            Diagnostic::warning(path, pos, format!("math that cannot be read: {why}"))
-                .hint("it is shown as its LaTeX source"),
-        );
+        diagnostics.push(Diagnostic::warning(path, pos, why.clone()));
     }
     (Some(card), diagnostics)
 }

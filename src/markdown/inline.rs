@@ -17,8 +17,11 @@ const TAGS_URL: &str = "../tags/";
 pub(super) struct Found {
     /// Inline `#tags`, without `#`, in order of first use.
     pub tags: Vec<String>,
-    /// Math that could not be read: its byte offset in the Markdown and why.
+    /// What could not be drawn as written: its byte offset in the Markdown and why.
     pub problems: Vec<(usize, String)>,
+    /// The `#fragment`s raw HTML links to in the same page (`href="#x"`, `src="#x"`), with
+    /// their byte offsets: checked once the page's anchors are known.
+    pub raw_fragments: Vec<(usize, String)>,
 }
 
 /// The events of `events` with Obsidian's inline syntax turned into HTML.
@@ -58,6 +61,7 @@ impl<'f, 'a, I: Iterator<Item = (Event<'a>, Range<usize>)>> Obsidian<'f, 'a, I> 
                 let html = match math::to_mathml(latex, display) {
                     Ok(mathml) => mathml,
                     Err((html, why)) => {
+                        let why = format!("math that cannot be read: {why}");
                         self.found.problems.push((range.start, why));
                         html
                     }
@@ -93,6 +97,12 @@ impl<'f, 'a, I: Iterator<Item = (Event<'a>, Range<usize>)>> Obsidian<'f, 'a, I> 
             }
             event => {
                 match &event {
+                    Event::Html(html) | Event::InlineHtml(html) => {
+                        for fragment in same_page_fragments(html) {
+                            let fragment = fragment.to_string();
+                            self.found.raw_fragments.push((range.start, fragment));
+                        }
+                    }
                     Event::Start(Tag::CodeBlock(_)) => self.in_code_block = true,
                     Event::End(TagEnd::CodeBlock) => self.in_code_block = false,
                     Event::Start(Tag::Link { link_type, .. }) => {
@@ -239,6 +249,18 @@ fn split_block_id(text: &str) -> (&str, Option<&str>) {
     } else {
         (text, None)
     }
+}
+
+/// The fragments of `href="#…"` and `src="#…"` attributes in raw HTML.
+fn same_page_fragments(html: &str) -> impl Iterator<Item = &str> {
+    ["href=\"#", "src=\"#"]
+        .into_iter()
+        .flat_map(move |attribute| {
+            html.match_indices(attribute).filter_map(move |(at, _)| {
+                let value = &html[at + attribute.len()..];
+                value.find('"').map(|end| &value[..end])
+            })
+        })
 }
 
 /// What a wikilink written without its own text shows: `Note > Heading` for

@@ -215,7 +215,18 @@ pub fn outline(markdown: &str) -> Outline {
         link.offset = uncommented.original(link.offset);
     }
     outline::place(&markdown, &mut links);
-    let problems = (found.problems.into_iter())
+    let missing = (found.raw_fragments.into_iter())
+        .filter(|(_, fragment)| {
+            let decoded = percent_decode(fragment);
+            !fragment.is_empty() && !anchors.iter().any(|a| *a == decoded)
+        })
+        .map(|(offset, fragment)| {
+            let why = format!(
+                "raw HTML links to `#{fragment}`, and this note has no such heading or block"
+            );
+            (offset, why)
+        });
+    let problems = (found.problems.into_iter().chain(missing))
         .map(|(offset, why)| {
             let offset = uncommented.original(offset);
             (Pos::in_text(&markdown, offset, 1), why)
