@@ -218,7 +218,7 @@ pub fn outline(markdown: &str) -> Outline {
     let missing = (found.raw_fragments.into_iter())
         .filter(|(_, fragment)| {
             let decoded = percent_decode(fragment);
-            !fragment.is_empty() && !anchors.iter().any(|a| *a == decoded)
+            !fragment.is_empty() && !anchors.contains(&decoded)
         })
         .map(|(offset, fragment)| {
             let why = format!(
