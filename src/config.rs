@@ -24,6 +24,8 @@ pub struct Config {
     pub base_url: Option<String>,
     /// The theme folder name under `themes/`.
     pub theme: String,
+    /// The note whose content opens the home page (`home: Start Here`), if any.
+    pub home: Option<String>,
 }
 
 /// The keys `cardweb.yaml` may hold; all optional.
@@ -35,6 +37,7 @@ struct ConfigFile {
     theme: Option<String>,
     cards: Option<PathBuf>,
     output: Option<PathBuf>,
+    home: Option<String>,
 }
 
 impl Config {
@@ -63,6 +66,7 @@ impl Config {
                 .base_url
                 .map(|url| format!("{}/", url.trim_end_matches('/'))),
             theme: file.theme.unwrap_or_else(|| "default".into()),
+            home: file.home.filter(|h| !h.trim().is_empty()),
             root: root.to_path_buf(),
         })
     }

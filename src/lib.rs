@@ -32,7 +32,7 @@ pub mod theme;
 use anyhow::Result;
 use card::{Attachment, Card, Corpus};
 use config::Config;
-use diagnostic::Diagnostic;
+use diagnostic::{Diagnostic, Pos};
 use graph::{Counts, Graph};
 use rayon::prelude::*;
 use render::PageCache;
@@ -124,8 +124,34 @@ fn analyse_with_corpus(config: &Config) -> Result<(Graph, Corpus, Vec<Diagnostic
         cards,
         attachments: sources.attachments,
     };
-    let (graph, graph_problems) = Graph::build(&corpus);
+    let (graph, graph_problems) = graph_of(config, &corpus);
     Ok((graph, corpus, every_problem(diagnostics, &graph_problems)))
+}
+
+/// The graph of `corpus`, and its problems: the graph's own, and a `home` note in the
+/// configuration that names no note.
+fn graph_of(config: &Config, corpus: &Corpus) -> (Graph, Vec<Diagnostic>) {
+    let (graph, mut problems) = Graph::build(corpus);
+    if let Some(home) = &config.home
+        && graph.find(home).is_none_or(|n| graph[n].card.is_none())
+    {
+        let file = config.root.join(config::CONFIG_FILE);
+        let text = std::fs::read_to_string(&file).unwrap_or_default();
+        let line = text
+            .lines()
+            .position(|l| l.starts_with("home:"))
+            .unwrap_or(0)
+            + 1;
+        problems.push(
+            Diagnostic::warning(
+                &config.display_path(&file),
+                Pos { line, col: 1 },
+                format!("`home: {home}` names no note; the home page shows the concept tree alone"),
+            )
+            .hint("name a note by its title, file name or alias"),
+        );
+    }
+    (graph, problems)
 }
 
 /// The cards' own problems and the graph's, sorted.

@@ -12,7 +12,7 @@ use crate::graph::{Graph, NodeId};
 use crate::render::{self, PageCache};
 use crate::site::Site;
 use crate::theme::Theme;
-use crate::{Built, Report, check_paths, draw, every_problem, read_attachments};
+use crate::{Built, Report, check_paths, draw, every_problem, graph_of, read_attachments};
 use anyhow::Result;
 use rayon::prelude::*;
 use std::collections::HashMap;
@@ -114,12 +114,12 @@ impl Found {
     }
 
     /// The graph of the usable cards, and the problems it found.
-    fn graph(&self) -> (Graph, Vec<Diagnostic>) {
+    fn graph(&self, config: &Config) -> (Graph, Vec<Diagnostic>) {
         let corpus = Corpus {
             cards: self.loaded.iter().filter_map(|l| l.card.clone()).collect(),
             attachments: self.attachments.clone(),
         };
-        Graph::build(&corpus)
+        graph_of(config, &corpus)
     }
 }
 
@@ -168,7 +168,7 @@ impl Project {
         inspect: impl FnOnce(&Graph) -> R,
     ) -> Result<(R, Vec<Diagnostic>)> {
         let found = self.load(card::find_sources(&self.config)?);
-        let (graph, graph_problems) = found.graph();
+        let (graph, graph_problems) = found.graph(&self.config);
         let diagnostics = every_problem(found.diagnostics(), &graph_problems);
         Ok((inspect(&graph), diagnostics))
     }
@@ -180,7 +180,7 @@ impl Project {
         if let Some(built) = self.rebuild_text(&found, only_cards)? {
             return Ok(built);
         }
-        let (graph, graph_diagnostics) = found.graph();
+        let (graph, graph_diagnostics) = found.graph(&self.config);
         let mut report = Report {
             diagnostics: every_problem(found.diagnostics(), &graph_diagnostics),
             counts: graph.counts(),
@@ -239,6 +239,11 @@ impl Project {
         let Some(edits) = text_edits(&last, &found.loaded) else {
             return Ok(None);
         };
+        // The home page shows the home note's text: an edit of it draws the site anew.
+        let home = (self.config.home.as_deref()).and_then(|name| last.graph.find(name));
+        if edits.iter().any(|(node, _, _)| Some(*node) == home) {
+            return Ok(None);
+        }
         let diagnostics = found.diagnostics();
         if found.attachments != last.attachments || diagnostics.iter().any(Diagnostic::is_error) {
             return Ok(None);

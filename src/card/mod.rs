@@ -29,6 +29,8 @@ pub enum Status {
     Draft,
     /// A placeholder for a concept still to be written.
     Stub,
+    /// Not a card: a folder of a vault, whose page lists what it holds.
+    Folder,
 }
 
 impl Status {
@@ -38,6 +40,7 @@ impl Status {
             Status::Complete => "complete",
             Status::Draft => "draft",
             Status::Stub => "stub",
+            Status::Folder => "folder",
         }
     }
 }

@@ -52,7 +52,7 @@ impl Graph {
             .collect();
         let mut seen_edges = HashSet::new();
         let mut embeds = Vec::new();
-        for ((card, from), found) in cards.iter().zip(nodes).zip(found) {
+        for ((card, &from), found) in cards.iter().zip(&nodes).zip(found) {
             let mut found = found.into_iter();
             for (kind, Located { name, pos }) in relations(card) {
                 let link = Target::Name(name.clone());
@@ -81,6 +81,7 @@ impl Graph {
             }
         }
         graph.link_parents();
+        graph.add_folders(&cards, &nodes);
         checks::check(&graph, &mut diagnostics);
         embeds::check(&graph, &embeds, &mut diagnostics);
         for embed in &embeds {
@@ -129,7 +130,7 @@ impl Graph {
     }
 
     /// Adds a node, and returns it.
-    fn push(&mut self, node: Node) -> NodeId {
+    pub(super) fn push(&mut self, node: Node) -> NodeId {
         self.nodes.push(node);
         NodeId(self.nodes.len() - 1)
     }
@@ -376,7 +377,7 @@ impl Graph {
 const SITE_IDS: &[&str] = &["graph", "tags", "stubs", "assets"];
 
 /// `id`, or, where one of the site's own pages has it, `id-2`.
-fn free_id(id: &str) -> String {
+pub(super) fn free_id(id: &str) -> String {
     match SITE_IDS.contains(&id) {
         true => format!("{id}-2"),
         false => id.to_string(),

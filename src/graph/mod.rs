@@ -6,6 +6,7 @@
 mod build;
 mod checks;
 mod embeds;
+mod folders;
 mod index;
 
 pub use index::Resolution;
@@ -198,6 +199,7 @@ impl Graph {
                 Status::Complete => counts.complete += 1,
                 Status::Draft => counts.draft += 1,
                 Status::Stub => counts.stub += 1,
+                Status::Folder => {}
             }
         }
         counts

@@ -23,6 +23,8 @@ pub struct Body<'a> {
     anchored: Vec<bool>,
     /// For each link, what it embeds in place (empty when the card embeds nothing).
     embeds: Vec<Option<Embed<'a>>>,
+    /// Whether it is shown on a page at the site root rather than one folder deep.
+    at_root: bool,
 }
 
 /// Another card's content, shown inside a page.
@@ -50,7 +52,16 @@ impl<'a> Body<'a> {
             targets: Vec::new(),
             anchored: Vec::new(),
             embeds: Vec::new(),
+            at_root: false,
         })
+    }
+
+    /// The body of `node` as a page at the site root shows it (the home page).
+    pub fn at_root(graph: &'a Graph, node: NodeId) -> Body<'a> {
+        Body {
+            at_root: true,
+            ..Body::of(graph, node)
+        }
     }
 
     /// The part of `node`'s card that `anchor` names (all of it if None), with what it
@@ -87,6 +98,7 @@ impl<'a> Body<'a> {
                 .map(|l| anchor_is_there(graph, card, l))
                 .collect(),
             embeds,
+            at_root: false,
         })
     }
 
@@ -103,7 +115,14 @@ impl<'a> Body<'a> {
             anchored: &self.anchored,
             embedded: &embedded,
         };
-        html.draw(self.part.clone(), &drawn)
+        let html = html.draw(self.part.clone(), &drawn);
+        match self.at_root {
+            // Every link a card's HTML makes to the site starts `../`, from one folder deep.
+            true => html
+                .replace("href=\"../", "href=\"./")
+                .replace("src=\"../", "src=\"./"),
+            false => html,
+        }
     }
 }
 

@@ -24,6 +24,9 @@ pub const HERE: &str = "./";
 pub struct SiteInfo<'a> {
     title: &'a str,
     base_url: Option<&'a str>,
+    /// The note whose content opens the home page.
+    #[serde(skip)]
+    pub home: Option<&'a str>,
 }
 
 impl<'a> SiteInfo<'a> {
@@ -32,6 +35,7 @@ impl<'a> SiteInfo<'a> {
         SiteInfo {
             title: &config.title,
             base_url: config.base_url.as_deref(),
+            home: config.home.as_deref(),
         }
     }
 }
@@ -151,10 +155,19 @@ pub struct GraphPage {
 /// The content of the home page.
 #[derive(Serialize, Hash)]
 pub struct IndexPage<'a> {
+    /// The note that opens it, if the site names one.
+    pub home: Option<HomeNote<'a>>,
     pub counts: Counts,
     pub tree: Vec<TreeItem<'a>>,
     pub percent_complete: usize,
     pub reading_path: Vec<NodeLink<'a>>,
+}
+
+/// The note that opens the home page: its title and its content.
+#[derive(Serialize, Hash)]
+pub struct HomeNote<'a> {
+    pub node: NodeLink<'a>,
+    pub body: Body<'a>,
 }
 
 /// A stub with the cards that want it, for the stubs page.

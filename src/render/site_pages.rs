@@ -1,10 +1,11 @@
 //! The pages about the whole site: home (the concept tree, progress and a reading path),
 //! the stubs page, 404, the tags index and a page per tag, and the whole graph.
 
+use super::body::Body;
 use super::cache::{Drawn, PageCache, draw};
 use super::context::{
-    GraphPage, HERE, IndexPage, ListPage, SiteInfo, TagEntry, TagsPage, UP, node_link, tag_entries,
-    tree_item, wanted_stubs,
+    GraphPage, HERE, HomeNote, IndexPage, ListPage, SiteInfo, TagEntry, TagsPage, UP, node_link,
+    tag_entries, tree_item, wanted_stubs,
 };
 use super::wholegraph::whole_graph_svg;
 use crate::config::Config;
@@ -26,6 +27,13 @@ pub fn site_pages(
     let counts = graph.counts();
     let home = || {
         let index = IndexPage {
+            home: (info.home)
+                .and_then(|name| graph.find(name))
+                .filter(|&n| graph[n].card.is_some())
+                .map(|n| HomeNote {
+                    node: node_link(graph, n, HERE),
+                    body: Body::at_root(graph, n),
+                }),
             counts,
             tree: graph
                 .roots()

@@ -15,6 +15,9 @@ const LEAF_SPACING: f64 = 16.0;
 const MIN_RING: f64 = 90.0;
 /// How many of the largest branches get a visible label.
 const LABELS: usize = 24;
+/// How many links beside the tree (mentions, relations) are drawn, at most: enough to show
+/// how a vault's notes connect, few enough that the page stays light.
+const MAX_LINKS: usize = 20_000;
 
 /// Where each node goes, and the tree the layout follows.
 struct Layout {
@@ -118,11 +121,23 @@ pub fn whole_graph_svg(graph: &Graph, root: &str) -> String {
             let _ = write!(edges, "M{:.0} {:.0}L{:.0} {:.0}", x[*p], y[*p], x[n], y[n]);
         }
     }
+    // The web of links beside the tree: what makes a vault without `parent` keys a graph.
+    let mut links = String::new();
+    let beside_tree = (graph.edges.iter())
+        .map(|e| (e.from.index(), e.to.index()))
+        .filter(|&(from, to)| from != to && up[from] != Some(to) && up[to] != Some(from));
+    for (from, to) in beside_tree.take(MAX_LINKS) {
+        let _ = write!(
+            links,
+            "M{:.0} {:.0}L{:.0} {:.0}",
+            x[from], y[from], x[to], y[to]
+        );
+    }
     let mut biggest: Vec<usize> = (0..graph.len()).collect();
     biggest.sort_by_key(|&n| std::cmp::Reverse(leaves[n]));
     let labelled: std::collections::HashSet<usize> = biggest.into_iter().take(LABELS).collect();
     let mut svg = format!(
-        "<svg class=\"whole-graph\" viewBox=\"{0:.0} {0:.0} {1:.0} {1:.0}\" style=\"--r: {2:.0}px; --font: {3:.0}px\" role=\"group\" aria-label=\"All {4} concepts and how they connect\">\n<path class=\"g-edges\" d=\"{edges}\"/>\n",
+        "<svg class=\"whole-graph\" viewBox=\"{0:.0} {0:.0} {1:.0} {1:.0}\" style=\"--r: {2:.0}px; --font: {3:.0}px\" role=\"group\" aria-label=\"All {4} concepts and how they connect\">\n<path class=\"g-links\" d=\"{links}\"/>\n<path class=\"g-edges\" d=\"{edges}\"/>\n",
         -extent,
         2.0 * extent,
         (extent / 250.0).max(7.0),
@@ -170,7 +185,7 @@ mod tests {
     fn children_sit_outside_their_parent_and_stubs_near_who_wants_them() {
         let cards = [
             ("root.md", "---\ntitle: Root\n---\nWants [[Missing]].\n"),
-            ("a.md", "---\nparent: root\n---\n"),
+            ("a.md", "---\nparent: root\n---\nSee [[b]].\n"),
             ("b.md", "---\nparent: root\n---\n"),
             ("c.md", "---\nparent: a\n---\n"),
         ];
@@ -196,5 +211,12 @@ mod tests {
             "the stub hangs off the card that wants it"
         );
         assert_eq!(l.leaves[id("root")], 3, "c, b and the stub are the leaves");
+        let svg = whole_graph_svg(&graph, "./");
+        let (a, b) = (id("a"), id("b"));
+        let link = format!("M{:.0} {:.0}L{:.0} {:.0}", l.x[a], l.y[a], l.x[b], l.y[b]);
+        assert!(
+            svg.contains(&format!("<path class=\"g-links\" d=\"{link}\"/>")),
+            "the mention of b beside the tree is drawn: {svg}"
+        );
     }
 }

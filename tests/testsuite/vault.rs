@@ -289,3 +289,67 @@ fn unreadable_math_and_raw_html_to_a_missing_anchor_warn_at_their_place() {
         "`published` and the like are keys of their own: {err}"
     );
 }
+
+#[test]
+fn folders_are_parents_with_pages_and_folder_notes_stand_for_them() {
+    let (site, err) = built();
+    let nested = site.page("nested-note/index.html");
+    assert!(
+        nested.contains("<ol><li><a class=\"card-link complete\" href=\"../deep/\" data-title=\"Deep\">Deep</a></li><li><a class=\"card-link folder\" href=\"../nested/\" data-title=\"Nested\">Nested</a></li><li aria-current=\"page\">Nested Note</li></ol>"),
+        "the breadcrumb follows the folders, the folder note standing for its folder: {nested}"
+    );
+    let folder = site.page("nested/index.html");
+    assert!(
+        folder.contains("<h2 id=\"cw-children\">In this folder</h2>"),
+        "{folder}"
+    );
+    assert!(folder.contains("href=\"../nested-note/\""), "{folder}");
+    let deep = site.page("deep/index.html");
+    assert!(deep.contains("The folder note of Deep"), "{deep}");
+    assert!(
+        !err.contains("Lonely.md:1:1: warning"),
+        "a note in a folder has a parent: {err}"
+    );
+    let graph = site.page("graph/index.html");
+    assert!(
+        !graph.contains("<path class=\"g-links\" d=\"\"/>"),
+        "the whole graph draws the links beside the tree"
+    );
+}
+
+#[test]
+fn the_home_note_opens_the_home_page_with_its_links_working_from_there() {
+    let (site, _) = built();
+    let home = site.page("index.html");
+    assert!(
+        home.contains("<h1 id=\"cw-home\">Start Here</h1>"),
+        "{home}"
+    );
+    assert!(home.contains("<mark>Read this first</mark>"), "{home}");
+    assert!(
+        home.contains(
+            "href=\"./embedded-note/#%5Ekey-point\" data-title=\"Embedded Note\">key point</a>"
+        ),
+        "{home}"
+    );
+    assert!(
+        home.contains("<img src=\"./attachments/diagram.png\""),
+        "{home}"
+    );
+    assert!(
+        home.contains("<h2 id=\"cw-tree\">All concepts</h2>"),
+        "{home}"
+    );
+}
+
+#[test]
+fn a_home_that_names_no_note_warns_in_the_configuration() {
+    let site = TestSite::new()
+        .file("cardweb.yaml", "title: T\nhome: Nowhere\n")
+        .file("cards/a.md", "A.\n");
+    let err = site.build().stderr();
+    assert!(
+        err.contains("cardweb.yaml:2:1: warning: `home: Nowhere` names no note"),
+        "{err}"
+    );
+}
