@@ -14,10 +14,14 @@ use std::sync::Arc;
 
 impl Graph {
     /// Gives every node without a parent its folder's node as parent (`cards` are the
-    /// cards of `nodes`), adding a node for each folder that has no note.
+    /// cards of `nodes`), adding a node for each such folder that has no note.
     pub(super) fn add_folders(&mut self, cards: &[Arc<Card>], nodes: &[NodeId]) {
+        // The folders that hold a card without a parent, and the folders above them.
         let mut folders: BTreeSet<&str> = BTreeSet::new();
-        for card in cards {
+        for (card, &node) in cards.iter().zip(nodes) {
+            if self[node].parent.is_some() {
+                continue;
+            }
             let mut rel = card.rel.as_str();
             while let Some((folder, _)) = rel.rsplit_once('/') {
                 if !folders.insert(folder) {

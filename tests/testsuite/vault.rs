@@ -304,6 +304,11 @@ fn folders_are_parents_with_pages_and_folder_notes_stand_for_them() {
         "{folder}"
     );
     assert!(folder.contains("href=\"../nested-note/\""), "{folder}");
+    let meetings = site.page("home-meetings/index.html");
+    assert!(
+        meetings.contains("<ol><li><a class=\"card-link complete\" href=\"../home/\" data-title=\"Home\">Home</a></li>"),
+        "a note beside its folder stands for it too: {meetings}"
+    );
     let deep = site.page("deep/index.html");
     assert!(deep.contains("The folder note of Deep"), "{deep}");
     assert!(
