@@ -106,6 +106,32 @@ fn axe_violations(tab: &mut Tab, axe: &str) -> Vec<String> {
     serde_json::from_value(found).unwrap_or_default()
 }
 
+/// axe-core's serious and critical violations on each of `pages` of `served`, in the light
+/// and the dark scheme.
+fn axe_in_both_schemes(tab: &mut Tab, served: &Served, pages: &[String], axe: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    for scheme in ["light", "dark"] {
+        tab.call(
+            "Emulation.setEmulatedMedia",
+            json!({"features": [{"name": "prefers-color-scheme", "value": scheme}]}),
+        );
+        for page in pages {
+            tab.call(
+                "Page.navigate",
+                json!({"url": format!("http://{}{page}", served.addr)}),
+            );
+            tab.wait_until(
+                "document.readyState === 'complete'",
+                &format!("{page} loading"),
+            );
+            for violation in axe_violations(tab, axe) {
+                found.push(format!("{scheme} {page}: {violation}"));
+            }
+        }
+    }
+    found
+}
+
 /// Every HTML page of the site built in `output`, as a path the server answers.
 fn pages(output: &Path) -> Vec<String> {
     TestSite::output_files_in(output)
@@ -125,26 +151,8 @@ fn every_page_passes_axe_in_light_and_dark() {
     let Some((_browser, mut tab)) = Browser::open(&format!("http://{}/", served.addr)) else {
         return;
     };
-    let mut found = Vec::new();
-    for scheme in ["light", "dark"] {
-        tab.call(
-            "Emulation.setEmulatedMedia",
-            json!({"features": [{"name": "prefers-color-scheme", "value": scheme}]}),
-        );
-        for page in pages(&site.path().join("output")) {
-            tab.call(
-                "Page.navigate",
-                json!({"url": format!("http://{}{page}", served.addr)}),
-            );
-            tab.wait_until(
-                "document.readyState === 'complete'",
-                &format!("{page} loading"),
-            );
-            for violation in axe_violations(&mut tab, &axe) {
-                found.push(format!("{scheme} {page}: {violation}"));
-            }
-        }
-    }
+    let pages = pages(&site.path().join("output"));
+    let mut found = axe_in_both_schemes(&mut tab, &served, &pages, &axe);
     // The build-error overlay, shown over a page.
     tab.call(
         "Page.navigate",
@@ -165,6 +173,32 @@ fn every_page_passes_axe_in_light_and_dark() {
     for violation in axe_violations(&mut tab, &axe) {
         found.push(format!("overlay: {violation}"));
     }
+    assert!(
+        found.is_empty(),
+        "{} violations:\n{}",
+        found.len(),
+        found.join("\n")
+    );
+}
+
+#[test]
+fn a_vaults_pages_pass_axe_in_light_and_dark() {
+    let site = TestSite::fixture("vault");
+    site.build();
+    let served = Served::start(&site);
+    let axe = std::fs::read_to_string(judge("axe-core/axe.min.js")).unwrap();
+    let Some((_browser, mut tab)) = Browser::open(&format!("http://{}/", served.addr)) else {
+        return;
+    };
+    let pages = [
+        "/",
+        "/start-here/",
+        "/embedded-note/",
+        "/nested/",
+        "/private-thoughts/",
+    ]
+    .map(String::from);
+    let found = axe_in_both_schemes(&mut tab, &served, &pages, &axe);
     assert!(
         found.is_empty(),
         "{} violations:\n{}",
