@@ -358,3 +358,30 @@ fn a_home_that_names_no_note_warns_in_the_configuration() {
         "{err}"
     );
 }
+
+#[test]
+fn embeds_nested_deeper_than_the_limit_warn_and_stop_at_a_link() {
+    let mut site = TestSite::new();
+    for i in 0..7 {
+        site = site.file(
+            &format!("cards/n{i}.md"),
+            format!("Note {i}.\n\n![[n{}]]\n", i + 1),
+        );
+    }
+    let site = site.file("cards/n7.md", "The bottom.\n");
+    let err = site.build().stderr();
+    assert!(
+        err.contains("cards/n0.md:3:1: warning: embeds nest more than 4 deep from here: the deepest show as links"),
+        "{err}"
+    );
+    let page = site.page("n0/index.html");
+    assert_eq!(page.matches("<div class=\"embed\">").count(), 4, "{page}");
+    assert!(
+        page.contains("Note 4.") && !page.contains("Note 5."),
+        "{page}"
+    );
+    assert!(
+        page.contains("class=\"card-link complete embed\" href=\"../n5/\""),
+        "{page}"
+    );
+}
