@@ -12,10 +12,10 @@ from pathlib import Path
 
 # Lowest first: a module may use only the modules before it.
 ORDER = [
-    "fs", "slug", "html", "diagnostic", "site",  # helpers at the bottom
+    "fs", "slug", "words", "html", "diagnostic", "site",  # helpers at the bottom
     "config",
     "markdown", "card",                           # reading
-    "graph", "export",                            # the knowledge graph
+    "graph", "export", "search",                  # the knowledge graph, and its index
     "theme", "render", "output",                  # drawing and writing
     "lib",                                        # the pipeline
     "start", "project", "serve",                  # commands on top of it

@@ -26,6 +26,8 @@ pub struct Config {
     pub theme: String,
     /// The note whose content opens the home page (`home: Start Here`), if any.
     pub home: Option<String>,
+    /// Whether search finds draft cards (`search_drafts: false` leaves them out).
+    pub search_drafts: bool,
 }
 
 /// The keys `cardweb.yaml` may hold; all optional.
@@ -38,6 +40,7 @@ struct ConfigFile {
     cards: Option<PathBuf>,
     output: Option<PathBuf>,
     home: Option<String>,
+    search_drafts: Option<bool>,
 }
 
 impl Config {
@@ -67,6 +70,7 @@ impl Config {
                 .map(|url| format!("{}/", url.trim_end_matches('/'))),
             theme: file.theme.unwrap_or_else(|| "default".into()),
             home: file.home.filter(|h| !h.trim().is_empty()),
+            search_drafts: file.search_drafts.unwrap_or(true),
             root: root.to_path_buf(),
         })
     }

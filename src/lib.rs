@@ -23,11 +23,13 @@ pub mod markdown;
 pub mod output;
 pub mod project;
 pub mod render;
+pub mod search;
 pub mod serve;
 pub mod site;
 pub mod slug;
 pub mod start;
 pub mod theme;
+pub mod words;
 
 use anyhow::Result;
 use card::{Attachment, Card, Corpus};

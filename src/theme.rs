@@ -33,6 +33,7 @@ const ASSETS: &[(&str, &[u8])] = &[
     ("style.css", include_bytes!("../themes/default/style.css")),
     ("cardweb.js", include_bytes!("../themes/default/cardweb.js")),
     ("graph.js", include_bytes!("../themes/default/graph.js")),
+    ("search.js", include_bytes!("../themes/default/search.js")),
     (
         "favicon.svg",
         include_bytes!("../themes/default/favicon.svg"),

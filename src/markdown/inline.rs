@@ -85,11 +85,16 @@ impl<'f, 'a, I: Iterator<Item = (Event<'a>, Range<usize>)>> Obsidian<'f, 'a, I> 
                         _
                     ))
                 );
-                let (text, block) = match ends_block {
+                let (kept, block) = match ends_block {
                     true => split_block_id(&text),
                     false => (text.as_ref(), None),
                 };
-                self.push_text(text, after_space, &range);
+                if block.is_none() && !kept.bytes().any(|b| b == b'=' || b == b'#') {
+                    // Most text is plain: it goes on as it is.
+                    self.queue.push_back((Event::Text(text), range));
+                    return;
+                }
+                self.push_text(kept, after_space, &range);
                 if let Some(id) = block {
                     self.queue
                         .push_back((Event::InlineHtml(block_marker(id).into()), range));
@@ -134,10 +139,6 @@ impl<'f, 'a, I: Iterator<Item = (Event<'a>, Range<usize>)>> Obsidian<'f, 'a, I> 
         let html = |queue: &mut VecDeque<_>, s: String| {
             queue.push_back((Event::InlineHtml(s.into()), range.clone()));
         };
-        if !text.contains(['=', '#']) {
-            plain(&mut self.queue, text);
-            return;
-        }
         let marks = highlights(text);
         let mut start = 0;
         let mut i = 0;

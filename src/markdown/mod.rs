@@ -210,7 +210,8 @@ pub fn outline(markdown: &str) -> Outline {
     let mut out = String::with_capacity(text.len() * 3 / 2);
     callout::push_html(&mut out, events);
     html.set_html(out);
-    let mut links = links.finish();
+    let mut links_read = links;
+    let mut links = links_read.finish();
     for link in &mut links {
         link.offset = uncommented.original(link.offset);
     }
@@ -238,6 +239,8 @@ pub fn outline(markdown: &str) -> Outline {
         html,
         tags: found.tags,
         problems,
+        words: crate::words::Counted::of(&links_read.text),
+        headings: links_read.headings,
     }
 }
 

@@ -5,11 +5,14 @@
 use super::slots::Unlinked;
 use super::{Dest, Target, destination};
 use crate::diagnostic::Pos;
+use crate::words::Counted;
 use pulldown_cmark::{Event, Tag, TagEnd};
 use std::sync::Arc;
 
 /// The longest context kept around a link, in characters.
 const MAX_CONTEXT: usize = 280;
+/// The most of a card's text kept for search, in bytes.
+const MAX_TEXT: usize = 32 * 1024;
 
 /// A link from a card to another card or an attachment.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -42,6 +45,11 @@ pub struct Outline {
     /// What could not be drawn (math that does not parse): where, counting the first line
     /// as line 1, and why.
     pub problems: Vec<(Pos, String)>,
+    /// The words of the card's text with how often each comes (of its first [`MAX_TEXT`]
+    /// bytes), for search.
+    pub words: Counted,
+    /// The text of its headings, for search.
+    pub headings: Vec<String>,
 }
 
 impl Link {
@@ -79,6 +87,10 @@ struct Pending {
 #[derive(Default)]
 pub(super) struct Links {
     links: Vec<Link>,
+    /// The text read so far, block by block.
+    pub text: String,
+    /// The text of each heading read so far.
+    pub headings: Vec<String>,
     block: String,
     pending: Vec<Pending>,
     open: Vec<Option<usize>>, // index into `pending` of each open link
@@ -111,11 +123,13 @@ impl Links {
             return;
         }
         match event {
+            Event::End(TagEnd::Heading(_)) => {
+                self.headings.push(self.block.trim().to_string());
+                self.end_block();
+            }
             Event::Start(Tag::Paragraph | Tag::Item | Tag::TableCell | Tag::Heading { .. })
-            | Event::End(
-                TagEnd::Paragraph | TagEnd::Item | TagEnd::TableCell | TagEnd::Heading(_),
-            ) => {
-                finish_block(&mut self.block, &mut self.pending, &mut self.links);
+            | Event::End(TagEnd::Paragraph | TagEnd::Item | TagEnd::TableCell) => {
+                self.end_block();
             }
             Event::End(TagEnd::Link | TagEnd::Image) => {
                 if let Some(Some(index)) = self.open.pop() {
@@ -128,10 +142,20 @@ impl Links {
         }
     }
 
-    /// The links read, in document order, each with its sentence (not yet placed).
-    pub(super) fn finish(mut self) -> Vec<Link> {
+    /// Ends the block of text being read: its links get their sentences, and its text
+    /// joins the card's.
+    fn end_block(&mut self) {
+        if self.text.len() + self.block.len() < MAX_TEXT {
+            self.text.push_str(&self.block);
+            self.text.push('\n');
+        }
         finish_block(&mut self.block, &mut self.pending, &mut self.links);
-        self.links
+    }
+
+    /// The links read, in document order, each with its sentence (not yet placed).
+    pub(super) fn finish(&mut self) -> Vec<Link> {
+        self.end_block();
+        std::mem::take(&mut self.links)
     }
 }
 

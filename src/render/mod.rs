@@ -18,6 +18,7 @@ pub use wholegraph::whole_graph_svg;
 
 use crate::config::Config;
 use crate::graph::{Graph, NodeId};
+use crate::search;
 use crate::site::{Bytes, Put};
 use crate::theme::Theme;
 use anyhow::Result;
@@ -45,7 +46,7 @@ pub fn render(
         put(path, bytes)?;
         Ok(kept)
     };
-    let ((concepts, others), json) = rayon::join(
+    let ((concepts, others), (json, search)) = rayon::join(
         || {
             rayon::join(
                 || {
@@ -59,13 +60,21 @@ pub fn render(
                 },
             )
         },
-        || crate::export::to_json(graph),
+        || {
+            rayon::join(
+                || crate::export::to_json(graph),
+                || search::index_files(graph, search_options(config)),
+            )
+        },
     );
     let kept = concepts?.into_iter().chain(others?).flatten();
     if let Some(cache) = cache {
         cache.replace(kept);
     }
     put("graph.json".into(), json.into_bytes().into())?;
+    for (path, text) in search {
+        put(path, text.into_bytes().into())?;
+    }
     for (name, bytes) in &theme.assets {
         put(format!("assets/{name}"), bytes.clone())?;
     }
@@ -73,7 +82,8 @@ pub fn render(
 }
 
 /// Draws the pages of `nodes` again (after their cards' text changed), unless `cache`
-/// holds them with the same signature, and updates `cache`. Returns each page by path.
+/// holds them with the same signature, and updates `cache`. Returns each page by path,
+/// and the search index made anew.
 pub fn redraw(
     config: &Config,
     graph: &Graph,
@@ -87,11 +97,24 @@ pub fn redraw(
         .par_iter()
         .map(|&node| render_concept(&info, graph, theme, node, previous))
         .collect::<Result<_>>()?;
+    let search = search::index_files(graph, search_options(config));
     Ok(drawn
         .into_iter()
         .map(|page| {
             cache.keep(&page);
             (page.0, page.2)
         })
+        .chain(
+            search
+                .into_iter()
+                .map(|(path, text)| (path, text.into_bytes().into())),
+        )
         .collect())
+}
+
+/// What the search index holds, as `config` says.
+fn search_options(config: &Config) -> search::Options {
+    search::Options {
+        drafts: config.search_drafts,
+    }
 }

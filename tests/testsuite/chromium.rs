@@ -77,7 +77,8 @@ impl Browser {
             let targets: Value =
                 serde_json::from_str(&http_request(&host, "GET", "/json/list")).unwrap();
             let page = targets.as_array().unwrap().iter().find(|t| {
-                t["type"] == "page" && t["url"].as_str().unwrap_or("").starts_with("http")
+                let url = t["url"].as_str().unwrap_or("");
+                t["type"] == "page" && (url.starts_with("http") || url.starts_with("file:"))
             });
             if let Some(page) = page {
                 break page["webSocketDebuggerUrl"].as_str().unwrap().to_string();
@@ -156,6 +157,54 @@ impl Tab {
                 json!({"type": kind, "x": x, "y": y, "button": "left", "clickCount": 1}),
             );
         }
+    }
+
+    /// A real key press: `key` as the DOM names it (`"ArrowDown"`, `"/"`, `"k"`), with
+    /// modifiers as DevTools counts them (2 is Control).
+    pub fn press(&mut self, key: &str, modifiers: u32) {
+        let text = if key.chars().count() == 1 && modifiers == 0 {
+            key
+        } else {
+            ""
+        };
+        let code = match key {
+            "Enter" => 13,
+            "ArrowDown" => 40,
+            "ArrowUp" => 38,
+            "Escape" => 27,
+            k => k
+                .to_ascii_uppercase()
+                .chars()
+                .next()
+                .map_or(0, |c| c as u32),
+        };
+        for kind in ["keyDown", "keyUp"] {
+            let kind = if kind == "keyDown" && !text.is_empty() {
+                "keyDown"
+            } else {
+                kind
+            };
+            self.call(
+                "Input.dispatchKeyEvent",
+                json!({"type": kind, "key": key, "text": text, "modifiers": modifiers,
+                       "windowsVirtualKeyCode": code}),
+            );
+        }
+    }
+
+    /// Types `text` into whatever has the focus, as a keyboard would.
+    pub fn type_text(&mut self, text: &str) {
+        for c in text.chars() {
+            self.call("Input.insertText", json!({"text": c.to_string()}));
+        }
+    }
+
+    /// Moves the mouse to page coordinates.
+    pub fn hover(&mut self, x: f64, y: f64) {
+        self.call(
+            "Input.dispatchMouseEvent",
+            json!({"type": "mouseMoved", "x": x, "y": y}),
+        );
     }
 
     /// Polls `expression` until it is true.

@@ -12,6 +12,7 @@ mod judges;
 mod links;
 mod output;
 mod random_cards;
+mod reading;
 mod serve;
 mod serve_sources;
 mod server;

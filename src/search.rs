@@ -1,0 +1,247 @@
+//! Search on any static host: an index of every concept's title, aliases, summary, tags,
+//! headings and text, cut into small script files so that a query loads only what it needs
+//! (the shard of each word's first two letters, then the records of its best results).
+//! Files are scripts that hand their data to `cardwebSearch`, so the index loads from
+//! `file://` too. `assets/search.js` reads it: search as you type, and link previews.
+//!
+//! - `search/meta.js`: the shards there are, and where each chunk of records starts.
+//! - `search/t/<key>.js`: for each word starting with `key`, the records it is in, each
+//!   with a weight (title 9, alias 8, heading and tag 5, summary 3, text 1 or 2).
+//! - `search/r/<n>.js`: records (id, title, status, summary, who wants a stub), chunked
+//!   by a hash of the id, so that a link's preview finds its record from the id alone.
+
+use crate::card::Status;
+use crate::graph::{Graph, NodeId};
+use crate::words::words;
+use rayon::prelude::*;
+use rustc_hash::FxHashMap;
+use serde_json::json;
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+use std::fmt::Write;
+
+/// About how many records a chunk holds.
+const RECORDS_PER_CHUNK: usize = 64;
+/// Weights of a word by where it stands; a record takes the highest.
+const TITLE: u8 = 9;
+const ALIAS: u8 = 8;
+const HEADING: u8 = 5;
+const TAG: u8 = 5;
+const SUMMARY: u8 = 3;
+const TEXT: u8 = 1;
+/// A word this often in a card's text weighs 2.
+const OFTEN: usize = 3;
+/// The records a word is in, each with the word's weight there, in record order.
+type Postings = Vec<(usize, u8)>;
+
+/// What to leave out of the index.
+#[derive(Clone, Copy, Debug)]
+pub struct Options {
+    /// Whether draft cards are found.
+    pub drafts: bool,
+}
+
+/// The files of the search index of `graph`, by path.
+pub fn index_files(graph: &Graph, options: Options) -> Vec<(String, String)> {
+    let nodes: Vec<NodeId> = (graph.ids())
+        .filter(|&n| options.drafts || graph[n].status != Status::Draft)
+        .collect();
+    let chunks = nodes.len().div_ceil(RECORDS_PER_CHUNK).max(1);
+    let mut by_chunk: Vec<Vec<NodeId>> = vec![Vec::new(); chunks];
+    for &node in &nodes {
+        by_chunk[chunk_of(&graph[node].id, chunks)].push(node);
+    }
+    for chunk in &mut by_chunk {
+        chunk.sort_by(|&a, &b| graph[a].id.cmp(&graph[b].id));
+    }
+    let order: Vec<NodeId> = by_chunk.iter().flatten().copied().collect();
+    let words: Vec<Vec<(Cow<str>, u8)>> =
+        order.par_iter().map(|&n| weighed_words(graph, n)).collect();
+    let mut postings: FxHashMap<Cow<str>, Postings> = FxHashMap::default();
+    for (record, words) in words.into_iter().enumerate() {
+        for (word, weight) in words {
+            postings.entry(word).or_default().push((record, weight));
+        }
+    }
+    let mut shards: BTreeMap<String, Vec<(Cow<str>, Postings)>> = BTreeMap::new();
+    for (word, list) in postings {
+        shards
+            .entry(shard_key(&word))
+            .or_default()
+            .push((word, list));
+    }
+    let mut files = Vec::with_capacity(shards.len() + chunks + 1);
+    let mut starts = Vec::with_capacity(chunks);
+    let mut start = 0;
+    for (n, chunk) in by_chunk.iter().enumerate() {
+        starts.push(start);
+        start += chunk.len();
+        let records: Vec<serde_json::Value> = chunk.iter().map(|&n| record(graph, n)).collect();
+        files.push((
+            format!("search/r/{n}.js"),
+            format!("cardwebSearch.records({n},{});\n", json!(records)),
+        ));
+    }
+    let keys: Vec<&String> = shards.keys().collect();
+    files.push((
+        "search/meta.js".into(),
+        format!(
+            "cardwebSearch.meta({});\n",
+            json!({"shards": keys, "starts": starts, "chunks": chunks})
+        ),
+    ));
+    for (key, mut words) in shards {
+        words.sort_by(|a, b| a.0.cmp(&b.0));
+        let mut table = serde_json::Map::new();
+        for (word, list) in words {
+            table.insert(word.into_owned(), encode(&list).into());
+        }
+        files.push((
+            format!("search/t/{}.js", file_name(&key)),
+            format!("cardwebSearch.shard({},{});\n", json!(key), json!(table)),
+        ));
+    }
+    files
+}
+
+/// What a result shows: id, title, status, summary, and for a stub who wants it.
+fn record(graph: &Graph, node: NodeId) -> serde_json::Value {
+    let n = &graph[node];
+    let summary = n
+        .card
+        .as_ref()
+        .and_then(|c| c.summary.as_deref())
+        .unwrap_or("");
+    let wanted = match n.is_stub() {
+        true => (graph.incoming(node).map(|e| e.from))
+            .filter(|&from| from != node)
+            .take(3)
+            .map(|from| graph[from].title.as_str())
+            .collect::<Vec<_>>()
+            .join(", "),
+        false => String::new(),
+    };
+    json!([n.id, n.title, n.status.name(), summary, wanted])
+}
+
+/// Each word of `node` with its weight: the highest of where it stands.
+fn weighed_words(graph: &Graph, node: NodeId) -> Vec<(Cow<'_, str>, u8)> {
+    let n = &graph[node];
+    // Each word's weight from the fields it is in, and how often it is in the text.
+    let mut found: FxHashMap<Cow<str>, (u8, usize)> = FxHashMap::default();
+    let mut add = |text, weight| weigh(&mut found, text, weight);
+    add(&n.title, TITLE);
+    add(&n.id, ALIAS);
+    if let Some(card) = &n.card {
+        for alias in &card.aliases {
+            add(&alias.name, ALIAS);
+        }
+        for heading in &card.outline.headings {
+            add(heading, HEADING);
+        }
+        for tag in &card.tags {
+            add(tag, TAG);
+        }
+        add(card.summary.as_deref().unwrap_or(""), SUMMARY);
+        for (word, count) in card.outline.words.iter() {
+            found.entry(Cow::Borrowed(word)).or_default().1 += count as usize;
+        }
+    }
+    (found.into_iter())
+        .map(|(word, (weight, count))| {
+            let in_text = match count {
+                0 => 0,
+                c if c >= OFTEN => TEXT + 1,
+                _ => TEXT,
+            };
+            (word, weight.max(in_text))
+        })
+        .collect()
+}
+
+/// Raises the weight of each word of `text` in `found` to `weight`.
+fn weigh<'g>(found: &mut FxHashMap<Cow<'g, str>, (u8, usize)>, text: &'g str, weight: u8) {
+    for word in words(text) {
+        let entry = found.entry(word).or_default();
+        entry.0 = entry.0.max(weight);
+    }
+}
+
+/// The shard a word is in: its first two characters.
+fn shard_key(word: &str) -> String {
+    word.chars().take(2).collect()
+}
+
+/// The file name of shard `key`: letters `a`–`z` and digits as they are, anything else as
+/// `_` and its code point in hex (`search.js` names them the same way).
+fn file_name(key: &str) -> String {
+    let mut name = String::new();
+    for c in key.chars() {
+        match c {
+            'a'..='z' | '0'..='9' => name.push(c),
+            c => {
+                let _ = write!(name, "_{:x}", c as u32);
+            }
+        }
+    }
+    name
+}
+
+/// A word's records: each the distance from the one before, in base 36, then its weight.
+fn encode(list: &[(usize, u8)]) -> String {
+    let mut out = String::with_capacity(list.len() * 4);
+    let mut previous = 0;
+    for (i, &(record, weight)) in list.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        push_base36(&mut out, record - previous);
+        out.push(char::from(b'0' + weight));
+        previous = record;
+    }
+    out
+}
+
+fn push_base36(out: &mut String, mut n: usize) {
+    const DIGITS: &[u8] = b"0123456789abcdefghijklmnopqrstuvwxyz";
+    let mut digits = Vec::new();
+    loop {
+        digits.push(DIGITS[n % 36]);
+        n /= 36;
+        if n == 0 {
+            break;
+        }
+    }
+    out.extend(digits.iter().rev().map(|&d| char::from(d)));
+}
+
+/// The chunk of records the concept `id` is in: FNV-1a of its UTF-8 bytes (`search.js`
+/// hashes the same way), modulo the number of chunks.
+fn chunk_of(id: &str, chunks: usize) -> usize {
+    let mut hash: u32 = 0x811c_9dc5;
+    for byte in id.bytes() {
+        hash ^= u32::from(byte);
+        hash = hash.wrapping_mul(0x0100_0193);
+    }
+    hash as usize % chunks
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn postings_are_deltas_in_base36_with_a_weight() {
+        assert_eq!(encode(&[(0, 9), (1, 1), (40, 2)]), "09,11,132");
+    }
+
+    #[test]
+    fn shard_file_names_are_plain() {
+        assert_eq!(file_name("cl"), "cl");
+        assert_eq!(file_name("пр"), "_43f_440");
+        assert_eq!(
+            chunk_of("client-server-model", 7),
+            chunk_of("client-server-model", 7)
+        );
+    }
+}

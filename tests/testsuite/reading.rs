@@ -1,0 +1,174 @@
+//! Finding and reading, in a real browser: search as you type (typos, aliases, the keyboard
+//! alone), link previews, and the search index files themselves.
+
+use crate::chromium::{Browser, Tab};
+use crate::server::Served;
+use crate::support::TestSite;
+use serde_json::Value;
+
+/// Waits until the page asked for (not the blank one before it) has loaded its scripts.
+fn loaded(tab: &mut Tab) {
+    tab.wait_until(
+        "location.protocol !== 'about:' && document.readyState === 'complete' && typeof cardwebSearch === 'object'",
+        "the page loading",
+    );
+}
+
+/// The search index's words and records, read from its files.
+fn index_of(site: &TestSite) -> (String, String) {
+    let out = site.path().join("output/search");
+    let read_all = |dir: &str| {
+        let mut all = String::new();
+        for entry in std::fs::read_dir(out.join(dir)).unwrap() {
+            all += &std::fs::read_to_string(entry.unwrap().path()).unwrap();
+        }
+        all
+    };
+    (read_all("t"), read_all("r"))
+}
+
+#[test]
+fn the_index_holds_titles_aliases_headings_and_stubs_and_no_server_pages() {
+    let site = TestSite::own_cards();
+    site.build();
+    let (words, records) = index_of(&site);
+    for word in [
+        "\"client\"",
+        "\"server\"",
+        "\"soc\"",
+        "\"db\"",
+        "\"analogy\"",
+    ] {
+        assert!(words.contains(word), "{word} is indexed");
+    }
+    assert!(records.contains("[\"client-server-model\",\"Client-Server Model\",\"complete\","));
+    assert!(
+        records.contains("\"stub\""),
+        "stubs are found too, marked as not written: {records}"
+    );
+    assert!(!words.contains("_cardweb") && !records.contains("_cardweb"));
+}
+
+#[test]
+fn drafts_can_be_left_out_of_search() {
+    let site = TestSite::new()
+        .file("cardweb.yaml", "search_drafts: false\n")
+        .file(
+            "cards/done.md",
+            "---\ntitle: Finished piece\n---\nSee [[rough]].\n",
+        )
+        .file(
+            "cards/rough.md",
+            "---\ntitle: Rough piece\nstatus: draft\n---\nWork.\n",
+        );
+    site.build();
+    let (words, records) = index_of(&site);
+    assert!(records.contains("Finished piece") && !records.contains("Rough piece"));
+    assert!(
+        words.contains("\"finished\"") && !words.contains("\"work\""),
+        "a draft's words are not indexed: {words}"
+    );
+}
+
+#[test]
+fn search_finds_through_typos_and_aliases_and_the_keyboard_alone_opens_a_result() {
+    let site = TestSite::own_cards();
+    let served = Served::start(&site);
+    let Some((_browser, mut tab)) = Browser::open(&format!("http://{}/apis/", served.addr)) else {
+        return;
+    };
+    loaded(&mut tab);
+    tab.press("/", 0);
+    tab.wait_until(
+        "document.querySelector('dialog.search-dialog')?.open === true && document.activeElement.type === 'search'",
+        "`/` opening search",
+    );
+    tab.type_text("clinet server");
+    tab.wait_until(
+        "document.querySelectorAll('.search-result').length > 0",
+        "results as you type",
+    );
+    let first = tab.eval("document.querySelector('.search-result .search-title').textContent");
+    assert_eq!(
+        first,
+        Value::from("Client-Server Model"),
+        "a typo still finds it first"
+    );
+    let marks = tab.eval(
+        "[...document.querySelectorAll('.search-result mark')].map(m => m.textContent).join(' ')",
+    );
+    assert!(marks.as_str().unwrap().contains("Server"), "{marks}");
+    tab.eval("document.querySelector('.search-input').value = ''");
+    tab.press("Escape", 0);
+    tab.press("k", 2);
+    tab.wait_until(
+        "document.querySelector('dialog.search-dialog').open",
+        "Ctrl-K opening search",
+    );
+    tab.eval("document.querySelector('.search-input').select()");
+    tab.type_text("SoC");
+    tab.wait_until(
+        "document.querySelector('.search-result .search-title')?.textContent === 'Separation of Concerns'",
+        "an alias finding its card",
+    );
+    tab.press("ArrowDown", 0);
+    tab.press("ArrowUp", 0);
+    tab.press("Enter", 0);
+    tab.wait_until(
+        "location.pathname === '/separation-of-concerns/' && document.readyState === 'complete'",
+        "Enter opening the result",
+    );
+}
+
+#[test]
+fn search_works_from_a_folder_opened_as_files() {
+    let site = TestSite::own_cards();
+    site.build();
+    let url = format!("file://{}/output/apis/index.html", site.path().display());
+    let Some((_browser, mut tab)) = Browser::open(&url) else {
+        return;
+    };
+    loaded(&mut tab);
+    tab.eval("document.querySelector('a.search-open').click()");
+    tab.type_text("backend");
+    tab.wait_until(
+        "document.querySelector('.search-result .search-title')?.textContent === 'Backend'",
+        "search from file://",
+    );
+}
+
+#[test]
+fn hovering_or_focusing_a_card_link_shows_its_summary() {
+    let site = TestSite::own_cards();
+    let served = Served::start(&site);
+    let Some((_browser, mut tab)) = Browser::open(&format!("http://{}/apis/", served.addr)) else {
+        return;
+    };
+    loaded(&mut tab);
+    let at = tab.eval(
+        "(() => { const a = document.querySelector('main .card-body a.card-link'); a.scrollIntoView(); \
+         const r = a.getBoundingClientRect(); return [r.x + r.width / 2, r.y + r.height / 2, a.dataset.title]; })()",
+    );
+    let (x, y) = (at[0].as_f64().unwrap(), at[1].as_f64().unwrap());
+    tab.hover(x, y);
+    tab.wait_until(
+        "!document.getElementById('cw-preview').hidden",
+        "the preview appearing on hover",
+    );
+    let title = tab
+        .eval("document.querySelector('#cw-preview .link-preview-title').firstChild.textContent");
+    assert_eq!(title, at[2]);
+    let summary =
+        tab.eval("document.querySelector('#cw-preview .link-preview-summary')?.textContent");
+    assert!(summary.as_str().is_some_and(|s| !s.is_empty()), "{summary}");
+    tab.hover(1.0, 1.0);
+    tab.wait_until(
+        "document.getElementById('cw-preview').hidden",
+        "the preview leaving",
+    );
+    tab.eval("document.querySelector('main .card-body a.stub-link').focus()");
+    tab.wait_until(
+        "document.querySelector('#cw-preview .link-preview-summary')?.textContent.startsWith('Not written yet')",
+        "a stub's preview on focus",
+    );
+}
