@@ -20,6 +20,10 @@ use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
+/// About how many bytes a shard of words may hold before it is split by longer keys.
+const MAX_SHARD: usize = 48 * 1024;
+/// The longest key a shard is split down to, in characters.
+const MAX_KEY: usize = 6;
 /// About how many records a chunk holds.
 const RECORDS_PER_CHUNK: usize = 64;
 /// Weights of a word by where it stands; a record takes the highest.
@@ -63,12 +67,16 @@ pub fn index_files(graph: &Graph, options: Options) -> Vec<(String, String)> {
             postings.entry(word).or_default().push((record, weight));
         }
     }
-    let mut shards: BTreeMap<String, Vec<(Cow<str>, Postings)>> = BTreeMap::new();
+    let mut by_key: BTreeMap<String, Vec<(Cow<str>, Postings)>> = BTreeMap::new();
     for (word, list) in postings {
-        shards
-            .entry(shard_key(&word))
+        by_key
+            .entry(shard_key(&word, 2))
             .or_default()
             .push((word, list));
+    }
+    let mut shards = BTreeMap::new();
+    for (key, words) in by_key {
+        split(key, words, &mut shards);
     }
     let mut files = Vec::with_capacity(shards.len() + chunks + 1);
     let mut starts = Vec::with_capacity(chunks);
@@ -167,9 +175,39 @@ fn weigh<'g>(found: &mut FxHashMap<Cow<'g, str>, (u8, usize)>, text: &'g str, we
     }
 }
 
-/// The shard a word is in: its first two characters.
-fn shard_key(word: &str) -> String {
-    word.chars().take(2).collect()
+/// The first `length` characters of `word`: the key of a shard.
+fn shard_key(word: &str, length: usize) -> String {
+    word.chars().take(length).collect()
+}
+
+/// Puts the words of shard `key` into `shards`: as one shard if it is small, else each
+/// word longer than the key in a shard of one more character (`search.js` looks for the
+/// longest key that starts a word), so that no query loads much.
+fn split<'a>(
+    key: String,
+    words: Vec<(Cow<'a, str>, Postings)>,
+    shards: &mut BTreeMap<String, Vec<(Cow<'a, str>, Postings)>>,
+) {
+    let size: usize = words.iter().map(|(w, list)| w.len() + 4 * list.len()).sum();
+    let length = key.chars().count();
+    if size <= MAX_SHARD || length >= MAX_KEY {
+        shards.entry(key).or_default().extend(words);
+        return;
+    }
+    let mut longer: BTreeMap<String, Vec<(Cow<str>, Postings)>> = BTreeMap::new();
+    for (word, list) in words {
+        let sub = match word.chars().nth(length) {
+            Some(_) => shard_key(&word, length + 1),
+            None => key.clone(),
+        };
+        longer.entry(sub).or_default().push((word, list));
+    }
+    for (sub, words) in longer {
+        match sub == key {
+            true => shards.entry(sub).or_default().extend(words),
+            false => split(sub, words, shards),
+        }
+    }
 }
 
 /// The file name of shard `key`: letters `a`–`z` and digits as they are, anything else as

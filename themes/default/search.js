@@ -9,6 +9,8 @@
     meta: (meta) => { index.meta = { ...meta, shards: new Set(meta.shards) }; },
     shard: (key, words) => index.shards.set(key, words),
     records: (chunk, list) => index.records.set(chunk, list),
+    // For tests and benchmarks: the records a query finds, best first.
+    find: (query) => search(query).then((found) => found.records),
   };
 
   const loading = new Map();
@@ -32,19 +34,35 @@
     .map((w) => [...w].slice(0, 40).join(""));
   const fileName = (key) => [...key]
     .map((c) => (/[a-z0-9]/.test(c) ? c : `_${c.codePointAt(0).toString(16)}`)).join("");
+  // The words that may answer `word`: from the shard of the longest key that starts it
+  // (big shards are split by longer keys), and if the word is that key, from the shards
+  // of the words it starts.
   const shard = async (word) => {
-    const key = [...word].slice(0, 2).join("");
-    if (!(await meta()).shards.has(key)) return {};
-    await load(`search/t/${fileName(key)}.js`);
-    return index.shards.get(key) || {};
+    const { shards } = await meta();
+    const letters = [...word];
+    for (let n = Math.min(letters.length, 6); n >= 1; n--) {
+      const key = letters.slice(0, n).join("");
+      if (!shards.has(key)) continue;
+      const longer = n === letters.length
+        ? [...shards].filter((k) => k.length > key.length && k.startsWith(key)).slice(0, 8)
+        : [];
+      const keys = [key, ...longer];
+      await Promise.all(keys.map((k) => load(`search/t/${fileName(k)}.js`)));
+      return Object.assign({}, ...keys.map((k) => index.shards.get(k) || {}));
+    }
+    return {};
   };
   // A word's records: base-36 distances from the record before, each with its weight.
+  const decoded = new Map();
   const postings = (encoded) => {
-    let record = 0;
-    return encoded.split(",").map((p) => {
-      record += parseInt(p.slice(0, -1), 36);
-      return [record, Number(p.slice(-1))];
-    });
+    if (!decoded.has(encoded)) {
+      let record = 0;
+      decoded.set(encoded, encoded.split(",").map((p) => {
+        record += parseInt(p.slice(0, -1), 36);
+        return [record, Number(p.slice(-1))];
+      }));
+    }
+    return decoded.get(encoded);
   };
   // Edits (insert, delete, change, swap two letters) from a to b, or max + 1 if more.
   const distance = (a, b, max) => {
