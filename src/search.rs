@@ -145,7 +145,7 @@ fn weighed_words(graph: &Graph, node: NodeId) -> Vec<(Cow<'_, str>, u8)> {
             add(&alias.name, ALIAS);
         }
         for heading in &card.outline.headings {
-            add(heading, HEADING);
+            add(&heading.text, HEADING);
         }
         for tag in &card.tags {
             add(tag, TAG);

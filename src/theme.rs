@@ -35,10 +35,21 @@ const ASSETS: &[(&str, &[u8])] = &[
     ("graph.js", include_bytes!("../themes/default/graph.js")),
     ("search.js", include_bytes!("../themes/default/search.js")),
     (
+        "diagrams.js",
+        include_bytes!("../themes/default/diagrams.js"),
+    ),
+    (
         "favicon.svg",
         include_bytes!("../themes/default/favicon.svg"),
     ),
 ];
+
+/// The Mermaid script (vendored from npm, see `themes/default/vendor/README.md`), by its
+/// path under `assets/`: written only for sites that have a diagram.
+pub const DIAGRAM_SCRIPT: (&str, &[u8]) = (
+    "mermaid.min.js",
+    include_bytes!("../themes/default/vendor/mermaid.min.js"),
+);
 
 /// Compiled templates and the theme's assets.
 pub struct Theme {

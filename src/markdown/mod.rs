@@ -4,7 +4,9 @@
 //! link to a card or attachment left open ([`Unlinked`]) until pages resolve them.
 
 mod callout;
+mod code;
 mod comments;
+mod highlight;
 mod inline;
 mod math;
 mod media;
@@ -12,7 +14,7 @@ mod outline;
 mod sections;
 mod slots;
 
-pub use outline::{Link, Outline};
+pub use outline::{Heading, Link, Outline};
 pub use slots::{Drawn, Unlinked};
 
 use crate::diagnostic::Pos;
@@ -203,7 +205,9 @@ pub fn outline(markdown: &str) -> Outline {
             event
         },
     );
-    let events = rewrite(events, &mut html, &mut anchors);
+    let mut levels = Vec::new();
+    let events = rewrite(events, &mut html, &mut anchors, &mut levels);
+    let (events, diagrams) = code::code_blocks(events);
     let (mut events, blocks) = sections::mark(events);
     anchors.extend(blocks);
     unlink_missing_anchors(&mut events, &anchors);
@@ -233,6 +237,15 @@ pub fn outline(markdown: &str) -> Outline {
             (Pos::in_text(&markdown, offset, 1), why)
         })
         .collect();
+    let headings = (links_read.headings.into_iter())
+        .zip(anchors.iter())
+        .zip(levels)
+        .map(|((text, anchor), level)| Heading {
+            level,
+            text,
+            anchor: anchor.clone(),
+        })
+        .collect();
     Outline {
         links,
         anchors,
@@ -240,12 +253,13 @@ pub fn outline(markdown: &str) -> Outline {
         tags: found.tags,
         problems,
         words: crate::words::Counted::of(&links_read.text),
-        headings: links_read.headings,
+        headings,
+        diagrams,
     }
 }
 
 /// A heading being read: its events, and its text for the anchor.
-type Heading<'a> = (Vec<Event<'a>>, String);
+type HeadingRead<'a> = (Vec<Event<'a>>, String);
 
 /// An image being read: its slot, its events, how deep in nested links and images it is,
 /// and its fragment.
@@ -257,11 +271,12 @@ fn rewrite<'a>(
     events: impl Iterator<Item = Event<'a>>,
     html: &mut Unlinked,
     anchors: &mut Vec<String>,
+    levels: &mut Vec<u8>,
 ) -> Vec<Event<'a>> {
     let mut out = Vec::new();
     // What closes each open link or image: an event, or None to keep the original end event.
     let mut closers: Vec<Option<Event<'a>>> = Vec::new();
-    let mut heading: Option<Heading<'a>> = None;
+    let mut heading: Option<HeadingRead<'a>> = None;
     let mut image: Option<Image<'a>> = None;
     // The paragraph being read: where it starts in `out`, and the slots of its embeds.
     let mut paragraph: Option<(usize, Vec<usize>)> = None;
@@ -369,12 +384,19 @@ fn rewrite<'a>(
                 }
                 _ => event,
             },
-            Event::End(TagEnd::Heading(_)) => {
+            Event::End(TagEnd::Heading(level)) => {
                 let (mut events, text) = heading.take().unwrap_or_default();
                 if let Some(Event::Start(Tag::Heading { id, .. })) = events.first_mut() {
                     let anchor = ids.assign(id.as_deref(), &text);
-                    anchors.push(anchor.clone());
-                    *id = Some(anchor.into());
+                    *id = Some(anchor.clone().into());
+                    // A link to the heading itself, to copy.
+                    events.push(inline(format!(
+                        "<a class=\"heading-anchor\" href=\"#{}\" aria-label=\"Link to the section “{}”\">#</a>",
+                        escape(&anchor),
+                        escape(text.trim())
+                    )));
+                    anchors.push(anchor);
+                    levels.push(level as u8);
                 }
                 out.append(&mut events);
                 event
@@ -401,7 +423,7 @@ fn only_embeds(events: &[Event], embeds: &[usize]) -> bool {
 }
 
 /// Adds an event to the heading being read, if any, else to the output.
-fn emit<'a>(out: &mut Vec<Event<'a>>, heading: &mut Option<Heading<'a>>, event: Event<'a>) {
+fn emit<'a>(out: &mut Vec<Event<'a>>, heading: &mut Option<HeadingRead<'a>>, event: Event<'a>) {
     match heading {
         Some((events, _)) => events.push(event),
         None => out.push(event),

@@ -48,8 +48,21 @@ pub struct Outline {
     /// The words of the card's text with how often each comes (of its first [`MAX_TEXT`]
     /// bytes), for search.
     pub words: Counted,
-    /// The text of its headings, for search.
-    pub headings: Vec<String>,
+    /// Its headings, in order: for its contents list and for search.
+    pub headings: Vec<Heading>,
+    /// Whether it has a Mermaid diagram (its page then loads the diagram script).
+    pub diagrams: bool,
+}
+
+/// A heading of a card.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, serde::Serialize)]
+pub struct Heading {
+    /// 1 for `#`, 2 for `##`, ...
+    pub level: u8,
+    /// Its text, without markup.
+    pub text: String,
+    /// The anchor it has on the page.
+    pub anchor: String,
 }
 
 impl Link {
@@ -63,10 +76,12 @@ impl Link {
 }
 
 impl Outline {
-    /// Whether `other` has the same links (targets, anchors, embeds, in order) and the same
-    /// headings: what the graph is built from. Sentences and positions may differ.
+    /// Whether `other` has the same links (targets, anchors, embeds, in order), the same
+    /// headings and diagrams or none: what the graph and the site's files are made from.
+    /// Sentences and positions may differ.
     pub fn same_links(&self, other: &Outline) -> bool {
         self.anchors == other.anchors
+            && self.diagrams == other.diagrams
             && self.links.len() == other.links.len()
             && self
                 .links

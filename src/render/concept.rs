@@ -62,6 +62,16 @@ pub fn render_concept(
         related: links(EdgeKind::Related),
         prerequisites: links(EdgeKind::Prerequisite),
         backlinks: backlinks(graph, node, UP, |e| e.kind != EdgeKind::Parent),
+        toc: n.card.as_ref().map_or(&[], |c| &c.outline.headings),
+        diagrams: n.card.as_ref().is_some_and(|card| {
+            card.outline.diagrams
+                || (card.outline.links.iter().filter(|l| l.embed))
+                    .filter_map(|l| match graph.resolve(card, &l.target) {
+                        crate::graph::Resolution::Node(to) => graph[to].card.as_ref(),
+                        _ => None,
+                    })
+                    .any(|embedded| embedded.outline.diagrams)
+        }),
     };
     let template = match n.is_stub() {
         true => "stub.html",

@@ -112,6 +112,10 @@ pub struct ConceptPage<'a> {
     pub prerequisites: Vec<NodeLink<'a>>,
     pub backlinks: Vec<BackLink<'a>>,
     pub next_has_stubs: bool,
+    /// The card's contents list: its headings (shown when there are three or more).
+    pub toc: &'a [markdown::Heading],
+    /// Whether the page shows a Mermaid diagram (its own or an embedded card's).
+    pub diagrams: bool,
 }
 
 /// The parts of a card that templates show as they are.

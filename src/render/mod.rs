@@ -78,6 +78,13 @@ pub fn render(
     for (name, bytes) in &theme.assets {
         put(format!("assets/{name}"), bytes.clone())?;
     }
+    let has_diagrams = graph
+        .iter()
+        .any(|(_, n)| n.card.as_ref().is_some_and(|c| c.outline.diagrams));
+    if has_diagrams {
+        let (name, bytes) = crate::theme::DIAGRAM_SCRIPT;
+        put(format!("assets/{name}"), bytes.into())?;
+    }
     Ok(())
 }
 

@@ -172,3 +172,106 @@ fn hovering_or_focusing_a_card_link_shows_its_summary() {
         "a stub's preview on focus",
     );
 }
+
+#[test]
+fn long_cards_have_a_contents_list_and_short_ones_none() {
+    let site = TestSite::new()
+        .file(
+            "cards/long.md",
+            "# One\n\nText.\n\n## Two `code`\n\nText.\n\n### Three\n\nText.\n",
+        )
+        .file("cards/short.md", "## Only\n\nOne heading. See [[long]].\n");
+    site.build();
+    let long = site.page("long/index.html");
+    assert!(
+        long.contains("<nav class=\"toc\" aria-labelledby=\"cw-toc\">"),
+        "{long}"
+    );
+    assert!(
+        long.contains("<li class=\"toc-2\"><a href=\"#two-code\">Two code</a></li>"),
+        "{long}"
+    );
+    assert!(
+        long.contains("<a class=\"heading-anchor\" href=\"#three\" aria-label=\"Link to the section “Three”\">#</a>"),
+        "headings carry a link to copy: {long}"
+    );
+    assert!(!site.page("short/index.html").contains("class=\"toc\""));
+}
+
+#[test]
+fn code_is_highlighted_at_build_time_and_unknown_languages_stay_plain() {
+    let site = TestSite::new().file(
+        "cards/code.md",
+        "```rust\nfn main() { println!(\"hi\"); }\n```\n\n```py\ndef f():\n    return 1  # one\n```\n\n\
+         ```js\nconst x = 1;\n```\n\n```dataview\nLIST FROM #tag\n```\n\n```\nno language\n```\n",
+    );
+    let err = site.build().stderr();
+    let page = site.page("code/index.html");
+    assert!(
+        page.contains("<pre class=\"code\" data-lang=\"rust\"><code class=\"language-rust\"><span class=\"keyword\">fn</span>"),
+        "{page}"
+    );
+    assert!(
+        page.contains("<span class=\"comment\"># one</span>"),
+        "{page}"
+    );
+    assert!(
+        page.contains("<span class=\"keyword\">const</span>"),
+        "{page}"
+    );
+    assert!(
+        page.contains("<pre><code class=\"language-dataview\">LIST FROM #tag\n</code></pre>"),
+        "{page}"
+    );
+    assert!(
+        page.contains("<pre><code>no language\n</code></pre>"),
+        "{page}"
+    );
+    assert!(
+        !err.contains("warning"),
+        "no warning for a language without a grammar: {err}"
+    );
+    assert!(
+        !site.path().join("output/assets/mermaid.min.js").exists(),
+        "no diagram, no script"
+    );
+}
+
+#[test]
+fn mermaid_blocks_draw_and_pages_without_one_load_no_mermaid() {
+    let site = TestSite::own_cards();
+    let graph = site
+        .run(&["graph", "--format", "mermaid"])
+        .success()
+        .stdout();
+    site.write(
+        "cards/diagram.md",
+        format!("---\nparent: apis\n---\nThe whole graph:\n\n```mermaid\n{graph}```\n"),
+    );
+    let served = Served::start(&site);
+    let Some((_browser, mut tab)) = Browser::open(&format!("http://{}/diagram/", served.addr))
+    else {
+        return;
+    };
+    loaded(&mut tab);
+    tab.wait_until(
+        "document.querySelector('pre.mermaid svg') !== null",
+        "the Mermaid block drawn as an SVG",
+    );
+    tab.call(
+        "Page.navigate",
+        serde_json::json!({"url": format!("http://{}/apis/", served.addr)}),
+    );
+    tab.wait_until(
+        "location.pathname === '/apis/' && document.readyState === 'complete'",
+        "a page without a diagram",
+    );
+    let loads = tab.eval(
+        "[...document.scripts].some(s => s.src.includes('mermaid')) || performance.getEntriesByType('resource').some(r => r.name.includes('mermaid'))",
+    );
+    assert_eq!(
+        loads,
+        Value::Bool(false),
+        "no Mermaid script on a page without a diagram"
+    );
+}

@@ -8,6 +8,10 @@
     return e;
   };
 
+  // The contents list is open beside the text on wide screens, folded on narrow ones.
+  const toc = document.querySelector(".toc details");
+  if (toc && matchMedia("(min-width: 72rem)").matches) toc.open = true;
+
   // Quizzes: clicking a choice says whether it is right.
   for (const quiz of document.querySelectorAll(".quiz")) {
     const feedback = element("p", "quiz-feedback");

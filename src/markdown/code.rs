@@ -1,0 +1,69 @@
+//! Fenced code blocks: highlighted at build time where there is a grammar for their
+//! language ([`highlight`](super::highlight)), and ` ```mermaid ` blocks kept as their source
+//! in a `<pre class="mermaid">`, which the page's diagram script draws (and which stays
+//! readable without it).
+
+use super::highlight::highlight;
+use crate::html::escape;
+use pulldown_cmark::{CodeBlockKind, Event, Tag, TagEnd};
+
+/// `events` with each fenced code block of a known language (or Mermaid) replaced by its
+/// HTML; whether a Mermaid block was among them.
+pub(super) fn code_blocks(events: Vec<Event<'_>>) -> (Vec<Event<'_>>, bool) {
+    let has_fence = events
+        .iter()
+        .any(|e| matches!(e, Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(_)))));
+    if !has_fence {
+        return (events, false);
+    }
+    let mut out = Vec::with_capacity(events.len());
+    let mut mermaid = false;
+    let mut block: Option<(String, Vec<Event>)> = None;
+    for event in events {
+        let Some((_, held)) = &mut block else {
+            match event {
+                Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))) => {
+                    let language = info.split_whitespace().next().unwrap_or("").to_string();
+                    let start = Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info)));
+                    block = Some((language, vec![start]));
+                }
+                event => out.push(event),
+            }
+            continue;
+        };
+        if !matches!(event, Event::End(TagEnd::CodeBlock)) {
+            held.push(event);
+            continue;
+        }
+        let (language, mut held) = block.take().unwrap_or_default();
+        let code: String = (held.iter())
+            .filter_map(|e| match e {
+                Event::Text(t) => Some(t.as_ref()),
+                _ => None,
+            })
+            .collect();
+        let html = match language.as_str() {
+            "mermaid" => {
+                mermaid = true;
+                Some(format!("<pre class=\"mermaid\">{}</pre>\n", escape(&code)))
+            }
+            language => highlight(language, &code).map(|highlighted| {
+                format!(
+                    "<pre class=\"code\" data-lang=\"{0}\"><code class=\"language-{0}\">{highlighted}</code></pre>\n",
+                    escape(language)
+                )
+            }),
+        };
+        match html {
+            Some(html) => out.push(Event::Html(html.into())),
+            None => {
+                held.push(event);
+                out.append(&mut held);
+            }
+        }
+    }
+    if let Some((_, events)) = block {
+        out.extend(events);
+    }
+    (out, mermaid)
+}

@@ -1,0 +1,63 @@
+//! The only place arborium is used: fenced code highlighted at build time by tree-sitter
+//! grammars, as `<span class="keyword">`-style classes that the theme colours for light and
+//! dark. A language without a grammar here stays plain, without a warning.
+
+use arborium::{Config, Highlighter, HtmlFormat};
+use std::cell::RefCell;
+
+thread_local! {
+    /// A highlighter per thread: it keeps each grammar it has loaded.
+    static HIGHLIGHTER: RefCell<Highlighter> = RefCell::new(Highlighter::with_config(Config {
+        html_format: HtmlFormat::ClassNames,
+        ..Default::default()
+    }));
+}
+
+/// The highlighted HTML of `code` in `language` (as a fence names it: `rust`, `py`,
+/// `sh`, ...), or None if there is no grammar for it.
+pub(super) fn highlight(language: &str, code: &str) -> Option<String> {
+    let language = grammar(language)?;
+    HIGHLIGHTER.with(|h| h.borrow_mut().highlight(language, code).ok())
+}
+
+/// The grammar for a fence's language name, among those compiled in.
+fn grammar(language: &str) -> Option<&'static str> {
+    Some(match language.trim().to_ascii_lowercase().as_str() {
+        "rust" | "rs" => "rust",
+        "python" | "py" | "python3" => "python",
+        "javascript" | "js" | "jsx" | "mjs" | "cjs" | "node" => "javascript",
+        "typescript" | "ts" | "tsx" => "typescript",
+        "bash" | "sh" | "shell" | "zsh" | "console" => "bash",
+        "json" | "jsonc" => "json",
+        "yaml" | "yml" => "yaml",
+        "toml" => "toml",
+        "html" | "xhtml" => "html",
+        "css" => "css",
+        "c" | "h" => "c",
+        "cpp" | "c++" | "cc" | "cxx" | "hpp" => "cpp",
+        "go" | "golang" => "go",
+        "java" => "java",
+        "sql" => "sql",
+        "diff" | "patch" => "diff",
+        _ => return None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn known_languages_are_highlighted_and_others_left_plain() {
+        let rust = highlight("rs", "fn main() { let s = \"<hi>\"; }").unwrap();
+        assert!(rust.contains("<span class=\"keyword\">fn</span>"), "{rust}");
+        assert!(rust.contains("&lt;hi&gt;"), "escaped: {rust}");
+        let python = highlight("python", "def f():\n    return 1  # one\n").unwrap();
+        assert!(
+            python.contains("<span class=\"comment\"># one</span>"),
+            "{python}"
+        );
+        assert_eq!(highlight("klingon", "x"), None);
+        assert_eq!(highlight("dataview", "LIST FROM #tag"), None);
+    }
+}
