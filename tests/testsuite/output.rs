@@ -42,11 +42,14 @@ fn a_changed_card_rewrites_only_the_pages_it_affects() {
     let before = site.page("c/index.html");
     site.write("cards/b.md", "---\ntitle: B\nparent: a\n---\nB, edited.\n");
     let run = site.build();
+    // b's page, and in the search index the shard of the new word `edited` and the list
+    // of shards.
     assert!(
-        run.stdout().contains("(1 written,"),
-        "only b's page changed: {}",
+        run.stdout().contains("(3 written,"),
+        "only b's page and the search index changed: {}",
         run.stdout()
     );
+    assert!(site.page("search/t/ed.js").contains("\"edited\""));
     assert_eq!(site.page("c/index.html"), before);
 }
 
