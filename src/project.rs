@@ -91,6 +91,9 @@ struct Last {
     graph_diagnostics: Vec<Diagnostic>,
     theme: Theme,
     site: Site,
+    /// Whether text edits were drawn since the search index was last made: it is made
+    /// after the pages, so that they reload at once ([`Project::finish_search`]).
+    search_stale: bool,
 }
 
 /// What one load found: every card file as read (in path order), the attachments, and
@@ -220,6 +223,7 @@ impl Project {
             site: Site {
                 files: site.files.clone(),
             },
+            search_stale: false,
         });
         Ok(Built {
             report,
@@ -272,6 +276,7 @@ impl Project {
         let attachments = read_attachments(&found.attachments)?;
         last.site.files.extend(pages.into_iter().chain(attachments));
         last.loaded = found.loaded.clone();
+        last.search_stale = true;
         let built = Built {
             report: Report {
                 diagnostics: every_problem(diagnostics, &last.graph_diagnostics),
@@ -284,6 +289,19 @@ impl Project {
         };
         self.last = Some(last);
         Ok(Some(built))
+    }
+
+    /// The site with its search index made anew, if text edits were drawn since it was
+    /// last made (else None): a text edit draws its pages first, so that they reload at
+    /// once, and the index (which takes longer on a large site) after.
+    pub fn finish_search(&mut self) -> Option<Site> {
+        let last = self.last.as_mut().filter(|l| l.search_stale)?;
+        last.search_stale = false;
+        let files = render::search_files(&self.config, &last.graph);
+        last.site.files.extend(files);
+        Some(Site {
+            files: last.site.files.clone(),
+        })
     }
 
     /// Reads the cards among `sources` that changed since the last load.

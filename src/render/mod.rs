@@ -89,8 +89,7 @@ pub fn render(
 }
 
 /// Draws the pages of `nodes` again (after their cards' text changed), unless `cache`
-/// holds them with the same signature, and updates `cache`. Returns each page by path,
-/// and the search index made anew.
+/// holds them with the same signature, and updates `cache`. Returns each page by path.
 pub fn redraw(
     config: &Config,
     graph: &Graph,
@@ -104,19 +103,20 @@ pub fn redraw(
         .par_iter()
         .map(|&node| render_concept(&info, graph, theme, node, previous))
         .collect::<Result<_>>()?;
-    let search = search::index_files(graph, search_options(config));
     Ok(drawn
         .into_iter()
         .map(|page| {
             cache.keep(&page);
             (page.0, page.2)
         })
-        .chain(
-            search
-                .into_iter()
-                .map(|(path, text)| (path, text.into_bytes().into())),
-        )
         .collect())
+}
+
+/// The files of the search index of `graph`, by path.
+pub fn search_files(config: &Config, graph: &Graph) -> Vec<(String, Bytes)> {
+    (search::index_files(graph, search_options(config)).into_iter())
+        .map(|(path, text)| (path, text.into_bytes().into()))
+        .collect()
 }
 
 /// What the search index holds, as `config` says.

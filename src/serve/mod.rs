@@ -20,9 +20,13 @@ use live::{Event, Hub};
 use pages::Pages;
 use std::net::SocketAddr;
 use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::sync::mpsc::{Receiver, Sender, channel};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, channel};
 use std::sync::{Arc, RwLock};
-use std::time::Instant;
+use std::time::{Duration, Instant};
+
+/// How long edits must pause before the search index of text edits is made: saves in quick
+/// succession each reload at once, and the index follows once.
+const SEARCH_AFTER: Duration = Duration::from_millis(250);
 
 /// How `serve` was asked to run.
 #[derive(Clone, Debug)]
@@ -166,7 +170,8 @@ impl Owner {
     /// Takes messages until the server stops; changes that arrived together make one
     /// rebuild.
     fn run(mut self, messages: &Receiver<Message>, state: &State) {
-        while let Ok(first) = messages.recv() {
+        let mut next = messages.recv().ok();
+        while let Some(first) = next.take() {
             let mut changes = Changes::default();
             let mut starts = Vec::new();
             for message in std::iter::once(first).chain(messages.try_iter()) {
@@ -186,6 +191,26 @@ impl Owner {
             for (name, reply) in starts {
                 let _ = reply.send(self.start(&name));
             }
+            // Text edits leave the search index to be made when the edits pause.
+            next = match messages.recv_timeout(SEARCH_AFTER) {
+                Ok(message) => Some(message),
+                Err(RecvTimeoutError::Timeout) => {
+                    self.finish_search(state);
+                    messages.recv().ok()
+                }
+                Err(RecvTimeoutError::Disconnected) => None,
+            };
+        }
+    }
+
+    /// Makes the search index of the text edits drawn since it was last made, and serves
+    /// it: open pages load it when they search, so it needs no reload of its own.
+    fn finish_search(&mut self, state: &State) {
+        let project = &mut self.project;
+        if let Ok(Some(site)) = catch_unwind(AssertUnwindSafe(|| project.finish_search())) {
+            let old = state.pages();
+            *state.pages.write().unwrap_or_else(|p| p.into_inner()) =
+                Arc::new(Pages::from_site(site, &old));
         }
     }
 

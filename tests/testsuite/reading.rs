@@ -275,3 +275,51 @@ fn mermaid_blocks_draw_and_pages_without_one_load_no_mermaid() {
         "no Mermaid script on a page without a diagram"
     );
 }
+
+#[test]
+fn under_serve_the_index_follows_edits() {
+    let site = TestSite::own_cards();
+    let served = Served::start(&site);
+    let card = site.path().join("cards/apis.md");
+    let text = std::fs::read_to_string(&card).unwrap();
+    std::fs::write(&card, format!("{text}\nA zebrafish swims by.\n")).unwrap();
+    served.wait_until_page("/apis/", "zebrafish");
+    served.wait_until_page("/search/t/ze.js", "\"zebrafish\"");
+}
+
+#[test]
+fn a_long_card_shows_its_contents_beside_the_text_on_a_wide_screen() {
+    let site = TestSite::new().file(
+        "cards/long.md",
+        "## One\n\nText.\n\n## Two\n\nText.\n\n## Three\n\nText.\n",
+    );
+    let served = Served::start(&site);
+    let Some((_browser, mut tab)) = Browser::open(&format!("http://{}/", served.addr)) else {
+        return;
+    };
+    tab.call(
+        "Emulation.setDeviceMetricsOverride",
+        serde_json::json!({"width": 1440, "height": 900, "deviceScaleFactor": 1, "mobile": false}),
+    );
+    tab.call(
+        "Page.navigate",
+        serde_json::json!({"url": format!("http://{}/long/", served.addr)}),
+    );
+    tab.wait_until(
+        "location.pathname === '/long/' && document.readyState === 'complete' && typeof cardwebSearch === 'object'",
+        "the card loading",
+    );
+    tab.wait_until(
+        "document.querySelector('.toc details').open",
+        "the contents open on a wide screen",
+    );
+    let shown = tab.eval(
+        "(() => { const link = document.querySelector('.toc a[href=\"#three\"]'); const r = link.getBoundingClientRect(); \
+         const body = document.querySelector('.card-body').getBoundingClientRect(); return r.width > 0 && r.left >= body.right; })()",
+    );
+    assert_eq!(
+        shown,
+        Value::Bool(true),
+        "the contents list stands beside the text"
+    );
+}
