@@ -9,7 +9,9 @@ thread_local! {
     /// A highlighter per thread: it keeps each grammar it has loaded.
     static HIGHLIGHTER: RefCell<Highlighter> = RefCell::new(Highlighter::with_config(Config {
         html_format: HtmlFormat::ClassNames,
-        ..Default::default()
+        // Languages inside languages (CSS in HTML) one level deep: deeper costs each block
+        // more queries, and code in cards is short.
+        max_injection_depth: 1,
     }));
 }
 
