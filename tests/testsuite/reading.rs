@@ -14,6 +14,15 @@ fn loaded(tab: &mut Tab) {
     );
 }
 
+/// The own cards served, and a browser showing the page at `path` once it has loaded.
+fn own_cards_at(path: &str) -> Option<(TestSite, Served, Browser, Tab)> {
+    let site = TestSite::own_cards();
+    let served = Served::start(&site);
+    let (browser, mut tab) = Browser::open(&format!("http://{}{path}", served.addr))?;
+    loaded(&mut tab);
+    Some((site, served, browser, tab))
+}
+
 /// The search index's words and records, read from its files.
 fn index_of(site: &TestSite) -> (String, String) {
     let out = site.path().join("output/search");
@@ -72,12 +81,9 @@ fn drafts_can_be_left_out_of_search() {
 
 #[test]
 fn search_finds_through_typos_and_aliases_and_the_keyboard_alone_opens_a_result() {
-    let site = TestSite::own_cards();
-    let served = Served::start(&site);
-    let Some((_browser, mut tab)) = Browser::open(&format!("http://{}/apis/", served.addr)) else {
+    let Some((_site, _served, _browser, mut tab)) = own_cards_at("/apis/") else {
         return;
     };
-    loaded(&mut tab);
     tab.press("/", 0);
     tab.wait_until(
         "document.querySelector('dialog.search-dialog')?.open === true && document.activeElement.type === 'search'",
@@ -139,12 +145,9 @@ fn search_works_from_a_folder_opened_as_files() {
 
 #[test]
 fn hovering_or_focusing_a_card_link_shows_its_summary() {
-    let site = TestSite::own_cards();
-    let served = Served::start(&site);
-    let Some((_browser, mut tab)) = Browser::open(&format!("http://{}/apis/", served.addr)) else {
+    let Some((_site, _served, _browser, mut tab)) = own_cards_at("/apis/") else {
         return;
     };
-    loaded(&mut tab);
     let at = tab.eval(
         "(() => { const a = document.querySelector('main .card-body a.card-link'); a.scrollIntoView(); \
          const r = a.getBoundingClientRect(); return [r.x + r.width / 2, r.y + r.height / 2, a.dataset.title]; })()",
