@@ -65,8 +65,10 @@ pub fn parse_card(path: &Path, rel: &str, text: &str) -> (Option<Card>, Vec<Diag
         front_matter::read(&mut card, &front, &mut diagnostics);
     }
     card.outline = markdown::outline(body);
+    let mut known: std::collections::HashSet<String> =
+        card.tags.iter().map(|t| slugify(t)).collect();
     for tag in &card.outline.tags {
-        if !card.tags.iter().any(|t| slugify(t) == slugify(tag)) {
+        if known.insert(slugify(tag)) {
             card.tags.push(tag.clone());
         }
     }

@@ -17,6 +17,8 @@ const TAGS_URL: &str = "../tags/";
 pub(super) struct Found {
     /// Inline `#tags`, without `#`, in order of first use.
     pub tags: Vec<String>,
+    /// The tags in `tags`, to find one again at once.
+    seen_tags: std::collections::HashSet<String>,
     /// What could not be drawn as written: its byte offset in the Markdown and why.
     pub problems: Vec<(usize, String)>,
     /// The `#fragment`s raw HTML links to in the same page (`href="#x"`, `src="#x"`), with
@@ -139,11 +141,11 @@ impl<'f, 'a, I: Iterator<Item = (Event<'a>, Range<usize>)>> Obsidian<'f, 'a, I> 
         let html = |queue: &mut VecDeque<_>, s: String| {
             queue.push_back((Event::InlineHtml(s.into()), range.clone()));
         };
-        let marks = highlights(text);
+        let mut marks = highlights(text).into_iter().peekable();
         let mut start = 0;
         let mut i = 0;
         while i < text.len() {
-            if let Some(&(_, open)) = marks.iter().find(|(at, _)| *at == i) {
+            if let Some((_, open)) = marks.next_if(|&(at, _)| at == i) {
                 plain(&mut self.queue, &text[start..i]);
                 html(
                     &mut self.queue,
@@ -172,7 +174,7 @@ impl<'f, 'a, I: Iterator<Item = (Event<'a>, Range<usize>)>> Obsidian<'f, 'a, I> 
                 );
                 plain(&mut self.queue, tag);
                 html(&mut self.queue, "</a>".into());
-                if !self.found.tags.iter().any(|t| t == name) {
+                if self.found.seen_tags.insert(name.to_string()) {
                     self.found.tags.push(name.to_string());
                 }
                 i += tag.len();

@@ -95,6 +95,18 @@ fn cases() -> Vec<Case> {
         case("an empty file", 5, 200, String::new()),
         case("names without letters", 5, 200, "See [[🦀]] and [[!!!]].\n".into())
             .and("cards/🦀.md", "Crab.\n").and("cards/!!!.md", "Bangs.\n").says("gives no id"),
+        case("100,000 highlights and tags", 20, 600, "==a== #t x == y #1 ".repeat(100_000)),
+        case("100,000 different inline tags", 20, 600, many(100_000, &|i| format!("#tag{i} "))),
+        case("100,000 comments, one never closed", 20, 600, format!("{}%% open", "a %%b%% `%%` ".repeat(100_000))),
+        case("10,000 block ids", 20, 400, many(10_000, &|i| format!("Para {i}. ^b{i}\n\n- item ^i{i}\n\n^o{i}\n\n"))),
+        case("100,000 embeds of itself and of sections", 30, 900,
+            many(100_000, &|i| format!("![[a{}]]\n", ["", "#x", "#^b"][i % 3]))),
+        case("1 MB of math", 20, 600, format!("${}$\n\n$$\\frac{{{}}}{{2}}$$\n", "x^".repeat(250_000), "{".repeat(1000))),
+        case("image sizes that overflow", 5, 200, "![[a.png|99999999999999999999x7]] ![[b.png|0x0]] ![[c.png|x]]\n".repeat(1000)),
+        case("a 1 MB code block", 30, 600, format!("```rust\n{}```\n", "fn f() { let x = [1, 2, 3]; }\n".repeat(30_000))),
+        case("10,000 headings, one contents list", 20, 400, many(10_000, &|i| format!("## H{i}\n\ntext\n"))),
+        chain("embeds in a circle of 1,000", 1000, |i| format!("x: {i}\n---\n\n![[c{}]]\n\n---", (i + 1) % 1000))
+            .says("leads back to itself"),
         chain("a parent chain 3,000 long", 3000, |i| format!("parent: c{}", i + 1)),
         chain("a parent cycle of 1,000", 1000, |i| format!("parent: c{}", (i + 1) % 1000)).says("parent cycle"),
         chain("prerequisites in a circle of 1,000", 1000, |i| format!("prerequisites: [c{}]", (i + 1) % 1000))
@@ -128,10 +140,16 @@ fn try_case(case: &Case) -> Option<String> {
         site.write(rel, bytes);
     }
     let started = Instant::now();
+    // A hang is stopped at twice its bound (and then fails on time), not waited for.
     let out = Command::new("bash")
-        .args(["-c", "ulimit -d \"$1\"; exec \"$2\" check", "limit"])
+        .args([
+            "-c",
+            "ulimit -d \"$1\"; exec timeout -s KILL \"$3\" \"$2\" check",
+            "limit",
+        ])
         .arg((case.megabytes * 1024).to_string())
         .arg(env!("CARGO_BIN_EXE_cardweb"))
+        .arg((case.seconds * 2).to_string())
         .current_dir(site.path())
         .output()
         .unwrap();
