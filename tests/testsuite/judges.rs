@@ -198,7 +198,31 @@ fn a_vaults_pages_pass_axe_in_light_and_dark() {
         "/private-thoughts/",
     ]
     .map(String::from);
-    let found = axe_in_both_schemes(&mut tab, &served, &pages, &axe);
+    let mut found = axe_in_both_schemes(&mut tab, &served, &pages, &axe);
+    // The search dialog, open with results, and a link preview.
+    tab.eval("document.querySelector('a.search-open').click()");
+    tab.eval(
+        "document.querySelector('.search-input').value = 'embed'; \
+         document.querySelector('.search-input').dispatchEvent(new Event('input'))",
+    );
+    tab.wait_until(
+        "document.querySelectorAll('.search-result').length > 0",
+        "search results",
+    );
+    for violation in axe_violations(&mut tab, &axe) {
+        found.push(format!("search dialog: {violation}"));
+    }
+    tab.eval(
+        "document.querySelector('dialog.search-dialog').close(); \
+         document.querySelector('main a.card-link').focus()",
+    );
+    tab.wait_until(
+        "!document.getElementById('cw-preview').hidden",
+        "a link preview",
+    );
+    for violation in axe_violations(&mut tab, &axe) {
+        found.push(format!("link preview: {violation}"));
+    }
     assert!(
         found.is_empty(),
         "{} violations:\n{}",

@@ -211,11 +211,12 @@
         const option = element("li", "search-result");
         option.id = `cw-result-${i}`;
         option.setAttribute("role", "option");
-        const link = element("a", `search-title status-${state}`);
-        link.href = pageOf(id);
-        link.tabIndex = -1;
-        link.append(marked(title, found.matched, found.terms));
-        option.append(link);
+        // An option holds no link (a listbox's options are not containers of controls):
+        // it leads to its page itself.
+        option.dataset.href = pageOf(id);
+        const name = element("span", `search-title status-${state}`);
+        name.append(marked(title, found.matched, found.terms));
+        option.append(name);
         if (state !== "complete") option.append(" ", element("span", `status status-${state}`, state));
         const about = state === "stub" ? `Not written yet${wanted ? `; wanted by ${wanted}` : ""}.` : summary;
         if (about) {
@@ -223,7 +224,7 @@
           p.append(marked(about, found.matched, found.terms));
           option.append(p);
         }
-        option.addEventListener("click", (e) => { if (e.target === option) link.click(); });
+        option.addEventListener("click", () => { location.href = option.dataset.href; });
         return option;
       });
       list.replaceChildren(...options);
@@ -235,7 +236,7 @@
     input.addEventListener("keydown", (e) => {
       if (e.key === "ArrowDown" && options.length) { e.preventDefault(); choose((chosen + 1) % options.length); }
       if (e.key === "ArrowUp" && options.length) { e.preventDefault(); choose((chosen - 1 + options.length) % options.length); }
-      if (e.key === "Enter" && options[chosen]) { e.preventDefault(); location.href = options[chosen].querySelector("a").href; }
+      if (e.key === "Enter" && options[chosen]) { e.preventDefault(); location.href = options[chosen].dataset.href; }
     });
     dialog.addEventListener("click", (e) => { if (e.target === dialog) dialog.close(); });
     const open = () => { if (!dialog.open) dialog.showModal(); input.select(); };
