@@ -134,7 +134,11 @@
     const all = [...scores].filter(([, s]) => s.terms === terms.length);
     const ranked = (all.length ? all : [...scores])
       .sort((a, b) => b[1].score - a[1].score || a[0] - b[0]).slice(0, 10);
-    return { records: await Promise.all(ranked.map(([n]) => record(n))), matched, terms };
+    const records = await Promise.all(ranked.map(([n]) => record(n)));
+    // Of records that score the same, the shorter title matches the query more closely.
+    const order = ranked.map(([, s], i) => [s.score, records[i][1].length, i])
+      .sort((a, b) => b[0] - a[0] || a[1] - b[1] || a[2] - b[2]);
+    return { records: order.map(([, , i]) => records[i]), matched, terms };
   };
 
   const element = (tag, className, text) => {
