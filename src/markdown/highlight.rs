@@ -2,23 +2,41 @@
 //! grammars, as `<span class="keyword">`-style classes that the theme colours for light and
 //! dark. A language without a grammar here stays plain, without a warning.
 
-use arborium::{Config, Highlighter, HtmlFormat};
+use arborium::{Config, GrammarStore, Highlighter, HtmlFormat};
 use std::cell::RefCell;
+use std::sync::{Arc, LazyLock, Mutex};
+
+/// The grammars, shared by every thread: compiling one (its highlight queries) costs
+/// about a third of a second, so each is compiled once per process.
+static GRAMMARS: LazyLock<Arc<GrammarStore>> = LazyLock::new(|| Arc::new(GrammarStore::new()));
+
+/// Held while a grammar is compiled, so that two threads never compile the same one.
+static COMPILING: Mutex<()> = Mutex::new(());
 
 thread_local! {
-    /// A highlighter per thread: it keeps each grammar it has loaded.
-    static HIGHLIGHTER: RefCell<Highlighter> = RefCell::new(Highlighter::with_config(Config {
-        html_format: HtmlFormat::ClassNames,
-        // Languages inside languages (CSS in HTML) one level deep: deeper costs each block
-        // more queries, and code in cards is short.
-        max_injection_depth: 1,
-    }));
+    /// A highlighter per thread (highlighting keeps state), over the shared grammars.
+    static HIGHLIGHTER: RefCell<Highlighter> = RefCell::new(Highlighter::with_store_and_config(
+        Arc::clone(&GRAMMARS),
+        Config {
+            html_format: HtmlFormat::ClassNames,
+            // Languages inside languages (CSS in HTML) one level deep: code in cards is
+            // short, and each level costs more queries.
+            max_injection_depth: 1,
+        },
+    ));
+    /// The grammars this thread knows to be compiled.
+    static READY: RefCell<Vec<&'static str>> = const { RefCell::new(Vec::new()) };
 }
 
 /// The highlighted HTML of `code` in `language` (as a fence names it: `rust`, `py`,
 /// `sh`, ...), or None if there is no grammar for it.
 pub(super) fn highlight(language: &str, code: &str) -> Option<String> {
     let language = grammar(language)?;
+    if !READY.with(|ready| ready.borrow().contains(&language)) {
+        let _one_at_a_time = COMPILING.lock().unwrap_or_else(|p| p.into_inner());
+        GRAMMARS.get(language)?;
+        READY.with(|ready| ready.borrow_mut().push(language));
+    }
     HIGHLIGHTER.with(|h| h.borrow_mut().highlight(language, code).ok())
 }
 
