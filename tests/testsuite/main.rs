@@ -16,5 +16,6 @@ mod reading;
 mod serve;
 mod serve_sources;
 mod server;
+mod static_host;
 mod support;
 mod vault;

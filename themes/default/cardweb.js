@@ -44,7 +44,11 @@
     panel.setAttribute("aria-live", "polite");
     body.append(panel);
     let started = performance.now();
+    // Only `cardweb serve` has an echo to ask (it adds its live script to every page); on a
+    // static host, at whatever path, the panel asks for nothing that is not there.
+    const served = document.querySelector('script[src="/_cardweb/live.js"]') !== null;
     try {
+      if (!served) throw new Error("a static host");
       const response = await fetch("/_cardweb/echo", { cache: "no-store" });
       const type = response.headers.get("content-type") || "";
       const echo = response.ok && type.includes("json") ? await response.json() : null;
