@@ -337,7 +337,7 @@ fn rewrite<'a>(
                     event
                 }
                 Dest::Internal(_, anchor) => {
-                    let (open, close) = html.add_link(fragment(anchor));
+                    let (open, close) = html.add_link(fragment(anchor.as_deref()));
                     closers.push(Some(close));
                     open
                 }
@@ -348,7 +348,7 @@ fn rewrite<'a>(
                 ..
             }) => match classify(link_type, dest_url) {
                 Dest::Internal(_, anchor) => {
-                    image = Some((html.reserve(), vec![event], 1, fragment(anchor)));
+                    image = Some((html.reserve(), vec![event], 1, fragment(anchor.as_deref())));
                     continue;
                 }
                 Dest::SamePage(anchor) => {
@@ -434,10 +434,10 @@ fn inline<'a>(html: String) -> Event<'a> {
     Event::InlineHtml(html.into())
 }
 
-/// `#anchor`, or nothing.
-fn fragment(anchor: Option<String>) -> String {
+/// `#anchor` as a URL's fragment, or nothing.
+pub fn fragment(anchor: Option<&str>) -> String {
     anchor
-        .map(|a| format!("#{}", url_anchor(&a)))
+        .map(|a| format!("#{}", url_anchor(a)))
         .unwrap_or_default()
 }
 

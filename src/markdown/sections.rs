@@ -139,13 +139,13 @@ pub(super) struct Section {
 }
 
 /// `html` without its section markers, and where each section is in what is left.
-pub(super) fn take_out(html: &str) -> (String, Vec<Section>) {
+pub(super) fn take_out(html: String) -> (String, Vec<Section>) {
     if !html.contains("\0[") {
-        return (html.to_string(), Vec::new());
+        return (html, Vec::new());
     }
     let mut out = String::with_capacity(html.len());
     let mut sections: Vec<Section> = Vec::new();
-    let mut rest = html;
+    let mut rest = html.as_str();
     while let Some(at) = rest.find(MARK) {
         let marker = &rest[at + 1..];
         let kind = marker.as_bytes().first().copied();

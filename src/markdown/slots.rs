@@ -145,7 +145,7 @@ impl Unlinked {
 
     /// Sets the HTML, once every slot is known, and finds its sections.
     pub(super) fn set_html(&mut self, html: String) {
-        (self.html, self.sections) = sections::take_out(&html);
+        (self.html, self.sections) = sections::take_out(html);
     }
 
     /// The bytes of the HTML of the section under heading `anchor`, or of block `^id`.

@@ -5,10 +5,9 @@
 //! (the build warns about it).
 
 use super::context::{UP, href};
-use crate::card::Card;
 use crate::graph::{Graph, MAX_EMBED_DEPTH, NodeId, Resolution};
 use crate::html::encode_path;
-use crate::markdown::{self, Drawn, Href, Link, Target, Unlinked};
+use crate::markdown::{self, Drawn, Href, Link, Unlinked};
 use serde::Serialize;
 use std::ops::Range;
 
@@ -23,6 +22,8 @@ pub struct Body<'a> {
     anchored: Vec<bool>,
     /// For each link, what it embeds in place (empty when the card embeds nothing).
     embeds: Vec<Option<Embed<'a>>>,
+    /// Whether it shows a Mermaid diagram.
+    diagrams: bool,
     /// Whether it is shown on a page at the site root rather than one folder deep.
     at_root: bool,
 }
@@ -52,6 +53,7 @@ impl<'a> Body<'a> {
             targets: Vec::new(),
             anchored: Vec::new(),
             embeds: Vec::new(),
+            diagrams: false,
             at_root: false,
         })
     }
@@ -79,27 +81,39 @@ impl<'a> Body<'a> {
             None => html.whole(),
         };
         let links = &card.outline.links;
-        let embeds = match links.iter().any(|l| l.embed) {
-            true => (links.iter().enumerate())
-                .map(|(i, link)| match html.is_block_embed(i) {
-                    true => Embed::of(graph, card, link, trail),
-                    false => None,
+        // Each link resolved once: where it leads, whether its anchor is there, and what
+        // it embeds all follow from that.
+        let found: Vec<Resolution> = (links.iter())
+            .map(|l| graph.resolve(card, &l.target))
+            .collect();
+        let embeds: Vec<Option<Embed>> = match links.iter().any(|l| l.embed) {
+            true => (links.iter().zip(&found).enumerate())
+                .map(|(i, (link, to))| match (html.is_block_embed(i), to) {
+                    (true, Resolution::Node(to)) => {
+                        Embed::of(graph, *to, link.anchor.as_deref(), trail)
+                    }
+                    _ => None,
                 })
                 .collect(),
             false => Vec::new(),
         };
+        let diagrams = card.outline.diagrams || embeds.iter().flatten().any(|e| e.body.diagrams);
         Some(Body {
             html: Some(html),
             part,
-            targets: (links.iter())
-                .map(|l| resolve_link(graph, card, &l.target))
-                .collect(),
-            anchored: (links.iter())
-                .map(|l| anchor_is_there(graph, card, l))
+            targets: found.iter().map(|to| href_of(graph, to)).collect(),
+            anchored: (links.iter().zip(&found))
+                .map(|(link, to)| anchor_is_there(graph, link, to))
                 .collect(),
             embeds,
+            diagrams,
             at_root: false,
         })
+    }
+
+    /// Whether it shows a Mermaid diagram, its own or an embedded card's.
+    pub fn has_diagrams(&self) -> bool {
+        self.diagrams
     }
 
     /// The HTML, with its links and embeds drawn.
@@ -127,27 +141,22 @@ impl<'a> Body<'a> {
 }
 
 impl<'a> Embed<'a> {
-    /// What `link` in `card` embeds, if it is a card's content that can be shown here.
+    /// What an embed of `node` (of its section or block `anchor`, if any) shows, if it is
+    /// a card's content that can be shown here.
     fn of(
         graph: &'a Graph,
-        card: &Card,
-        link: &Link,
+        node: NodeId,
+        anchor: Option<&str>,
         trail: &mut Vec<NodeId>,
     ) -> Option<Embed<'a>> {
-        let Resolution::Node(node) = graph.resolve(card, &link.target) else {
-            return None;
-        };
         if trail.contains(&node) || trail.len() > MAX_EMBED_DEPTH {
             return None;
         }
         trail.push(node);
-        let body = Body::part_of(graph, node, link.anchor.as_deref(), trail);
+        let body = Body::part_of(graph, node, anchor, trail);
         trail.pop();
         let n = &graph[node];
-        let fragment = match &link.anchor {
-            Some(anchor) => format!("#{}", anchor.replace('^', "%5E")),
-            None => String::new(),
-        };
+        let fragment = markdown::fragment(anchor);
         Some(Embed {
             body: body?,
             source: href(
@@ -188,28 +197,25 @@ fn without_ids(html: &str) -> String {
     out
 }
 
-/// Whether the `#heading` a link in `card` asks for is on the page it leads to (a card
-/// with that heading; a stub has none), or it asks for none, or leads to a file.
-fn anchor_is_there(graph: &Graph, card: &Card, link: &Link) -> bool {
-    let Some(anchor) = &link.anchor else {
-        return true;
-    };
-    match graph.resolve(card, &link.target) {
-        Resolution::Node(node) => (graph[node].card.as_ref())
+/// Whether the `#heading` `link` asks for is on the page it leads to (`to`: a card with
+/// that heading; a stub has none), or it asks for none, or leads to a file.
+fn anchor_is_there(graph: &Graph, link: &Link, to: &Resolution) -> bool {
+    match (&link.anchor, to) {
+        (Some(anchor), Resolution::Node(node)) => (graph[*node].card.as_ref())
             .is_some_and(|target| target.outline.anchors.contains(anchor)),
         _ => true,
     }
 }
 
-/// Where a link in `card` leads, from a page one folder deep.
-fn resolve_link(graph: &Graph, card: &Card, target: &Target) -> Href {
-    match graph.resolve(card, target) {
+/// How a link that resolves to `to` is drawn, from a page one folder deep.
+fn href_of(graph: &Graph, to: &Resolution) -> Href {
+    match to {
         Resolution::Node(node) => {
-            let n = &graph[node];
+            let n = &graph[*node];
             href(n.status, &n.title, format!("{UP}{}/", encode_path(&n.id)))
         }
         Resolution::File(rel) => Href::File {
-            url: format!("{UP}{}", encode_path(&rel)),
+            url: format!("{UP}{}", encode_path(rel)),
         },
         Resolution::Unknown { .. } | Resolution::MissingFile(_) => Href::Missing,
     }

@@ -33,6 +33,8 @@ pub fn render_concept(
             .collect()
     };
     let next = links(EdgeKind::Next);
+    let body = Body::of(graph, node);
+    let diagrams = body.has_diagrams();
     let content = ConceptPage {
         node: node_link(graph, node, UP),
         card: n.card.as_deref().map(|card| CardView {
@@ -42,7 +44,7 @@ pub fn render_concept(
             css_classes: &card.css_classes,
             extra: &card.extra,
         }),
-        body: Body::of(graph, node),
+        body,
         local_graph: LocalGraph::of(graph, node, UP),
         breadcrumb: (graph
             .ancestors(node)
@@ -63,15 +65,7 @@ pub fn render_concept(
         prerequisites: links(EdgeKind::Prerequisite),
         backlinks: backlinks(graph, node, UP, |e| e.kind != EdgeKind::Parent),
         toc: n.card.as_ref().map_or(&[], |c| &c.outline.headings),
-        diagrams: n.card.as_ref().is_some_and(|card| {
-            card.outline.diagrams
-                || (card.outline.links.iter().filter(|l| l.embed))
-                    .filter_map(|l| match graph.resolve(card, &l.target) {
-                        crate::graph::Resolution::Node(to) => graph[to].card.as_ref(),
-                        _ => None,
-                    })
-                    .any(|embedded| embedded.outline.diagrams)
-        }),
+        diagrams,
     };
     let template = match n.is_stub() {
         true => "stub.html",
