@@ -113,35 +113,8 @@ impl Counted {
     /// The words of `text` and how often each comes, common words left out.
     pub fn of(text: &str) -> Counted {
         let mut counts: FxHashMap<Cow<str>, u32> = FxHashMap::default();
-        let mut count = |word| count_word(&mut counts, word);
-        match text.is_ascii() {
-            // The common case, in one pass over the bytes.
-            true => {
-                let bytes = text.as_bytes();
-                let mut at = 0;
-                while at < bytes.len() {
-                    while at < bytes.len() && !bytes[at].is_ascii_alphanumeric() {
-                        at += 1;
-                    }
-                    let start = at;
-                    let mut upper = false;
-                    while at < bytes.len() && bytes[at].is_ascii_alphanumeric() {
-                        upper |= bytes[at].is_ascii_uppercase();
-                        at += 1;
-                    }
-                    let word = &text[start..at];
-                    let keep = word.len() > 1 || word.bytes().all(|b| b.is_ascii_digit());
-                    if word.is_empty() || !keep {
-                        continue;
-                    }
-                    let word = &word[..word.len().min(MAX_WORD)];
-                    count(match upper {
-                        true => Cow::Owned(word.to_ascii_lowercase()),
-                        false => Cow::Borrowed(word),
-                    });
-                }
-            }
-            false => words(text).for_each(count),
+        for word in words(text) {
+            count_word(&mut counts, word);
         }
         let mut words = String::with_capacity(counts.keys().map(|w| w.len() + 1).sum());
         let mut list = Vec::with_capacity(counts.len());
