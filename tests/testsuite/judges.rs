@@ -106,6 +106,20 @@ fn axe_violations(tab: &mut Tab, axe: &str) -> Vec<String> {
     serde_json::from_value(found).unwrap_or_default()
 }
 
+/// Each of `violations`, said to be on `what`.
+fn labelled(what: &str, violations: Vec<String>) -> impl Iterator<Item = String> + '_ {
+    violations.into_iter().map(move |v| format!("{what}: {v}"))
+}
+
+fn assert_no_violations(found: &[String]) {
+    assert!(
+        found.is_empty(),
+        "{} violations:\n{}",
+        found.len(),
+        found.join("\n")
+    );
+}
+
 /// axe-core's serious and critical violations on each of `pages` of `served`, in the light
 /// and the dark scheme.
 fn axe_in_both_schemes(tab: &mut Tab, served: &Served, pages: &[String], axe: &str) -> Vec<String> {
@@ -124,9 +138,10 @@ fn axe_in_both_schemes(tab: &mut Tab, served: &Served, pages: &[String], axe: &s
                 "document.readyState === 'complete'",
                 &format!("{page} loading"),
             );
-            for violation in axe_violations(tab, axe) {
-                found.push(format!("{scheme} {page}: {violation}"));
-            }
+            found.extend(labelled(
+                &format!("{scheme} {page}"),
+                axe_violations(tab, axe),
+            ));
         }
     }
     found
@@ -170,15 +185,8 @@ fn every_page_passes_axe_in_light_and_dark() {
         "document.getElementById('cardweb-error') !== null",
         "the overlay",
     );
-    for violation in axe_violations(&mut tab, &axe) {
-        found.push(format!("overlay: {violation}"));
-    }
-    assert!(
-        found.is_empty(),
-        "{} violations:\n{}",
-        found.len(),
-        found.join("\n")
-    );
+    found.extend(labelled("overlay", axe_violations(&mut tab, &axe)));
+    assert_no_violations(&found);
 }
 
 #[test]
@@ -209,9 +217,7 @@ fn a_vaults_pages_pass_axe_in_light_and_dark() {
         "document.querySelectorAll('.search-result').length > 0",
         "search results",
     );
-    for violation in axe_violations(&mut tab, &axe) {
-        found.push(format!("search dialog: {violation}"));
-    }
+    found.extend(labelled("search dialog", axe_violations(&mut tab, &axe)));
     tab.eval(
         "document.querySelector('dialog.search-dialog').close(); \
          document.querySelector('main a.card-link').focus()",
@@ -220,15 +226,8 @@ fn a_vaults_pages_pass_axe_in_light_and_dark() {
         "!document.getElementById('cw-preview').hidden",
         "a link preview",
     );
-    for violation in axe_violations(&mut tab, &axe) {
-        found.push(format!("link preview: {violation}"));
-    }
-    assert!(
-        found.is_empty(),
-        "{} violations:\n{}",
-        found.len(),
-        found.join("\n")
-    );
+    found.extend(labelled("link preview", axe_violations(&mut tab, &axe)));
+    assert_no_violations(&found);
 }
 
 #[test]
