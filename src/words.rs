@@ -6,7 +6,7 @@ use rustc_hash::FxHashMap;
 use std::borrow::Cow;
 
 /// The longest word kept, in characters; a longer run of letters is cut.
-pub const MAX_WORD: usize = 40;
+const MAX_WORD: usize = 40;
 
 /// Whether `word` is too common in text to find anything by.
 fn is_stop_word(word: &str) -> bool {
