@@ -96,7 +96,7 @@ fn cases() -> Vec<Case> {
         case("names without letters", 5, 200, "See [[🦀]] and [[!!!]].\n".into())
             .and("cards/🦀.md", "Crab.\n").and("cards/!!!.md", "Bangs.\n").says("gives no id"),
         case("100,000 highlights and tags", 20, 600, "==a== #t x == y #1 ".repeat(100_000)),
-        case("100,000 different inline tags", 20, 600, many(100_000, &|i| format!("#tag{i} "))),
+        case("100,000 different inline tags, 100,000 tag pages", 40, 900, many(100_000, &|i| format!("#tag{i} "))),
         case("100,000 comments, one never closed", 20, 600, format!("{}%% open", "a %%b%% `%%` ".repeat(100_000))),
         case("10,000 block ids", 20, 400, many(10_000, &|i| format!("Para {i}. ^b{i}\n\n- item ^i{i}\n\n^o{i}\n\n"))),
         case("100,000 embeds of itself and of sections", 30, 900,
