@@ -6,7 +6,7 @@
 use std::borrow::Cow;
 
 /// Markdown with its comments cut out, and where: each cut as (offset in the cut text,
-/// bytes taken out there).
+/// bytes taken out there and before).
 pub(super) struct Uncommented<'a> {
     /// The Markdown without comments.
     pub text: Cow<'a, str>,
@@ -16,15 +16,13 @@ pub(super) struct Uncommented<'a> {
 impl Uncommented<'_> {
     /// The offset in the Markdown as written of byte `offset` of the cut text.
     pub fn original(&self, offset: usize) -> usize {
-        let taken: usize = (self.cuts.iter())
-            .take_while(|(at, _)| *at <= offset)
-            .map(|(_, len)| len)
-            .sum();
-        offset + taken
+        let before = self.cuts.partition_point(|(at, _)| *at <= offset);
+        offset + before.checked_sub(1).map_or(0, |i| self.cuts[i].1)
     }
 }
 
 /// `markdown` without its `%%comments%%`. An opening `%%` without a closing one is text.
+/// Linear in the length of `markdown`, however its comments and code spans fall.
 pub(super) fn uncomment(markdown: &str) -> Uncommented<'_> {
     if !markdown.contains("%%") {
         return Uncommented {
@@ -34,27 +32,32 @@ pub(super) fn uncomment(markdown: &str) -> Uncommented<'_> {
     }
     let mut text = String::with_capacity(markdown.len());
     let mut cuts = Vec::new();
+    let mut taken = 0;
     let mut code = Code::default();
     let mut rest = markdown;
     while !rest.is_empty() {
-        let line_end = rest.find('\n').map_or(rest.len(), |i| i + 1);
-        let line = &rest[..line_end];
-        if code.fence_line(line) {
-            text.push_str(line);
+        let mut line_end = rest.find('\n').map_or(rest.len(), |i| i + 1);
+        if code.fence_line(&rest[..line_end]) {
+            text.push_str(&rest[..line_end]);
             rest = &rest[line_end..];
             continue;
         }
-        match comment_in(rest, line) {
-            Some((start, end)) => {
-                text.push_str(&rest[..start]);
-                cuts.push((text.len(), end - start));
-                rest = &rest[end..];
-            }
-            None => {
-                text.push_str(line);
-                rest = &rest[line_end..];
+        let mut spans = Spans::default();
+        while let Some((start, end)) = spans.comment_in(rest, &rest[..line_end]) {
+            text.push_str(&rest[..start]);
+            taken += end - start;
+            cuts.push((text.len(), taken));
+            rest = &rest[end..];
+            if end <= line_end {
+                line_end -= end;
+            } else {
+                // The comment ran over lines: the text after it starts a line of its own.
+                line_end = rest.find('\n').map_or(rest.len(), |i| i + 1);
+                spans = Spans::default();
             }
         }
+        text.push_str(&rest[..line_end]);
+        rest = &rest[line_end..];
     }
     Uncommented {
         text: Cow::Owned(text),
@@ -62,44 +65,55 @@ pub(super) fn uncomment(markdown: &str) -> Uncommented<'_> {
     }
 }
 
-/// The first comment that starts on `line` (the start of `rest`), outside code spans, as
-/// byte range of `rest`; its end may be on a later line.
-fn comment_in(rest: &str, line: &str) -> Option<(usize, usize)> {
-    let mut i = 0;
-    let bytes = line.as_bytes();
-    while i < bytes.len() {
-        match bytes[i] {
-            b'`' => {
-                let run = bytes[i..].iter().take_while(|&&b| b == b'`').count();
-                let fence = &line[i..i + run];
-                // A code span ends at the next run of as many backticks on the line.
-                i += run;
-                if let Some(close) = find_run(&line[i..], fence) {
-                    i += close + run;
-                }
-            }
-            b'\\' => i += 2,
-            b'%' if bytes.get(i + 1) == Some(&b'%') => {
-                let end = rest[i + 2..].find("%%")? + i + 4;
-                return Some((i, end));
-            }
-            _ => i += 1,
-        }
-    }
-    None
+/// What one line's search for comments has learnt of its code spans: the backtick runs
+/// that have no closing run further on, so an unclosed one is not looked for twice.
+#[derive(Default)]
+struct Spans {
+    unclosed: Vec<usize>,
 }
 
-/// Where a run of exactly `fence` backticks starts in `text`.
-fn find_run(text: &str, fence: &str) -> Option<usize> {
-    let mut from = 0;
-    while let Some(at) = text[from..].find(fence) {
-        let at = from + at;
-        let after = at + fence.len();
-        let longer = text[after..].starts_with('`') || (at > 0 && text[..at].ends_with('`'));
-        if !longer {
-            return Some(at);
+impl Spans {
+    /// The first comment that starts on `line` (the start of `rest`), outside code spans,
+    /// as byte range of `rest`; its end may be on a later line.
+    fn comment_in(&mut self, rest: &str, line: &str) -> Option<(usize, usize)> {
+        let mut i = 0;
+        let bytes = line.as_bytes();
+        while i < bytes.len() {
+            match bytes[i] {
+                b'`' => {
+                    let run = bytes[i..].iter().take_while(|&&b| b == b'`').count();
+                    i += run;
+                    // A code span ends at the next run of as many backticks on the line.
+                    if !self.unclosed.contains(&run) {
+                        match find_run(&line[i..], run) {
+                            Some(close) => i += close + run,
+                            None => self.unclosed.push(run),
+                        }
+                    }
+                }
+                b'\\' => i += 2,
+                b'%' if bytes.get(i + 1) == Some(&b'%') => {
+                    let end = rest[i + 2..].find("%%")? + i + 4;
+                    return Some((i, end));
+                }
+                _ => i += 1,
+            }
         }
-        from = after + text[after..].len() - text[after..].trim_start_matches('`').len();
+        None
+    }
+}
+
+/// Where a run of exactly `len` backticks starts in `text`.
+fn find_run(text: &str, len: usize) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let mut at = 0;
+    while let Some(start) = bytes[at..].iter().position(|&b| b == b'`') {
+        let start = at + start;
+        let run = bytes[start..].iter().take_while(|&&b| b == b'`').count();
+        if run == len {
+            return Some(start);
+        }
+        at = start + run;
     }
     None
 }
@@ -160,6 +174,17 @@ mod tests {
             uncomment(md).text,
             "`%%a%%` and ``x `%%` y``\n\n```\n%% kept %%\n```\n"
         );
+    }
+
+    #[test]
+    fn comments_one_after_another_and_unclosed_code_spans_keep_positions() {
+        let md = "` a %%1%% b %%2\n2%% ``c`` [[x]] %%3%%[[y]]";
+        let cut = uncomment(md);
+        assert_eq!(cut.text, "` a  b  ``c`` [[x]] [[y]]");
+        for link in ["[[x]]", "[[y]]"] {
+            let at = cut.text.find(link).unwrap();
+            assert_eq!(cut.original(at), md.find(link).unwrap());
+        }
     }
 
     #[test]
