@@ -46,7 +46,7 @@ fn corpus(n: usize) -> Corpus {
 fn main() {
     for n in [1_000, 10_000] {
         let corpus = corpus(n);
-        let (graph, _) = Graph::build(&corpus);
+        let (graph, _) = Graph::build(&corpus, true);
         let mut times: Vec<f64> = (0..5)
             .map(|_| {
                 let start = Instant::now();

@@ -1,10 +1,16 @@
-//! Site configuration: where the cards are, where the output goes, and the site's title and
-//! base URL, from defaults and an optional `cardweb.yaml` at the site root.
+//! Site configuration: where the cards are, where the output goes, what the site is called
+//! and where it will live, from defaults and an optional `cardweb.yaml` at the site root.
 
 use crate::fs;
 use anyhow::{Result, bail};
+use globset::{Glob, GlobSet, GlobSetBuilder};
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
+
+/// `url` with one trailing slash.
+fn base_url(url: &str) -> String {
+    format!("{}/", url.trim_end_matches('/'))
+}
 
 /// The name of the optional configuration file at the site root.
 pub const CONFIG_FILE: &str = "cardweb.yaml";
@@ -20,14 +26,26 @@ pub struct Config {
     pub output: PathBuf,
     /// The site's title, shown in every page header.
     pub title: String,
+    /// What the site is about, for search engines and link previews.
+    pub description: Option<String>,
     /// The public address of the site, if it has one (`https://example.org/notes/`).
     pub base_url: Option<String>,
+    /// The language the cards are written in (the pages' `lang`), `en` unless told.
+    pub language: String,
     /// The theme folder name under `themes/`.
     pub theme: String,
     /// The note whose content opens the home page (`home: Start Here`), if any.
     pub home: Option<String>,
+    /// Whether draft cards are published (`drafts: true`, or `--drafts`); `serve` always
+    /// shows them.
+    pub drafts: bool,
     /// Whether search finds draft cards (`search_drafts: false` leaves them out).
     pub search_drafts: bool,
+    /// Whatever the templates want (`extra:` in `cardweb.yaml`), as `site.extra`.
+    pub extra: serde_json::Value,
+    /// Files and folders of the cards folder to pass over (`ignore:` globs, matched
+    /// against the path under the cards folder).
+    pub ignore: GlobSet,
 }
 
 /// The keys `cardweb.yaml` may hold; all optional.
@@ -35,44 +53,76 @@ pub struct Config {
 #[serde(default, deny_unknown_fields)]
 struct ConfigFile {
     title: Option<String>,
+    description: Option<String>,
     base_url: Option<String>,
+    language: Option<String>,
     theme: Option<String>,
     cards: Option<PathBuf>,
     output: Option<PathBuf>,
     home: Option<String>,
+    drafts: Option<bool>,
     search_drafts: Option<bool>,
+    extra: Option<serde_yaml::Value>,
+    ignore: Vec<String>,
 }
 
 impl Config {
     /// The configuration of the site at `root`: defaults, overridden by `cardweb.yaml` if
-    /// the site has one.
+    /// the site has one. A key it does not know, a value of the wrong type or a glob that
+    /// is not one is an error at its line and column.
     pub fn load(root: &Path) -> Result<Config> {
         let path = root.join(CONFIG_FILE);
-        let file: ConfigFile = if path.exists() {
+        let shown = path.strip_prefix(".").unwrap_or(&path).to_path_buf();
+        let (file, text): (ConfigFile, String) = if path.exists() {
             let text = fs::read_to_string(&path)?;
             match serde_yaml::from_str::<Option<ConfigFile>>(&text) {
-                Ok(file) => file.unwrap_or_default(),
+                Ok(file) => (file.unwrap_or_default(), text),
                 Err(e) => {
                     let (line, col) = e.location().map_or((1, 1), |l| (l.line(), l.column()));
-                    let shown = path.strip_prefix(".").unwrap_or(&path);
                     bail!("{}:{line}:{col}: {e}", shown.display());
                 }
             }
         } else {
-            ConfigFile::default()
+            Default::default()
         };
+        let mut globs = GlobSetBuilder::new();
+        for pattern in &file.ignore {
+            match Glob::new(pattern) {
+                Ok(glob) => globs.add(glob),
+                Err(e) => {
+                    let line = text.lines().position(|l| l.contains(pattern.as_str()));
+                    bail!("{}:{}:1: {e}", shown.display(), line.unwrap_or(0) + 1);
+                }
+            };
+        }
         Ok(Config {
             cards: root.join(file.cards.unwrap_or_else(|| "cards".into())),
             output: root.join(file.output.unwrap_or_else(|| "output".into())),
             title: file.title.unwrap_or_else(|| "Knowledge cards".into()),
-            base_url: file
-                .base_url
-                .map(|url| format!("{}/", url.trim_end_matches('/'))),
+            description: file.description.filter(|d| !d.trim().is_empty()),
+            base_url: file.base_url.map(|url| base_url(&url)),
+            language: file.language.unwrap_or_else(|| "en".into()),
             theme: file.theme.unwrap_or_else(|| "default".into()),
             home: file.home.filter(|h| !h.trim().is_empty()),
+            drafts: file.drafts.unwrap_or(false),
             search_drafts: file.search_drafts.unwrap_or(true),
+            extra: serde_json::to_value(file.extra).unwrap_or_default(),
+            ignore: globs.build()?,
             root: root.to_path_buf(),
         })
+    }
+
+    /// The site's address as `--base-url` gives it, over what `cardweb.yaml` says.
+    pub fn set_base_url(&mut self, url: &str) {
+        self.base_url = Some(base_url(url));
+    }
+
+    /// The path part of `base_url` (`/notes/` of `https://example.org/notes/`): where the
+    /// site lies on its host.
+    pub fn base_path(&self) -> Option<&str> {
+        let url = self.base_url.as_deref()?;
+        let after_scheme = url.split_once("://").map_or(url, |(_, rest)| rest);
+        Some(after_scheme.find('/').map_or("/", |i| &after_scheme[i..]))
     }
 
     /// `path` as an author would name it: relative to the site root where it lies inside.

@@ -133,7 +133,7 @@ fn analyse_with_corpus(config: &Config) -> Result<(Graph, Corpus, Vec<Diagnostic
 /// The graph of `corpus`, and its problems: the graph's own, and a `home` note in the
 /// configuration that names no note.
 fn graph_of(config: &Config, corpus: &Corpus) -> (Graph, Vec<Diagnostic>) {
-    let (graph, mut problems) = Graph::build(corpus);
+    let (graph, mut problems) = Graph::build(corpus, config.drafts);
     if let Some(home) = &config.home
         && graph.find(home).is_none_or(|n| graph[n].card.is_none())
     {

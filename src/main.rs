@@ -7,7 +7,7 @@ use cardweb::diagnostic::Diagnostic;
 use cardweb::graph::Graph;
 use cardweb::{export, output, serve, start};
 use clap::{Parser, Subcommand};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
 
@@ -23,25 +23,47 @@ struct Cli {
     command: Command,
 }
 
+/// Where the site is and how to take it, for every command that reads it; each flag
+/// overrides `cardweb.yaml`.
+#[derive(clap::Args, Clone)]
+struct Site {
+    /// The site root: holds `cards/` and `cardweb.yaml` (default: the current folder).
+    #[arg(long, default_value = ".")]
+    root: PathBuf,
+    /// The folder of cards (default: `cards`, or as `cardweb.yaml` says).
+    #[arg(long)]
+    cards: Option<PathBuf>,
+    /// The site's public address, e.g. for a deploy preview (default: `base_url` of
+    /// `cardweb.yaml`).
+    #[arg(long)]
+    base_url: Option<String>,
+    /// Publish draft cards too (`serve` always shows them).
+    #[arg(long)]
+    drafts: bool,
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// Build the site: cards → output folder, with a one-line summary.
-    #[command(after_help = "Example:\n  cardweb build --cards notes --out public")]
+    #[command(
+        after_help = "Examples:\n  cardweb build --cards notes -o public\n  cardweb build --base-url https://preview.example.org/"
+    )]
     Build {
-        /// The folder of cards (default: `cards`, or as `cardweb.yaml` says).
-        #[arg(long)]
-        cards: Option<PathBuf>,
+        #[command(flatten)]
+        site: Site,
         /// The folder to write the site to (default: `output`, or as `cardweb.yaml` says).
-        #[arg(long)]
-        out: Option<PathBuf>,
+        #[arg(short, long, alias = "out")]
+        output: Option<PathBuf>,
     },
     /// Build the site in memory and serve it, rebuilding and reloading pages on every save.
     #[command(
-        after_help = "Examples:\n  cardweb serve --open\n  cardweb serve --port 0          # any free port\n  cardweb serve --bind 0.0.0.0    # reachable from other machines"
+        after_help = "Examples:\n  cardweb serve --open\n  cardweb serve -p 0              # any free port\n  cardweb serve --bind 0.0.0.0    # reachable from other machines"
     )]
     Serve {
+        #[command(flatten)]
+        site: Site,
         /// The port to listen on; 0 picks a free one.
-        #[arg(long, default_value_t = 8000)]
+        #[arg(short, long, default_value_t = 8000)]
         port: u16,
         /// The address to listen on (loopback unless told otherwise).
         #[arg(long, default_value = "127.0.0.1")]
@@ -52,18 +74,20 @@ enum Command {
         /// Print no line per request.
         #[arg(long)]
         quiet: bool,
-        /// The folder of cards (default: `cards`, or as `cardweb.yaml` says).
-        #[arg(long)]
-        cards: Option<PathBuf>,
     },
     /// List the concepts that are linked but not written yet, most wanted first.
     #[command(after_help = "Example:\n  cardweb stubs && cardweb new http-protocol")]
-    Stubs,
+    Stubs {
+        #[command(flatten)]
+        site: Site,
+    },
     /// Start a card: from a stub it keeps the id and title the links use.
     #[command(
         after_help = "Examples:\n  cardweb new http-protocol\n  cardweb new \"Domain Name System\""
     )]
     New {
+        #[command(flatten)]
+        site: Site,
         /// The concept's id or title.
         name: String,
     },
@@ -78,6 +102,8 @@ enum Command {
         after_help = "Examples:\n  cardweb graph --format dot | dot -Tsvg > graph.svg\n  cardweb graph > graph.json"
     )]
     Graph {
+        #[command(flatten)]
+        site: Site,
         /// Output format.
         #[arg(long, value_enum, default_value_t = GraphFormat::Json)]
         format: GraphFormat,
@@ -87,9 +113,8 @@ enum Command {
         after_help = "Examples:\n  cardweb check && echo ready to publish\n  cardweb check --strict    # in CI: warnings fail too"
     )]
     Check {
-        /// The folder of cards (default: `cards`, or as `cardweb.yaml` says).
-        #[arg(long)]
-        cards: Option<PathBuf>,
+        #[command(flatten)]
+        site: Site,
         /// Exit 1 on warnings too.
         #[arg(long, alias = "deny-warnings")]
         strict: bool,
@@ -119,24 +144,28 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
-        Command::Build { cards, out } => build(config_with(cards, out)?),
+        Command::Build { site, output } => build(config_of(&site, output)?),
         Command::Serve {
+            site,
             port,
             bind,
             open,
             quiet,
-            cards,
         } => {
             let options = serve::Options {
                 addr: (bind, port).into(),
                 open,
                 log_requests: !quiet,
             };
-            serve::serve(move || config_with(cards.clone(), None), options)?;
+            let site = Site {
+                drafts: true,
+                ..site
+            };
+            serve::serve(move || config_of(&site, None), options)?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Stubs => stubs(config_with(None, None)?),
-        Command::New { name } => new(config_with(None, None)?, &name),
+        Command::Stubs { site } => stubs(config_of(&site, None)?),
+        Command::New { site, name } => new(config_of(&site, None)?, &name),
         Command::Init { dir } => {
             start::init_site(&dir)?;
             println!(
@@ -145,8 +174,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
             );
             Ok(ExitCode::SUCCESS)
         }
-        Command::Graph { format } => {
-            let graph = analyse(&config_with(None, None)?)?;
+        Command::Graph { site, format } => {
+            let graph = analyse(&config_of(&site, None)?)?;
             print!(
                 "{}",
                 match format {
@@ -157,7 +186,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             );
             Ok(ExitCode::SUCCESS)
         }
-        Command::Check { cards, strict } => check(config_with(cards, None)?, strict),
+        Command::Check { site, strict } => check(config_of(&site, None)?, strict),
     }
 }
 
@@ -270,15 +299,19 @@ fn analyse(config: &Config) -> Result<Graph> {
     Ok(graph)
 }
 
-/// The site's configuration with the command line's folders laid over it.
-fn config_with(cards: Option<PathBuf>, out: Option<PathBuf>) -> Result<Config> {
-    let mut config = Config::load(Path::new("."))?;
-    if let Some(cards) = cards {
-        config.cards = cards;
+/// The configuration of `site`, with the command line laid over `cardweb.yaml`.
+fn config_of(site: &Site, output: Option<PathBuf>) -> Result<Config> {
+    let mut config = Config::load(&site.root)?;
+    if let Some(cards) = &site.cards {
+        config.cards = cards.clone();
     }
-    if let Some(out) = out {
-        config.output = out;
+    if let Some(output) = output {
+        config.output = output;
     }
+    if let Some(url) = &site.base_url {
+        config.set_base_url(url);
+    }
+    config.drafts |= site.drafts;
     Ok(config)
 }
 

@@ -28,6 +28,9 @@ const KNOWN_KEYS: &[&str] = &[
     "permalink",
     "cssclasses",
     "cssclass",
+    "date",
+    "updated",
+    "moved_from",
 ];
 
 /// A card's YAML front matter and the line of the file it starts on.
@@ -168,6 +171,7 @@ fn set_key(
                 .collect()
         }),
         "aliases" => names(value).map(|a| card.aliases = a),
+        "moved_from" => names(value).map(|m| card.moved_from = m),
         "parent" => names(value).and_then(|mut r| match r.len() {
             0 | 1 => {
                 card.parent = r.pop();
@@ -188,6 +192,8 @@ fn set_key(
                 .filter(|c| !c.is_empty())
                 .collect()
         }),
+        "date" => time(value).map(|t| card.date = t),
+        "updated" => time(value).map(|t| card.updated = t),
         _ => {
             if let Some(known) = similar_key(key) {
                 diagnostics.push(
@@ -315,6 +321,66 @@ fn flag(value: Value) -> Result<bool, String> {
     }
 }
 
+/// A date (`2024-05-01`) or a time (`2024-05-01T09:30:00Z`, `2024-05-01 09:30`), as an
+/// RFC 3339 time (UTC where no offset is given).
+fn time(value: Value) -> Result<Option<String>, String> {
+    let Some(text) = text(value)? else {
+        return Ok(None);
+    };
+    let text = text.trim();
+    let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    let at = |i: usize, len: usize| text.get(i..i + len).filter(|s| digits(s));
+    let expected = || format!("a date as YYYY-MM-DD, or YYYY-MM-DDTHH:MM:SSZ (not `{text}`)");
+    let (Some(year), Some(month), Some(day)) = (at(0, 4), at(5, 2), at(8, 2)) else {
+        return Err(expected());
+    };
+    let in_range =
+        |s: &str, low: u32, high: u32| s.parse::<u32>().is_ok_and(|n| (low..=high).contains(&n));
+    if text.as_bytes()[4] != b'-'
+        || text.as_bytes()[7] != b'-'
+        || !in_range(month, 1, 12)
+        || !in_range(day, 1, 31)
+    {
+        return Err(expected());
+    }
+    let date = format!("{year}-{month}-{day}");
+    let rest = &text[10..];
+    if rest.is_empty() {
+        return Ok(Some(format!("{date}T00:00:00Z")));
+    }
+    let clock = rest.strip_prefix(['T', ' ']).ok_or_else(expected)?;
+    let (Some(hour), Some(minute)) = (clock.get(0..2), clock.get(3..5)) else {
+        return Err(expected());
+    };
+    let seconds = clock
+        .get(5..8)
+        .filter(|s| s.starts_with(':') && digits(&s[1..]));
+    let after = &clock[5 + seconds.map_or(0, str::len)..];
+    let fraction_end = after
+        .strip_prefix('.')
+        .map_or(0, |f| 1 + f.bytes().take_while(u8::is_ascii_digit).count());
+    let (fraction, offset) = after.split_at(fraction_end);
+    let offset_ok = offset.is_empty()
+        || offset == "Z"
+        || (offset.len() == 6
+            && offset.starts_with(['+', '-'])
+            && digits(&offset[1..3])
+            && offset.as_bytes()[3] == b':'
+            && digits(&offset[4..]));
+    if !in_range(hour, 0, 23)
+        || clock.as_bytes()[2] != b':'
+        || !in_range(minute, 0, 59)
+        || !offset_ok
+    {
+        return Err(expected());
+    }
+    let seconds = seconds.unwrap_or(":00");
+    let offset = if offset.is_empty() { "Z" } else { offset };
+    Ok(Some(format!(
+        "{date}T{hour}:{minute}{seconds}{fraction}{offset}"
+    )))
+}
+
 fn status(value: Value) -> Result<Status, String> {
     match text(value)?.as_deref().map(str::trim) {
         None | Some("complete") => Ok(Status::Complete),
@@ -390,8 +456,33 @@ fn similar_key(key: &str) -> Option<&'static str> {
 
 #[cfg(test)]
 mod tests {
+    use super::{Value, time};
     use crate::card::read::tests::parse;
     use crate::diagnostic::Pos;
+
+    #[test]
+    fn dates_and_times_become_rfc_3339_and_anything_else_is_refused() {
+        let t = |s: &str| time(Value::String(s.into()));
+        assert_eq!(t("2024-05-01"), Ok(Some("2024-05-01T00:00:00Z".into())));
+        assert_eq!(
+            t("2024-05-01 09:30"),
+            Ok(Some("2024-05-01T09:30:00Z".into()))
+        );
+        assert_eq!(
+            t("2024-05-01T09:30:15.5+02:00"),
+            Ok(Some("2024-05-01T09:30:15.5+02:00".into()))
+        );
+        for bad in [
+            "yesterday",
+            "2024-13-01",
+            "2024-05-01T25:00",
+            "2024-05-01T09:30+01é0",
+            "2024-05-01x",
+            "２０２４-05-01",
+        ] {
+            assert!(t(bad).is_err(), "{bad}");
+        }
+    }
 
     #[test]
     fn yaml_errors_point_at_the_line_of_the_file_and_the_note_still_builds() {

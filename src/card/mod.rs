@@ -92,6 +92,8 @@ pub struct Card {
     pub prerequisites: Vec<Located>,
     /// Other names links may use for this card.
     pub aliases: Vec<Located>,
+    /// The ids its page had before (`moved_from:`): each keeps a page that leads here.
+    pub moved_from: Vec<Located>,
     /// Further reading.
     pub reading: Vec<Reading>,
     /// False for a note left out of the site (`publish: false`).
@@ -100,6 +102,10 @@ pub struct Card {
     pub permalink: Option<String>,
     /// CSS classes for its page (Obsidian's `cssclasses:`).
     pub css_classes: Vec<String>,
+    /// When it was written (`date:`), as an RFC 3339 time.
+    pub date: Option<String>,
+    /// When it last changed (`updated:`), as an RFC 3339 time.
+    pub updated: Option<String>,
     /// Front-matter keys cardweb does not know, passed on to templates.
     pub extra: BTreeMap<String, Value>,
     /// The links, headings and HTML of the Markdown after the front matter.
@@ -126,10 +132,13 @@ impl Card {
             next,
             prerequisites,
             aliases,
+            moved_from,
             reading,
             publish,
             permalink,
             css_classes,
+            date,
+            updated,
             extra,
             outline,
             body_line,
@@ -155,6 +164,7 @@ impl Card {
             && (reading, extra, body_line) == (&other.reading, &other.extra, &other.body_line)
             && (publish, permalink, css_classes)
                 == (&other.publish, &other.permalink, &other.css_classes)
+            && (date, updated, moved_from) == (&other.date, &other.updated, &other.moved_from)
             && outline.same_links(&other.outline)
     }
 }

@@ -96,7 +96,13 @@ pub fn find_sources(config: &Config) -> Result<Sources> {
     }
     let mut sources = Sources::default();
     let walk = WalkDir::new(&config.cards).sort_by_file_name().into_iter();
-    for entry in walk.filter_entry(|e| e.depth() == 0 || !is_hidden(e.file_name())) {
+    let passed_over = |e: &walkdir::DirEntry| {
+        is_hidden(e.file_name())
+            || config
+                .ignore
+                .is_match(relative_name(&config.cards, e.path()))
+    };
+    for entry in walk.filter_entry(|e| e.depth() == 0 || !passed_over(e)) {
         let entry = match entry {
             Ok(entry) => entry,
             Err(error) if error.depth() > 0 => {

@@ -15,20 +15,25 @@ use std::sync::Arc;
 const MAX_NEAR_MISS_LEN: usize = 64;
 
 impl Graph {
-    /// Builds the graph of `corpus` and reports every problem found in the links.
-    pub fn build(corpus: &Corpus) -> (Graph, Vec<Diagnostic>) {
+    /// Builds the graph of `corpus` and reports every problem found in the links. Draft
+    /// cards are left out unless `drafts`: links to them lead to stubs, as to any concept
+    /// not written yet.
+    pub fn build(corpus: &Corpus, drafts: bool) -> (Graph, Vec<Diagnostic>) {
         let mut diagnostics = Vec::new();
         let mut graph = Graph {
             nodes: Vec::new(),
             edges: Vec::new(),
             index: Default::default(),
             embedded_by: HashMap::new(),
+            redirects: Vec::new(),
         };
         for attachment in &corpus.attachments {
             graph.index.add_file(&attachment.rel);
         }
-        let (cards, unpublished): (Vec<_>, Vec<_>) =
-            corpus.cards.iter().cloned().partition(|c| c.publish);
+        let (cards, unpublished): (Vec<_>, Vec<_>) = (corpus.cards.iter())
+            .filter(|c| drafts || c.status != Status::Draft)
+            .cloned()
+            .partition(|c| c.publish);
         for card in &unpublished {
             let names = [&card.id, &card.title].into_iter();
             for name in names.chain(card.aliases.iter().map(|a| &a.name)) {
@@ -84,6 +89,7 @@ impl Graph {
         graph.add_folders(&cards, &nodes);
         checks::check(&graph, &mut diagnostics);
         embeds::check(&graph, &embeds, &mut diagnostics);
+        graph.find_redirects(&mut diagnostics);
         for embed in &embeds {
             let by = graph.embedded_by.entry(embed.to).or_default();
             if !by.contains(&embed.from) {
@@ -374,7 +380,7 @@ impl Graph {
 }
 
 /// The ids the site's own pages take: a folder of that name is theirs.
-const SITE_IDS: &[&str] = &["graph", "tags", "stubs", "assets"];
+pub(super) const SITE_IDS: &[&str] = &["graph", "tags", "stubs", "assets"];
 
 /// `id`, or, where one of the site's own pages has it, `id-2`.
 pub(super) fn free_id(id: &str) -> String {

@@ -8,8 +8,10 @@ mod checks;
 mod embeds;
 mod folders;
 mod index;
+mod moved;
 
 pub use index::Resolution;
+pub use moved::Redirect;
 
 use crate::card::{Card, Located, Status};
 use crate::markdown::Target;
@@ -155,6 +157,8 @@ pub struct Graph {
     index: Index,
     /// The cards whose content each card's page shows (`![[Note]]`), by the embedded card.
     embedded_by: std::collections::HashMap<NodeId, Vec<NodeId>>,
+    /// Pages at old addresses of cards, each leading to its card.
+    pub redirects: Vec<Redirect>,
 }
 
 impl std::ops::Index<NodeId> for Graph {

@@ -3,6 +3,7 @@
 //! only the pages whose signature changed.
 
 use super::context::{Page, SiteInfo};
+use crate::html::encode_path;
 use crate::site::Bytes;
 use crate::theme::Theme;
 use anyhow::Result;
@@ -48,6 +49,7 @@ pub fn draw<T: Serialize + Hash>(
     let page = Page {
         site,
         root,
+        path: encode_path(path.strip_suffix("index.html").unwrap_or(path)),
         content,
     };
     let signature = previous.map(|_| signature(theme, path, &page));

@@ -23,7 +23,10 @@ pub const HERE: &str = "./";
 #[derive(Serialize, Hash)]
 pub struct SiteInfo<'a> {
     title: &'a str,
+    description: Option<&'a str>,
     base_url: Option<&'a str>,
+    language: &'a str,
+    extra: Extra<'a>,
     /// The note whose content opens the home page.
     #[serde(skip)]
     pub home: Option<&'a str>,
@@ -34,9 +37,22 @@ impl<'a> SiteInfo<'a> {
     pub fn of(config: &'a Config) -> SiteInfo<'a> {
         SiteInfo {
             title: &config.title,
+            description: config.description.as_deref(),
             base_url: config.base_url.as_deref(),
+            language: &config.language,
+            extra: Extra(&config.extra),
             home: config.home.as_deref(),
         }
+    }
+}
+
+/// `extra:` of the configuration, for templates; hashed by its text.
+#[derive(Serialize)]
+struct Extra<'a>(&'a serde_json::Value);
+
+impl std::hash::Hash for Extra<'_> {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.0.to_string().hash(state);
     }
 }
 
@@ -47,6 +63,9 @@ pub struct Page<'a, T> {
     pub site: &'a SiteInfo<'a>,
     /// The relative prefix from this page back to the site root.
     pub root: &'a str,
+    /// The page's address under the site root, URL-encoded (`tcp/`; empty for the home
+    /// page): with `site.base_url`, its canonical address.
+    pub path: String,
     /// The page's own content, its fields at the top level of the context.
     #[serde(flatten)]
     pub content: T,

@@ -7,8 +7,10 @@ mod body;
 mod cache;
 mod concept;
 mod context;
+mod discovery;
 mod localgraph;
 mod paths;
+mod redirects;
 mod site_pages;
 mod wholegraph;
 
@@ -27,7 +29,9 @@ use concept::render_concept;
 use context::SiteInfo;
 use rayon::prelude::*;
 
-/// Renders every page of the graph, the site pages, `graph.json` and the theme's assets,
+/// Renders every page of the graph, the site pages, `graph.json`, the search index, the
+/// sitemap and feed (given a `base_url`), the pages at old addresses and the theme's
+/// assets,
 /// handing each file to `put` as soon as it is drawn. With a `cache`, only the pages whose
 /// inputs differ from those in it are drawn again, and it is updated to match; without one
 /// (a build that runs once), no signatures are computed.
@@ -74,6 +78,15 @@ pub fn render(
     put("graph.json".into(), json.into_bytes().into())?;
     for (path, text) in search {
         put(path, text.into_bytes().into())?;
+    }
+    if let Some(base_url) = &config.base_url {
+        for (path, text) in discovery::discovery_files(graph, base_url, &config.title) {
+            put(path, text.into_bytes().into())?;
+        }
+    }
+    for redirect in &graph.redirects {
+        let (path, page) = redirects::redirect_page(config, graph, redirect);
+        put(path, page.into_bytes().into())?;
     }
     for (name, bytes) in &theme.assets {
         put(format!("assets/{name}"), bytes.clone())?;

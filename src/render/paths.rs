@@ -21,6 +21,13 @@ const SITE_PAGES: &[(&str, &str)] = &[
     ("stubs/index.html", "the page of cards still to write"),
 ];
 
+/// The files for search engines and feed readers, written when the site has a `base_url`.
+const DISCOVERY_FILES: &[(&str, &str)] = &[
+    ("sitemap.xml", "the sitemap"),
+    ("atom.xml", "the feed"),
+    ("robots.txt", "the file for crawlers"),
+];
+
 /// What wants an output file: a file of the site (where to point a problem), and what it
 /// is in words.
 struct Claim {
@@ -41,7 +48,8 @@ pub fn clashes(
         file: None,
         what: what.to_string(),
     };
-    for (path, what) in SITE_PAGES {
+    let discovery = config.base_url.is_some().then_some(DISCOVERY_FILES);
+    for (path, what) in SITE_PAGES.iter().chain(discovery.into_iter().flatten()) {
         claims.push((path.to_string(), own(what)));
     }
     for name in theme.assets.keys() {

@@ -196,7 +196,7 @@ mod tests {
                 .collect(),
             attachments: Vec::new(),
         };
-        let (graph, _) = Graph::build(&corpus);
+        let (graph, _) = Graph::build(&corpus, true);
         let l = layout(&graph);
         let r = |n: usize| (l.x[n] * l.x[n] + l.y[n] * l.y[n]).sqrt();
         let id = |name: &str| graph.find(name).unwrap().index();

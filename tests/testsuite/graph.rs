@@ -137,7 +137,14 @@ fn new_from_a_stub_writes_a_card_that_the_old_links_reach() {
     let card = std::fs::read_to_string(site.path().join("cards/quantum-networking.md")).unwrap();
     assert!(card.contains("title: \"Quantum Networking\""), "{card}");
     assert!(card.contains("related: [hub, nested]"), "{card}");
+    // A new card is a draft: a published build leaves it out until asked.
     let build = site.build();
+    assert!(
+        build.stdout().contains("4 cards and 2 stubs"),
+        "{}",
+        build.stdout()
+    );
+    let build = site.run(&["build", "--drafts"]).success();
     assert!(
         build.stdout().contains("5 cards and 1 stubs"),
         "{}",
@@ -246,7 +253,7 @@ fn the_local_graph_shows_parent_children_related_and_stubs() {
             "---\ntitle: Side\nparent: top\nstatus: draft\n---\n",
         )
         .file("cards/low.md", "---\ntitle: Low <One>\nparent: mid\n---\n");
-    site.build();
+    site.run(&["build", "--drafts"]).success();
     let page = site.page("mid/index.html");
     let svg = &page[page
         .find("<figure class=\"local-graph\">")

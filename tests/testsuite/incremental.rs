@@ -83,7 +83,10 @@ fn incremental_builds_equal_full_builds() {
         write(&site, &format!("cards/{name}.md"), &text, &mut clock);
         present.push(name.to_string());
     }
-    let config = Config::load(site.path()).unwrap();
+    let config = Config {
+        drafts: true,
+        ..Config::load(site.path()).unwrap()
+    };
     let mut project = Project::new(config.clone());
     project.build().unwrap();
     for step in 0..90 {
@@ -185,7 +188,10 @@ fn build_then_edit(
     for (rel, text) in cards {
         write(&site, rel, text, &mut clock);
     }
-    let config = Config::load(site.path()).unwrap();
+    let config = Config {
+        drafts: true,
+        ..Config::load(site.path()).unwrap()
+    };
     let mut project = Project::new(config.clone());
     let before = project.build().unwrap().site.unwrap().files;
     write(&site, edit.0, edit.1, &mut clock);

@@ -11,6 +11,7 @@ mod incremental;
 mod judges;
 mod links;
 mod output;
+mod publish;
 mod random_cards;
 mod reading;
 mod serve;
