@@ -5,15 +5,16 @@
 #   benches/search.sh OUTPUT_DIR "query one" "query two" ...
 #
 # Serves OUTPUT_DIR on loopback with Python's http.server, opens a page that runs each
-# query through assets/search.js, and prints the figures Chromium measured.
+# query through the site's assets/search.*.js, and prints the figures Chromium measured.
 set -euo pipefail
 out=$(realpath "$1"); shift
 port=$((20000 + RANDOM % 20000))
+script=$(cd "$out" && ls assets/search.*.js | head -1)
 queries=$(python3 -c 'import json,sys; print(json.dumps(sys.argv[1:]))' "$@")
 page="$out/search-bench.html"
 cat > "$page" <<HTML
 <!doctype html><meta charset="utf-8"><title>search bench</title>
-<script src="assets/search.js"></script>
+<script src="$script"></script>
 <script>
 (async () => {
   const lines = [];

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The whole test suite, on a fresh Debian machine too: installs the Debian packages the
 # tests use, if missing (Chromium for the browser tests, Graphviz for the DOT export test,
-# Java and npm for the outside judges), and the judges themselves from npm (judges/: the
-# Nu HTML Checker and axe-core, at the versions package-lock.json pins), checks that no
+# Java and npm for the outside judges, nginx for the deploy test), and the judges
+# themselves from npm (judges/: the Nu HTML Checker and axe-core, at the versions
+# package-lock.json pins), checks that no
 # module imports one above it in the pipeline (scripts/layers.py), then runs `cargo test`
 # with any arguments given.
 # CARDWEB_SKIP_BROWSER=1 skips the browser tests instead of installing Chromium.
@@ -13,6 +14,7 @@ if [ ! -x /usr/bin/chromium ] && [ "${CARDWEB_SKIP_BROWSER:-}" != 1 ]; then miss
 if ! command -v dot >/dev/null; then missing+=(graphviz); fi
 if ! command -v java >/dev/null; then missing+=(default-jre-headless); fi
 if ! command -v npm >/dev/null; then missing+=(npm); fi
+if [ ! -x /usr/sbin/nginx ]; then missing+=(nginx); fi
 if [ ${#missing[@]} -gt 0 ]; then
   echo "installing ${missing[*]} (Debian packages the tests use)…" >&2
   sudo=""

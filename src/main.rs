@@ -37,7 +37,7 @@ struct Site {
     /// `cardweb.yaml`).
     #[arg(long)]
     base_url: Option<String>,
-    /// Publish draft cards too (`serve` always shows them).
+    /// Publish draft cards too (`serve`, `stubs` and `new` always count them).
     #[arg(long)]
     drafts: bool,
 }
@@ -161,11 +161,34 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 drafts: true,
                 ..site
             };
-            serve::serve(move || config_of(&site, None), options)?;
+            // Served here, the site lives at this server's root, not at its public address,
+            // unless --base-url says otherwise.
+            let config = move || {
+                let config = config_of(&site, None)?;
+                let base_url = site.base_url.as_ref().and(config.base_url);
+                Ok(Config { base_url, ..config })
+            };
+            serve::serve(config, options)?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Stubs { site } => stubs(config_of(&site, None)?),
-        Command::New { site, name } => new(config_of(&site, None)?, &name),
+        // Drafts are written cards to an author, published or not.
+        Command::Stubs { site } => stubs(config_of(
+            &Site {
+                drafts: true,
+                ..site
+            },
+            None,
+        )?),
+        Command::New { site, name } => new(
+            config_of(
+                &Site {
+                    drafts: true,
+                    ..site
+                },
+                None,
+            )?,
+            &name,
+        ),
         Command::Init { dir } => {
             start::init_site(&dir)?;
             println!(

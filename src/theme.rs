@@ -45,8 +45,8 @@ const ASSETS: &[(&str, &[u8])] = &[
 ];
 
 /// The Mermaid script (vendored from npm, see `themes/default/vendor/README.md`), by its
-/// path under `assets/`: written only for sites that have a diagram.
-pub const DIAGRAM_SCRIPT: (&str, &[u8]) = (
+/// plain name.
+const DIAGRAM_SCRIPT: (&str, &[u8]) = (
     "mermaid.min.js",
     include_bytes!("../themes/default/vendor/mermaid.min.js"),
 );
@@ -55,8 +55,15 @@ pub const DIAGRAM_SCRIPT: (&str, &[u8]) = (
 pub struct Theme {
     /// The templates, compiled once.
     pub tera: Tera,
-    /// Asset files by path under `assets/`.
+    /// Asset files by path under `assets/`: the files templates name carry a hash of
+    /// their bytes in it (`style.1f0c9a22be.css`), so hosts may cache them for ever.
     pub assets: BTreeMap<String, Bytes>,
+    /// The path under `assets/` of each file the templates name, by its plain name
+    /// (`style.css` → `style.1f0c9a22be.css`): `site.assets` in templates.
+    pub asset_paths: BTreeMap<String, String>,
+    /// The Mermaid script, by its path under `assets/`: written only for a site that
+    /// draws a diagram.
+    pub diagram_script: (String, Bytes),
     /// A hash of every template and asset: pages drawn with another theme are redrawn.
     pub fingerprint: u64,
 }
@@ -84,10 +91,23 @@ impl Theme {
         for (name, path) in files_under(&config.root.join("themes").join(&config.theme))? {
             assets.insert(name, fs::read(&path)?.into());
         }
+        let mut asset_paths = BTreeMap::new();
+        for (name, _) in ASSETS {
+            if let Some(bytes) = assets.remove(*name) {
+                let hashed = hashed_name(name, &bytes);
+                asset_paths.insert(name.to_string(), hashed.clone());
+                assets.insert(hashed, bytes);
+            }
+        }
+        let (name, bytes) = DIAGRAM_SCRIPT;
+        let diagram_script = (hashed_name(name, bytes), Bytes::from(bytes));
+        asset_paths.insert(name.to_string(), diagram_script.0.clone());
         assets.hash(&mut hasher);
         Ok(Theme {
             tera,
             assets,
+            asset_paths,
+            diagram_script,
             fingerprint: hasher.finish(),
         })
     }
@@ -98,6 +118,21 @@ impl Theme {
         self.tera
             .render(name, &context)
             .map_err(|e| anyhow!("cannot render template {name}: {}", error_chain(&e)))
+    }
+}
+
+/// `name` with a hash of `bytes` before its extension: 40 bits of FNV-1a, the same on
+/// every machine and every version of cardweb.
+fn hashed_name(name: &str, bytes: &[u8]) -> String {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for &byte in bytes {
+        hash ^= u64::from(byte);
+        hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    let hash = format!("{:010x}", hash >> 24);
+    match name.rsplit_once('.') {
+        Some((stem, extension)) => format!("{stem}.{hash}.{extension}"),
+        None => format!("{name}.{hash}"),
     }
 }
 
@@ -134,4 +169,24 @@ fn files_under(dir: &Path) -> Result<Vec<(String, std::path::PathBuf)>> {
         }
     }
     Ok(files)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::hashed_name;
+
+    #[test]
+    fn hashed_names_follow_the_bytes_alone() {
+        assert_eq!(
+            hashed_name("style.css", b"body {}"),
+            hashed_name("style.css", b"body {}")
+        );
+        assert_ne!(
+            hashed_name("style.css", b"body {}"),
+            hashed_name("style.css", b"p {}")
+        );
+        // FNV-1a of "a" is 0xaf63dc4c8601ec8c: a fixed function, not the standard library's.
+        assert_eq!(hashed_name("x.js", b"a"), "x.af63dc4c86.js");
+        assert_eq!(hashed_name("LICENSE", b"a"), "LICENSE.af63dc4c86");
+    }
 }

@@ -11,6 +11,7 @@ use crate::graph::{Counts, Edge, EdgeKind, Graph, NodeId};
 use crate::html::encode_path;
 use crate::markdown::{self, Href};
 use crate::slug::slugify;
+use crate::theme::Theme;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashSet};
 
@@ -27,20 +28,23 @@ pub struct SiteInfo<'a> {
     base_url: Option<&'a str>,
     language: &'a str,
     extra: Extra<'a>,
+    /// Where each asset the templates name is under `assets/`.
+    assets: &'a BTreeMap<String, String>,
     /// The note whose content opens the home page.
     #[serde(skip)]
     pub home: Option<&'a str>,
 }
 
 impl<'a> SiteInfo<'a> {
-    /// What `config` tells every page.
-    pub fn of(config: &'a Config) -> SiteInfo<'a> {
+    /// What `config` and `theme` tell every page.
+    pub fn of(config: &'a Config, theme: &'a Theme) -> SiteInfo<'a> {
         SiteInfo {
             title: &config.title,
             description: config.description.as_deref(),
             base_url: config.base_url.as_deref(),
             language: &config.language,
             extra: Extra(&config.extra),
+            assets: &theme.asset_paths,
             home: config.home.as_deref(),
         }
     }

@@ -42,7 +42,7 @@ pub fn render(
     cache: Option<&mut PageCache>,
     put: Put,
 ) -> Result<()> {
-    let info = SiteInfo::of(config);
+    let info = SiteInfo::of(config, theme);
     let previous = cache.as_deref();
     // A page goes out as soon as it is drawn; what the cache needs of it is kept.
     let emit = |(path, signature, bytes): Drawn| -> Result<Option<(String, (u64, Bytes))>> {
@@ -95,8 +95,8 @@ pub fn render(
         .iter()
         .any(|(_, n)| n.card.as_ref().is_some_and(|c| c.outline.diagrams));
     if has_diagrams {
-        let (name, bytes) = crate::theme::DIAGRAM_SCRIPT;
-        put(format!("assets/{name}"), bytes.into())?;
+        let (name, bytes) = &theme.diagram_script;
+        put(format!("assets/{name}"), bytes.clone())?;
     }
     Ok(())
 }
@@ -110,7 +110,7 @@ pub fn redraw(
     cache: &mut PageCache,
     nodes: &[NodeId],
 ) -> Result<Vec<(String, Bytes)>> {
-    let info = SiteInfo::of(config);
+    let info = SiteInfo::of(config, theme);
     let previous = Some(&*cache);
     let drawn: Vec<Drawn> = nodes
         .par_iter()

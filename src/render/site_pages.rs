@@ -73,7 +73,9 @@ pub fn site_pages(
         )
     };
     let not_found = || {
-        let root = config.base_url.as_deref().unwrap_or(HERE);
+        // Hosts serve it at any depth: its links start at the site's path on the host, or,
+        // without a base_url, where its script finds the site (404.html).
+        let root = config.base_path().unwrap_or("");
         let empty = ListPage { stubs: Vec::new() };
         draw(previous, theme, "404.html", "404.html", info, root, empty)
     };

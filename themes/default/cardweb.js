@@ -1,6 +1,12 @@
 // cardweb: small enhancements. Every page works without them: quizzes reveal their answers
 // with <details>, and live panels explain in words what they would show.
 (() => {
+  // Where the site's root is, for the 404 page: it is served at any depth.
+  try {
+    const script = document.currentScript?.src;
+    if (script) localStorage.setItem("cardweb-root", new URL("..", script).href);
+  } catch (e) {}
+
   const element = (tag, className, text) => {
     const e = document.createElement(tag);
     if (className) e.className = className;

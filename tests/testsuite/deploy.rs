@@ -1,0 +1,260 @@
+//! The built site on nginx, configured as the README's deploy guide says, at the host's
+//! root and under a sub-path: a crawl in headless Chromium from the home page meets no
+//! broken link, asset or anchor and no console error, and the 404 page deep under the site
+//! is styled and its links work.
+
+use crate::chromium::{Browser, Tab};
+use crate::support::TestSite;
+use serde_json::{Value, json};
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::net::{TcpListener, TcpStream};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// The README's nginx configuration for a site at `/notes/` built into `/var/www/notes/`.
+fn readme_nginx() -> String {
+    let readme = include_str!("../../README.md");
+    let start = readme
+        .find("```nginx\n")
+        .expect("an nginx block in the README")
+        + 9;
+    readme[start..][..readme[start..].find("```").unwrap()].to_string()
+}
+
+/// nginx serving `output` at `prefix` (`/` or `/some/path/`) as the README says, on a
+/// free loopback port; stopped when dropped.
+struct Nginx {
+    child: Child,
+    origin: String,
+    _dir: tempfile::TempDir,
+}
+
+impl Nginx {
+    fn start(output: &Path, prefix: &str) -> Nginx {
+        let dir = tempfile::tempdir().unwrap();
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = listener.local_addr().unwrap();
+        let site = readme_nginx()
+            .replace("/var/www/notes/", &format!("{}/", output.display()))
+            .replace("/notes/", prefix);
+        let temp = |name: &str| format!("{name}_temp_path {}/{name};", dir.path().display());
+        let conf = format!(
+            "daemon off;\nmaster_process off;\npid {d}/nginx.pid;\nerror_log {d}/error.log;\n\
+             events {{ worker_connections 256; }}\n\
+             http {{\n  include /etc/nginx/mime.types;\n  access_log off;\n  {}\n  {}\n  {}\n  {}\n  {}\n\
+             server {{\n    listen {addr};\n{site}\n  }}\n}}\n",
+            temp("client_body"),
+            temp("proxy"),
+            temp("fastcgi"),
+            temp("uwsgi"),
+            temp("scgi"),
+            d = dir.path().display(),
+        );
+        std::fs::write(dir.path().join("nginx.conf"), conf).unwrap();
+        drop(listener);
+        let child = Command::new("/usr/sbin/nginx")
+            .arg("-p")
+            .arg(dir.path())
+            .arg("-c")
+            .arg(dir.path().join("nginx.conf"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("nginx (Debian's) runs");
+        // Ready when it accepts a connection: nginx says nothing when it is.
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while TcpStream::connect(addr).is_err() {
+            assert!(Instant::now() < deadline, "nginx listens on {addr}");
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        Nginx {
+            child,
+            origin: format!("http://{addr}"),
+            _dir: dir,
+        }
+    }
+}
+
+impl Drop for Nginx {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// What a crawl found wrong.
+fn crawl(tab: &mut Tab, origin: &str, start: &str) -> (usize, Vec<String>) {
+    tab.call("Runtime.enable", json!({}));
+    tab.call("Log.enable", json!({}));
+    let mut seen = BTreeSet::from([start.to_string()]);
+    let mut queue = VecDeque::from([start.to_string()]);
+    let mut ids: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let mut anchors: Vec<(String, String, String)> = Vec::new();
+    let mut problems = Vec::new();
+    while let Some(page) = queue.pop_front() {
+        tab.events.clear();
+        tab.call("Page.navigate", json!({"url": format!("{origin}{page}")}));
+        tab.wait_until(
+            "document.readyState === 'complete'",
+            &format!("{page} loading"),
+        );
+        let found = tab.eval_async(&format!(
+            "(async () => {{\
+               const here = location.pathname;\
+               const urls = [...document.querySelectorAll('[href], [src]')]\
+                 .map(e => new URL(e.getAttribute('href') ?? e.getAttribute('src'), location.href))\
+                 .filter(u => u.origin === {origin});\
+               const links = await Promise.all([...new Set(urls.map(u => u.pathname))].map(async p =>\
+                 [p, (await fetch(p, {{method: 'HEAD', redirect: 'manual'}})).status]));\
+               return {{here, links,\
+                 anchors: urls.filter(u => u.hash).map(u => [u.pathname, decodeURIComponent(u.hash.slice(1))]),\
+                 ids: [...document.querySelectorAll('[id]')].map(e => e.id)}};\
+             }})()",
+            origin = json!(origin)
+        ));
+        let here = found["here"].as_str().unwrap().to_string();
+        let strings = |v: &Value| -> Vec<String> {
+            (v.as_array().unwrap().iter())
+                .filter_map(|s| s.as_str().map(str::to_string))
+                .collect()
+        };
+        ids.insert(here.clone(), strings(&found["ids"]));
+        for pair in found["anchors"].as_array().unwrap() {
+            let pair = strings(pair);
+            anchors.push((here.clone(), pair[0].clone(), pair[1].clone()));
+        }
+        for link in found["links"].as_array().unwrap() {
+            let (path, status) = (link[0].as_str().unwrap(), link[1].as_u64().unwrap());
+            if !seen.insert(path.to_string()) {
+                continue;
+            }
+            match status {
+                200 if path.ends_with('/') => queue.push_back(path.to_string()),
+                200 => {}
+                status => problems.push(format!("{page} links to {path}: {status}")),
+            }
+        }
+        problems.extend(
+            console_errors(tab)
+                .into_iter()
+                .map(|e| format!("{page}: {e}")),
+        );
+    }
+    for (from, page, id) in anchors {
+        if ids.get(&page).is_some_and(|ids| !ids.contains(&id)) {
+            problems.push(format!("{from} links to {page}#{id}: no such anchor"));
+        }
+    }
+    (seen.len(), problems)
+}
+
+/// The errors the page logged or threw since the events were last cleared.
+fn console_errors(tab: &mut Tab) -> Vec<String> {
+    (tab.events.drain(..))
+        .filter_map(|event| match event["method"].as_str() {
+            Some("Runtime.exceptionThrown") => {
+                Some(event["params"]["exceptionDetails"].to_string())
+            }
+            Some("Log.entryAdded") if event["params"]["entry"]["level"] == "error" => {
+                let entry = &event["params"]["entry"];
+                Some(format!("{} ({})", entry["text"], entry["url"]))
+            }
+            Some("Runtime.consoleAPICalled") if event["params"]["type"] == "error" => {
+                Some(event["params"]["args"].to_string())
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+/// Opens the 404 page deep under `prefix` and checks that it is styled and that its
+/// links lead into the site.
+fn check_not_found(tab: &mut Tab, origin: &str, prefix: &str) -> Vec<String> {
+    let url = format!("{origin}{prefix}no/such/deep/page/");
+    tab.events.clear();
+    tab.call("Page.navigate", json!({"url": url}));
+    tab.wait_until("document.readyState === 'complete'", "the 404 page loading");
+    let found = tab.eval_async(
+        "(async () => {\
+           const home = document.querySelector('.site-title').href;\
+           const links = [...document.querySelectorAll('main a, .site-nav a')].map(a => a.href);\
+           const statuses = await Promise.all(links.map(async l => [l, (await fetch(l)).status]));\
+           return {\
+             title: document.title,\
+             styled: getComputedStyle(document.querySelector('.site-header')).display === 'flex'\
+               || document.styleSheets[0]?.cssRules.length > 10,\
+             home, statuses};\
+         })()",
+    );
+    let mut problems = Vec::new();
+    if !found["title"]
+        .as_str()
+        .unwrap_or_default()
+        .starts_with("Not found")
+    {
+        problems.push(format!("{url} is not the 404 page: {}", found["title"]));
+    }
+    if found["styled"] != json!(true) {
+        problems.push(format!("{url}: the 404 page has no style"));
+    }
+    if found["home"] != json!(format!("{origin}{prefix}")) {
+        problems.push(format!("{url}: the site title leads to {}", found["home"]));
+    }
+    for pair in found["statuses"].as_array().unwrap() {
+        if pair[1] != json!(200) {
+            problems.push(format!("{url}: its link {} answers {}", pair[0], pair[1]));
+        }
+    }
+    // The page itself answers 404, as it should; nothing else may.
+    let itself = format!("({})", json!(url));
+    let errors = console_errors(tab)
+        .into_iter()
+        .filter(|e| !e.ends_with(&itself));
+    problems.extend(errors.map(|e| format!("{url}: {e}")));
+    problems
+}
+
+#[test]
+fn on_nginx_at_the_root_and_under_a_sub_path_every_link_asset_and_anchor_works() {
+    let site = TestSite::own_cards();
+    site.run(&["build", "-o", "out"]).success();
+    let output = site.path().join("out");
+    let at_root = Nginx::start(&output, "/");
+    let Some((browser, mut tab)) = Browser::open(&format!("{}/", at_root.origin)) else {
+        return;
+    };
+    let mut problems = Vec::new();
+    for (host, prefix) in [
+        (&at_root, "/"),
+        (&Nginx::start(&output, "/some/sub/path/"), "/some/sub/path/"),
+    ] {
+        let (seen, found) = crawl(&mut tab, &host.origin, prefix);
+        assert!(
+            seen > 20,
+            "the crawl under {prefix} reached {seen} addresses"
+        );
+        problems.extend(found);
+        problems.extend(check_not_found(&mut tab, &host.origin, prefix));
+        // Without its trailing slash, a page's address is sent on to the one with it.
+        tab.call(
+            "Page.navigate",
+            json!({"url": format!("{}{prefix}client-server-model", host.origin)}),
+        );
+        tab.wait_until(
+            "location.pathname.endsWith('/client-server-model/') && document.readyState === 'complete'",
+            "a page asked for without its slash",
+        );
+    }
+    // With a base_url the 404 page finds the site on a first visit too (nothing stored).
+    let under = "/some/sub/path/";
+    let host = Nginx::start(&output, under);
+    let preview = format!("{}{under}", host.origin);
+    site.run(&["build", "-o", "out", "--base-url", &preview])
+        .success();
+    let mut fresh = browser.open_tab("about:blank");
+    fresh.call("Runtime.enable", json!({}));
+    fresh.call("Log.enable", json!({}));
+    problems.extend(check_not_found(&mut fresh, &host.origin, under));
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
