@@ -16,7 +16,7 @@ ORDER = [
     "config",
     "markdown", "card",                           # reading
     "graph", "export", "search",                  # the knowledge graph, and its index
-    "theme", "render", "output",                  # drawing and writing
+    "theme", "render", "output", "hosting",       # drawing and writing
     "lib",                                        # the pipeline
     "start", "project", "serve",                  # commands on top of it
 ]

@@ -43,6 +43,9 @@ pub struct Config {
     pub search_drafts: bool,
     /// Whatever the templates want (`extra:` in `cardweb.yaml`), as `site.extra`.
     pub extra: serde_json::Value,
+    /// Whether links name each page's `index.html` (`links: files`, or `--file-links`), so
+    /// that the site works opened from disk.
+    pub file_links: bool,
     /// Files and folders of the cards folder to pass over (`ignore:` globs, matched
     /// against the path under the cards folder).
     pub ignore: GlobSet,
@@ -64,6 +67,16 @@ struct ConfigFile {
     search_drafts: Option<bool>,
     extra: Option<serde_yaml::Value>,
     ignore: Vec<String>,
+    links: Option<Links>,
+}
+
+/// How links name pages: `folders` (`../tcp/`, for hosts) or `files` (`../tcp/index.html`,
+/// for a folder opened from disk).
+#[derive(Deserialize, PartialEq)]
+#[serde(rename_all = "lowercase")]
+enum Links {
+    Folders,
+    Files,
 }
 
 impl Config {
@@ -107,6 +120,7 @@ impl Config {
             drafts: file.drafts.unwrap_or(false),
             search_drafts: file.search_drafts.unwrap_or(true),
             extra: serde_json::to_value(file.extra).unwrap_or_default(),
+            file_links: file.links == Some(Links::Files),
             ignore: globs.build()?,
             root: root.to_path_buf(),
         })

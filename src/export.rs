@@ -1,5 +1,5 @@
-//! The knowledge graph for other tools: JSON (also written as `graph.json` in the site),
-//! Graphviz DOT and Mermaid. Pure functions of the graph.
+//! The knowledge graph for other tools: JSON, Graphviz DOT and Mermaid, and the compact
+//! parts the site holds (`graph.json` and `graph/data/`). Pure functions of the graph.
 
 use crate::graph::{EdgeKind, Graph};
 use crate::html::encode_path;
@@ -55,6 +55,86 @@ pub fn to_json(graph: &Graph) -> String {
             .collect(),
     };
     serde_json::to_string_pretty(&export).unwrap_or_default() + "\n"
+}
+
+/// How many nodes one part of the site's graph data holds (about 1 MB at most).
+const NODES_PER_PART: usize = 10_000;
+/// How many edges one part of the site's graph data holds (about 1 MB at most).
+const EDGES_PER_PART: usize = 50_000;
+
+/// The index of the site's graph data (`graph.json`): how many of each, and the parts.
+#[derive(Serialize)]
+struct SiteGraph<'a> {
+    format: &'static str,
+    about: &'static str,
+    nodes: usize,
+    edges: usize,
+    mentions: usize,
+    node_parts: &'a [String],
+    edge_parts: &'a [String],
+    mention_parts: &'a [String],
+}
+
+/// The graph as the site holds it, compact and in parts so that no file grows with the
+/// site: `graph.json` names the parts under `graph/data/`: nodes as `[id, title, status,
+/// tags]` (a node's page is `<id>/`), and edges as `[from, to, kind]` by node number,
+/// mentions (links in the text) apart from the relations. By path.
+pub fn to_site_files(graph: &Graph) -> Vec<(String, String)> {
+    let nodes: Vec<(&str, &str, &str, &[String])> = (graph.iter())
+        .map(|(_, n)| {
+            let tags = n.card.as_ref().map_or(&[][..], |c| &c.tags);
+            (n.id.as_str(), n.title.as_str(), n.status.name(), tags)
+        })
+        .collect();
+    let edge = |e: &&crate::graph::Edge| (e.from.index(), e.to.index(), e.kind.name());
+    let (mentions, edges): (Vec<_>, Vec<_>) =
+        (graph.edges.iter()).partition(|e| e.kind == EdgeKind::Mention);
+    let (mentions, edges): (Vec<_>, Vec<_>) = (
+        mentions.iter().map(edge).collect(),
+        edges.iter().map(edge).collect(),
+    );
+    let mut files = Vec::new();
+    let node_parts = parts("nodes", &nodes, NODES_PER_PART, &mut files);
+    let edge_parts = parts("edges", &edges, EDGES_PER_PART, &mut files);
+    let mention_parts = parts("mentions", &mentions, EDGES_PER_PART, &mut files);
+    let index = SiteGraph {
+        format: "cardweb-graph/2",
+        about: "nodes: [id, title, status, tags], a node's page at <id>/; edges and mentions: [from, to, kind], by the node's number counted from 0 over the node parts in order",
+        nodes: nodes.len(),
+        edges: edges.len(),
+        mentions: mentions.len(),
+        node_parts: &node_parts,
+        edge_parts: &edge_parts,
+        mention_parts: &mention_parts,
+    };
+    let index = serde_json::to_string_pretty(&index).unwrap_or_default() + "\n";
+    files.insert(0, ("graph.json".into(), index));
+    files
+}
+
+/// `items` as JSON arrays of `per_part` each (one, empty, if there are none), named
+/// `graph/data/{name}-N.json`, added to `files`; returns their paths, relative to the site
+/// root.
+fn parts<T: Serialize>(
+    name: &str,
+    items: &[T],
+    per_part: usize,
+    files: &mut Vec<(String, String)>,
+) -> Vec<String> {
+    let chunks: Vec<&[T]> = match items.is_empty() {
+        true => vec![items],
+        false => items.chunks(per_part).collect(),
+    };
+    (chunks.into_iter().enumerate())
+        .map(|(i, part)| {
+            let path = format!("graph/data/{name}-{}.json", i + 1);
+            files.push((
+                path.clone(),
+                serde_json::to_string(part).unwrap_or_default(),
+            ));
+            path
+        })
+        .collect()
 }
 
 /// The graph in Graphviz DOT: stubs dashed, edges labelled with their kind.

@@ -5,7 +5,7 @@ use anyhow::{Result, bail};
 use cardweb::config::Config;
 use cardweb::diagnostic::Diagnostic;
 use cardweb::graph::Graph;
-use cardweb::{export, output, serve, start};
+use cardweb::{export, hosting, output, serve, start};
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -40,6 +40,9 @@ struct Site {
     /// Publish draft cards too (`serve`, `stubs` and `new` always count them).
     #[arg(long)]
     drafts: bool,
+    /// Links name each page's index.html, so the site works opened from disk.
+    #[arg(long)]
+    file_links: bool,
 }
 
 #[derive(Subcommand)]
@@ -218,7 +221,12 @@ fn run(cli: Cli) -> Result<ExitCode> {
 fn build(config: Config) -> Result<ExitCode> {
     let start = Instant::now();
     let output = output::Output::open(&config.output, &config.root, &config.cards)?;
-    let report = match cardweb::build(&config, &|path, bytes| output.put(&path, &bytes)) {
+    let tally = hosting::Tally::default();
+    let put = |path: String, bytes: cardweb::site::Bytes| {
+        tally.add(&path, bytes.len());
+        output.put(&path, &bytes)
+    };
+    let report = match cardweb::build(&config, &put) {
         Ok(report) if report.drawn => report,
         Ok(report) => {
             output.abandon();
@@ -234,6 +242,12 @@ fn build(config: Config) -> Result<ExitCode> {
         }
     };
     print_problems(&report.diagnostics);
+    for warning in tally.warnings() {
+        eprintln!(
+            "{}: warning: {warning}",
+            config.display_path(&config.output).display()
+        );
+    }
     let stats = output.finish()?;
     println!(
         "built {} cards and {} stubs into {} pages in {} ({} written, {} unchanged, {} removed) in {} ms",
@@ -335,6 +349,7 @@ fn config_of(site: &Site, output: Option<PathBuf>) -> Result<Config> {
         config.set_base_url(url);
     }
     config.drafts |= site.drafts;
+    config.file_links |= site.file_links;
     Ok(config)
 }
 

@@ -78,10 +78,7 @@ impl Output {
         }
         recover(out)?;
         fs::write_atomic(&out.join(STAGING), b"")?;
-        let previous = fs::read_to_string(&out.join(MANIFEST))?
-            .lines()
-            .map(str::to_string)
-            .collect();
+        let previous = manifest_paths(&fs::read_to_string(&out.join(MANIFEST))?);
         Ok(Output {
             out: out.to_path_buf(),
             existed,
@@ -225,7 +222,7 @@ fn complete(out: &Path, journal: &Journal) -> Result<()> {
         fs::remove_file(&path)?;
         remove_empty_parents(&path, out);
     }
-    let manifest: String = journal.files.iter().map(|p| format!("{p}\n")).collect();
+    let manifest = manifest_text(&journal.files);
     let manifest_path = out.join(MANIFEST);
     if std::fs::read_to_string(&manifest_path).ok().as_deref() != Some(manifest.as_str()) {
         fs::write_atomic(&manifest_path, manifest.as_bytes())?;
@@ -324,4 +321,81 @@ fn remove_empty_parents(file: &Path, out: &Path) {
 
 fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+/// The first line of a manifest whose lines are front-coded.
+const MANIFEST_V2: &str = "#cardweb-manifest 2";
+
+/// The manifest of `paths` (sorted): after its first line, each path as the number of
+/// bytes it shares with the one before and the rest (`13 5/index.html`), which halves a
+/// large site's manifest.
+fn manifest_text<'a>(paths: impl IntoIterator<Item = &'a String>) -> String {
+    let mut text = format!("{MANIFEST_V2}\n");
+    let mut last = "";
+    for path in paths {
+        let shared = (last.bytes().zip(path.bytes()))
+            .take_while(|(a, b)| a == b)
+            .count();
+        let shared = (0..=shared)
+            .rev()
+            .find(|&i| path.is_char_boundary(i))
+            .unwrap_or(0);
+        text += &format!("{shared} {}\n", &path[shared..]);
+        last = path;
+    }
+    text
+}
+
+/// The paths a manifest lists, front-coded or (as builds before wrote it) one a line.
+fn manifest_paths(text: &str) -> BTreeSet<String> {
+    let mut lines = text.lines();
+    if text.lines().next() != Some(MANIFEST_V2) {
+        return lines.map(str::to_string).collect();
+    }
+    lines.next();
+    let mut last = String::new();
+    let mut paths = BTreeSet::new();
+    for line in lines {
+        // A line that is not front-coded (added by hand) is a whole path.
+        let coded = line
+            .split_once(' ')
+            .and_then(|(n, rest)| Some((n.parse().ok()?, rest)));
+        let (shared, rest) = coded.unwrap_or((0, line));
+        let Some(prefix) = last.get(..shared) else {
+            continue;
+        };
+        last = format!("{prefix}{rest}");
+        paths.insert(last.clone());
+    }
+    paths
+}
+
+#[cfg(test)]
+mod manifest_tests {
+    use super::*;
+
+    #[test]
+    fn a_manifest_reads_back_the_paths_it_was_written_from() {
+        let paths: Vec<String> = [
+            "a/index.html",
+            "a/x.html",
+            "ab/é/index.html",
+            "aé/b.html",
+            "b",
+        ]
+        .map(String::from)
+        .to_vec();
+        let text = manifest_text(&paths);
+        assert!(text.contains("\n2 x.html\n"), "{text}");
+        assert_eq!(manifest_paths(&text), paths.iter().cloned().collect());
+        let added = format!("{text}evil/x.txt\n");
+        assert!(
+            manifest_paths(&added).contains("evil/x.txt"),
+            "a line added by hand"
+        );
+        assert_eq!(
+            manifest_paths("a/index.html\nb\n"),
+            ["a/index.html", "b"].map(String::from).into()
+        );
+    }
 }

@@ -24,6 +24,7 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("404.html", include_str!("../templates/404.html")),
     ("card.md", include_str!("../templates/card.md")),
     ("tag.html", include_str!("../templates/tag.html")),
+    ("list.html", include_str!("../templates/list.html")),
     ("tags.html", include_str!("../templates/tags.html")),
     ("graph.html", include_str!("../templates/graph.html")),
 ];

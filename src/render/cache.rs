@@ -3,7 +3,7 @@
 //! only the pages whose signature changed.
 
 use super::context::{Page, SiteInfo};
-use crate::html::encode_path;
+use crate::html::{encode_path, link_index_files};
 use crate::site::Bytes;
 use crate::theme::Theme;
 use anyhow::Result;
@@ -56,7 +56,13 @@ pub fn draw<T: Serialize + Hash>(
     let cached = previous.and_then(|p| p.pages.get(path));
     let bytes = match (cached, signature) {
         (Some((old, bytes)), Some(signature)) if *old == signature => bytes.clone(),
-        _ => theme.render(template, &page)?.into_bytes().into(),
+        _ => {
+            let html = theme.render(template, &page)?;
+            match site.file_links {
+                true => link_index_files(&html).into_bytes().into(),
+                false => html.into_bytes().into(),
+            }
+        }
     };
     Ok((path.to_string(), signature, bytes))
 }

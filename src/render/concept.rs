@@ -4,8 +4,9 @@
 use super::body::Body;
 use super::cache::{Drawn, PageCache, draw};
 use super::context::{
-    CardView, ConceptPage, NodeLink, SiteInfo, UP, backlinks, node_link, tag_link,
+    CardView, ConceptPage, More, NodeLink, SiteInfo, UP, backlinks, node_link, tag_link,
 };
+use super::lists::{List, ListEntry, Pages, SHOWN, draw_list};
 use super::localgraph::LocalGraph;
 use crate::card::Status;
 use crate::graph::{EdgeKind, Graph, NodeId};
@@ -16,14 +17,36 @@ use anyhow::Result;
 /// parents would otherwise make every page of it that long.
 const MAX_BREADCRUMB: usize = 32;
 
-/// The page of `node`, drawn unless `previous` holds it with the same signature.
+/// The pages of `node`'s backlinks (`backlinks.html`, …) or children, in its folder.
+fn own_list<'a>(
+    id: &'a str,
+    first: &'a str,
+    stem: &'a str,
+    len: usize,
+    heading: &'a str,
+) -> List<'a> {
+    List {
+        pages: Pages {
+            folder: id,
+            first,
+            stem,
+            len,
+        },
+        root: UP,
+        heading,
+        intro: "The whole list, in the order of the site's cards.",
+    }
+}
+
+/// The page of `node`, and the pages of its backlinks and children where it has more than
+/// it shows; each drawn unless `previous` holds it with the same signature.
 pub fn render_concept(
     info: &SiteInfo,
     graph: &Graph,
     theme: &Theme,
     node: NodeId,
     previous: Option<&PageCache>,
-) -> Result<Drawn> {
+) -> Result<Vec<Drawn>> {
     let n = &graph[node];
     let links = |kind: EdgeKind| -> Vec<NodeLink> {
         graph
@@ -33,6 +56,71 @@ pub fn render_concept(
             .collect()
     };
     let next = links(EdgeKind::Next);
+    let mut backlinks = backlinks(graph, node, UP, |e| e.kind != EdgeKind::Parent);
+    let backlinks_list = own_list(
+        &n.id,
+        "backlinks.html",
+        "backlinks",
+        backlinks.len(),
+        "Linked from",
+    );
+    let children_list = own_list(
+        &n.id,
+        "children.html",
+        "children",
+        n.children.len(),
+        "Narrower concepts",
+    );
+    let more = |list: &List| {
+        (list.pages.len > SHOWN).then(|| More {
+            total: list.pages.len,
+            url: list.pages.href(1),
+        })
+    };
+    let (all_backlinks, all_children) = (more(&backlinks_list), more(&children_list));
+    let mut lists = Vec::new();
+    if all_backlinks.is_some() {
+        let of = || Some(node_link(graph, node, UP));
+        lists.extend(draw_list(
+            previous,
+            theme,
+            info,
+            &backlinks_list,
+            of,
+            |range| {
+                (backlinks[range].iter())
+                    .map(|b| ListEntry {
+                        node: b.node.clone(),
+                        text: Some(b.context).filter(|c| !c.is_empty()),
+                        depth: 0,
+                    })
+                    .collect()
+            },
+        )?);
+        backlinks.truncate(SHOWN);
+    }
+    if all_children.is_some() {
+        let of = || Some(node_link(graph, node, UP));
+        lists.extend(draw_list(
+            previous,
+            theme,
+            info,
+            &children_list,
+            of,
+            |range| {
+                (n.children[range].iter())
+                    .map(|&c| {
+                        let link = node_link(graph, c, UP);
+                        ListEntry {
+                            text: link.summary,
+                            node: link,
+                            depth: 0,
+                        }
+                    })
+                    .collect()
+            },
+        )?);
+    }
     let body = Body::of(graph, node);
     let diagrams = body.has_diagrams();
     let content = ConceptPage {
@@ -54,16 +142,16 @@ pub fn render_concept(
             .rev())
         .map(|a| node_link(graph, a, UP))
         .collect(),
-        children: n
-            .children
-            .iter()
+        children: (n.children.iter().take(SHOWN))
             .map(|&c| node_link(graph, c, UP))
             .collect(),
+        all_children,
         next_has_stubs: next.iter().any(|l| l.status == Status::Stub),
         next,
         related: links(EdgeKind::Related),
         prerequisites: links(EdgeKind::Prerequisite),
-        backlinks: backlinks(graph, node, UP, |e| e.kind != EdgeKind::Parent),
+        backlinks,
+        all_backlinks,
         toc: n.card.as_ref().map_or(&[], |c| &c.outline.headings),
         diagrams,
     };
@@ -72,5 +160,6 @@ pub fn render_concept(
         false => "card.html",
     };
     let path = format!("{}/index.html", n.id);
-    draw(previous, theme, &path, template, info, UP, content)
+    lists.push(draw(previous, theme, &path, template, info, UP, content)?);
+    Ok(lists)
 }

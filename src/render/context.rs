@@ -4,7 +4,9 @@
 //! when the template is rendered: a page's signature is the hash of its whole context.
 
 use super::body::Body;
+use super::lists::Pager;
 use super::localgraph::LocalGraph;
+use super::tree::TreeItem;
 use crate::card::{Reading, Status};
 use crate::config::Config;
 use crate::graph::{Counts, Edge, EdgeKind, Graph, NodeId};
@@ -13,7 +15,7 @@ use crate::markdown::{self, Href};
 use crate::slug::slugify;
 use crate::theme::Theme;
 use serde::Serialize;
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 
 /// The relative prefix from a page one folder deep back to the site root.
 pub const UP: &str = "../";
@@ -33,6 +35,9 @@ pub struct SiteInfo<'a> {
     /// The note whose content opens the home page.
     #[serde(skip)]
     pub home: Option<&'a str>,
+    /// Whether links name each page's `index.html` (`links: files`).
+    #[serde(skip)]
+    pub file_links: bool,
 }
 
 impl<'a> SiteInfo<'a> {
@@ -46,6 +51,7 @@ impl<'a> SiteInfo<'a> {
             extra: Extra(&config.extra),
             assets: &theme.asset_paths,
             home: config.home.as_deref(),
+            file_links: config.file_links,
         }
     }
 }
@@ -78,7 +84,7 @@ pub struct Page<'a, T> {
 /// A link to a concept as templates draw it. Its `html` (the whole `<a>` element, with the
 /// same markup as links in cards) follows from the other fields and is made only when a
 /// template is rendered.
-#[derive(Hash)]
+#[derive(Hash, Clone)]
 pub struct NodeLink<'a> {
     pub id: &'a str,
     pub title: &'a str,
@@ -107,16 +113,9 @@ impl Serialize for NodeLink<'_> {
 /// A card or stub that links to the page's concept, with the sentence of the link.
 #[derive(Serialize, Hash)]
 pub struct BackLink<'a> {
-    node: NodeLink<'a>,
+    pub(super) node: NodeLink<'a>,
     kind: EdgeKind,
-    context: &'a str,
-}
-
-/// A concept in the home page's tree.
-#[derive(Serialize, Hash)]
-pub struct TreeItem<'a> {
-    node: NodeLink<'a>,
-    children: Vec<TreeItem<'a>>,
+    pub(super) context: &'a str,
 }
 
 /// The context of a card page (`card.html`) and of a stub page (`stub.html`).
@@ -129,11 +128,16 @@ pub struct ConceptPage<'a> {
     /// "Where this concept fits" (empty for a concept with no neighbours).
     pub local_graph: LocalGraph<'a>,
     pub breadcrumb: Vec<NodeLink<'a>>,
+    /// The first [`SHOWN`](super::lists::SHOWN) children, and where all are listed if
+    /// there are more.
     pub children: Vec<NodeLink<'a>>,
+    pub all_children: Option<More>,
     pub next: Vec<NodeLink<'a>>,
     pub related: Vec<NodeLink<'a>>,
     pub prerequisites: Vec<NodeLink<'a>>,
+    /// The first backlinks, and where all are listed if there are more.
     pub backlinks: Vec<BackLink<'a>>,
+    pub all_backlinks: Option<More>,
     pub next_has_stubs: bool,
     /// The card's contents list: its headings (shown when there are three or more).
     pub toc: &'a [markdown::Heading],
@@ -152,6 +156,13 @@ pub struct CardView<'a> {
     pub extra: &'a BTreeMap<String, serde_yaml::Value>,
 }
 
+/// A link to the pages of a whole list, where a page shows only its start.
+#[derive(Serialize, Hash)]
+pub struct More {
+    pub total: usize,
+    pub url: String,
+}
+
 /// A link to a tag's page.
 #[derive(Serialize, Hash)]
 pub struct TagLink<'a> {
@@ -159,17 +170,26 @@ pub struct TagLink<'a> {
     url: String,
 }
 
-/// A tag with its concepts: the content of a tag page, and an entry of the tags index.
+/// A page of a tag's concepts.
 #[derive(Serialize, Hash)]
-pub struct TagEntry<'a> {
-    tag: TagLink<'a>,
-    cards: Vec<NodeLink<'a>>,
+pub struct TagPage<'a> {
+    pub tag: TagLink<'a>,
+    pub cards: Vec<NodeLink<'a>>,
+    pub pager: Pager,
 }
 
-/// The content of the tags index.
+/// A tag and how many concepts have it, in the tags index.
+#[derive(Serialize, Hash)]
+pub struct TagCount<'a> {
+    pub tag: TagLink<'a>,
+    pub count: usize,
+}
+
+/// A page of the tags index.
 #[derive(Serialize, Hash)]
 pub struct TagsPage<'a> {
-    pub tags: Vec<TagEntry<'a>>,
+    pub tags: Vec<TagCount<'a>>,
+    pub pager: Pager,
 }
 
 /// The content of the whole-graph page.
@@ -177,6 +197,10 @@ pub struct TagsPage<'a> {
 pub struct GraphPage {
     pub counts: Counts,
     pub svg: String,
+    /// How many concepts the SVG draws: on a large site, those nearest the roots.
+    pub drawn: usize,
+    /// Where every concept is listed, on a site too large for the home page's tree.
+    pub all_concepts: Option<String>,
 }
 
 /// The content of the home page.
@@ -186,8 +210,12 @@ pub struct IndexPage<'a> {
     pub home: Option<HomeNote<'a>>,
     pub counts: Counts,
     pub tree: Vec<TreeItem<'a>>,
+    /// Where the outline of every concept is, when the tree shows only its top.
+    pub all_concepts: Option<More>,
     pub percent_complete: usize,
+    /// The start of the reading path, and where all of it is if there is more.
     pub reading_path: Vec<NodeLink<'a>>,
+    pub whole_path: Option<More>,
 }
 
 /// The note that opens the home page: its title and its content.
@@ -201,13 +229,21 @@ pub struct HomeNote<'a> {
 #[derive(Serialize, Hash)]
 pub struct WantedStub<'a> {
     node: NodeLink<'a>,
+    /// The first cards that want it ([`WANTING_SHOWN`]), and how many in all.
     wanted_by: Vec<NodeLink<'a>>,
+    wanted_by_count: usize,
+    /// How many of them are not named.
+    more: usize,
 }
 
-/// The content of the stubs page and of the 404 page.
+/// How many of the cards that want a stub the stubs page names.
+const WANTING_SHOWN: usize = 10;
+
+/// A page of the stubs list.
 #[derive(Serialize, Hash)]
-pub struct ListPage<'a> {
+pub struct StubsPage<'a> {
     pub stubs: Vec<WantedStub<'a>>,
+    pub pager: Pager,
 }
 
 /// A link to `node` from a page whose way back to the site root is `root`.
@@ -245,53 +281,6 @@ pub fn tag_link<'a>(name: &'a str, root: &str) -> TagLink<'a> {
     }
 }
 
-/// How many levels the home page's tree nests; the concepts below the last level are
-/// listed flat under it, so that a chain thousands of parents long neither nests the page
-/// (and the template's recursion) that deep nor loses a concept.
-const MAX_TREE_DEPTH: usize = 32;
-
-/// `node` and, below it, the concepts under it not already shown (`seen`), `depth` levels
-/// down the tree.
-pub fn tree_item<'g>(
-    graph: &'g Graph,
-    node: NodeId,
-    depth: usize,
-    seen: &mut HashSet<NodeId>,
-) -> TreeItem<'g> {
-    seen.insert(node);
-    let children = unseen_children(graph, node, seen);
-    let children = match depth + 1 < MAX_TREE_DEPTH {
-        true => (children.into_iter())
-            .map(|c| tree_item(graph, c, depth + 1, seen))
-            .collect(),
-        false => {
-            let mut below = Vec::new();
-            let mut stack: Vec<NodeId> = children.into_iter().rev().collect();
-            while let Some(n) = stack.pop() {
-                seen.insert(n);
-                below.push(TreeItem {
-                    node: node_link(graph, n, HERE),
-                    children: Vec::new(),
-                });
-                stack.extend(unseen_children(graph, n, seen).into_iter().rev());
-            }
-            below
-        }
-    };
-    TreeItem {
-        node: node_link(graph, node, HERE),
-        children,
-    }
-}
-
-/// The children of `node` not in `seen`, in node order.
-fn unseen_children(graph: &Graph, node: NodeId, seen: &HashSet<NodeId>) -> Vec<NodeId> {
-    (graph[node].children.iter())
-        .filter(|c| !seen.contains(c))
-        .copied()
-        .collect()
-}
-
 /// One entry per node with an edge into `node` that `keep` accepts, in node order, with
 /// the sentence of its first link in the text, if it has one.
 pub fn backlinks<'g>(
@@ -314,35 +303,34 @@ pub fn backlinks<'g>(
     by_source.into_values().collect()
 }
 
-/// Every tag with its cards, by slug, in node order, with links relative to `root`. Tags
-/// that differ only in case or separators are one.
-pub fn tag_entries<'g>(graph: &'g Graph, root: &str) -> BTreeMap<String, TagEntry<'g>> {
-    let mut tags: BTreeMap<String, TagEntry> = BTreeMap::new();
+/// Every tag, by slug: the name it was first written with and its concepts, in node
+/// order. Tags that differ only in case or separators are one.
+pub fn tag_members(graph: &Graph) -> BTreeMap<String, (&str, Vec<NodeId>)> {
+    let mut tags: BTreeMap<String, (&str, Vec<NodeId>)> = BTreeMap::new();
     for (node, n) in graph.iter() {
         for name in n.card.iter().flat_map(|c| &c.tags) {
-            tags.entry(slugify(name))
-                .or_insert_with(|| TagEntry {
-                    tag: tag_link(name, root),
-                    cards: Vec::new(),
-                })
-                .cards
-                .push(node_link(graph, node, root));
+            let entry = tags
+                .entry(slugify(name))
+                .or_insert_with(|| (name, Vec::new()));
+            entry.1.push(node);
         }
     }
     tags
 }
 
-/// Stubs, most wanted first, with the cards that link to them.
-pub fn wanted_stubs<'g>(graph: &'g Graph, root: &str) -> Vec<WantedStub<'g>> {
-    graph
-        .wanted()
-        .into_iter()
-        .map(|(stub, wanting)| WantedStub {
-            node: node_link(graph, stub, root),
-            wanted_by: wanting
-                .into_iter()
-                .map(|n| node_link(graph, n, root))
-                .collect(),
-        })
-        .collect()
+/// `stub` and the cards that want it (`wanting`), for the stubs page.
+pub fn wanted_stub<'g>(
+    graph: &'g Graph,
+    stub: NodeId,
+    wanting: &[NodeId],
+    root: &str,
+) -> WantedStub<'g> {
+    WantedStub {
+        node: node_link(graph, stub, root),
+        wanted_by: (wanting.iter().take(WANTING_SHOWN))
+            .map(|&n| node_link(graph, n, root))
+            .collect(),
+        wanted_by_count: wanting.len(),
+        more: wanting.len().saturating_sub(WANTING_SHOWN),
+    }
 }

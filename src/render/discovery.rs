@@ -4,7 +4,7 @@
 //! absolute, as both formats require. Stubs are left out: they say only that a card is
 //! still to be written.
 
-use super::context::tag_entries;
+use super::context::tag_members;
 use crate::card::{Card, Status};
 use crate::graph::Graph;
 use crate::html::{encode_path, escape, push_escaped};
@@ -47,7 +47,7 @@ fn sitemaps(graph: &Graph, base_url: &str) -> Vec<(String, String)> {
             path: format!("{}/", n.id),
             changed: n.card.as_deref().and_then(changed),
         });
-    let tags = tag_entries(graph, "").into_keys().map(|slug| Address {
+    let tags = tag_members(graph).into_keys().map(|slug| Address {
         path: format!("tags/{slug}/"),
         changed: None,
     });

@@ -8,10 +8,12 @@ mod cache;
 mod concept;
 mod context;
 mod discovery;
+mod lists;
 mod localgraph;
 mod paths;
 mod redirects;
 mod site_pages;
+mod tree;
 mod wholegraph;
 
 pub use cache::PageCache;
@@ -55,8 +57,11 @@ pub fn render(
             rayon::join(
                 || {
                     (graph.ids().collect::<Vec<_>>().into_par_iter())
-                        .map(|node| emit(render_concept(&info, graph, theme, node, previous)?))
-                        .collect::<Result<Vec<_>>>()
+                        .map(|node| {
+                            let pages = render_concept(&info, graph, theme, node, previous)?;
+                            pages.into_iter().map(emit).collect::<Result<Vec<_>>>()
+                        })
+                        .collect::<Result<Vec<Vec<_>>>>()
                 },
                 || {
                     let pages = site_pages::site_pages(config, graph, theme, &info, previous)?;
@@ -66,16 +71,18 @@ pub fn render(
         },
         || {
             rayon::join(
-                || crate::export::to_json(graph),
+                || crate::export::to_site_files(graph),
                 || search::index_files(graph, search_options(config)),
             )
         },
     );
-    let kept = concepts?.into_iter().chain(others?).flatten();
+    let kept = (concepts?.into_iter().flatten()).chain(others?).flatten();
     if let Some(cache) = cache {
         cache.replace(kept);
     }
-    put("graph.json".into(), json.into_bytes().into())?;
+    for (path, text) in json {
+        put(path, text.into_bytes().into())?;
+    }
     for (path, text) in search {
         put(path, text.into_bytes().into())?;
     }
@@ -86,6 +93,10 @@ pub fn render(
     }
     for redirect in &graph.redirects {
         let (path, page) = redirects::redirect_page(config, graph, redirect);
+        let page = match config.file_links {
+            true => crate::html::link_index_files(&page),
+            false => page,
+        };
         put(path, page.into_bytes().into())?;
     }
     for (name, bytes) in &theme.assets {
@@ -112,12 +123,11 @@ pub fn redraw(
 ) -> Result<Vec<(String, Bytes)>> {
     let info = SiteInfo::of(config, theme);
     let previous = Some(&*cache);
-    let drawn: Vec<Drawn> = nodes
+    let drawn: Vec<Vec<Drawn>> = nodes
         .par_iter()
         .map(|&node| render_concept(&info, graph, theme, node, previous))
         .collect::<Result<_>>()?;
-    Ok(drawn
-        .into_iter()
+    Ok((drawn.into_iter().flatten())
         .map(|page| {
             cache.keep(&page);
             (page.0, page.2)

@@ -1,22 +1,61 @@
 //! The pages about the whole site: home (the concept tree, progress and a reading path),
-//! the stubs page, 404, the tags index and a page per tag, and the whole graph.
+//! the stubs list, 404, the tags index and a page per tag, the whole graph, and for large
+//! sites the pages of every concept and of the whole reading path. Lists that grow with
+//! the site are split over numbered pages.
 
 use super::body::Body;
 use super::cache::{Drawn, PageCache, draw};
 use super::context::{
-    GraphPage, HERE, HomeNote, IndexPage, ListPage, SiteInfo, TagEntry, TagsPage, UP, node_link,
-    tag_entries, tree_item, wanted_stubs,
+    GraphPage, HERE, HomeNote, IndexPage, More, SiteInfo, StubsPage, TagCount, TagPage, TagsPage,
+    UP, node_link, tag_link, tag_members, wanted_stub,
 };
+use super::lists::{List, ListEntry, Pages, SHOWN, draw_list};
+use super::tree::{home_tree, outline};
 use super::wholegraph::whole_graph_svg;
 use crate::config::Config;
-use crate::graph::Graph;
+use crate::graph::{Graph, NodeId};
 use crate::theme::Theme;
 use anyhow::Result;
 use rayon::prelude::*;
-use std::collections::HashSet;
 
-/// The pages about the whole site: home, stubs, 404, tags and the whole graph, drawn in
-/// parallel.
+/// The content of a page that has none of its own (404).
+#[derive(serde::Serialize, Hash)]
+struct NoContent {}
+
+/// The way back to the root from a page two folders deep (`tags/net/`).
+const UP_TWO: &str = "../../";
+
+/// The pages of every concept, in tree order, when the home page shows only the top.
+fn outline_list(len: usize) -> List<'static> {
+    List {
+        pages: Pages {
+            folder: "graph",
+            first: "concepts.html",
+            stem: "concepts",
+            len,
+        },
+        root: UP,
+        heading: "Every concept",
+        intro: "Every concept of the site in tree order, each under its parent.",
+    }
+}
+
+/// The pages of the whole reading path.
+fn path_list(len: usize) -> List<'static> {
+    List {
+        pages: Pages {
+            folder: "graph",
+            first: "path.html",
+            stem: "path",
+            len,
+        },
+        root: UP,
+        heading: "A path through everything",
+        intro: "Every written card, each after its parent and the cards it needs first.",
+    }
+}
+
+/// The pages about the whole site, drawn in parallel.
 pub fn site_pages(
     config: &Config,
     graph: &Graph,
@@ -25,6 +64,9 @@ pub fn site_pages(
     previous: Option<&PageCache>,
 ) -> Result<Vec<Drawn>> {
     let counts = graph.counts();
+    let path = graph.reading_path();
+    let whole_tree = home_tree(graph).1;
+    let everything = (!whole_tree).then(|| outline(graph));
     let home = || {
         let index = IndexPage {
             home: (info.home)
@@ -35,20 +77,23 @@ pub fn site_pages(
                     body: Body::at_root(graph, n),
                 }),
             counts,
-            tree: graph
-                .roots()
-                .map(|n| tree_item(graph, n, 0, &mut HashSet::new()))
+            tree: home_tree(graph).0,
+            all_concepts: everything.as_ref().map(|all| More {
+                total: all.len(),
+                url: format!("{HERE}graph/concepts.html"),
+            }),
+            reading_path: (path.iter().take(SHOWN))
+                .map(|&n| node_link(graph, n, HERE))
                 .collect(),
-            reading_path: graph
-                .reading_path()
-                .into_iter()
-                .map(|n| node_link(graph, n, HERE))
-                .collect(),
+            whole_path: (path.len() > SHOWN).then(|| More {
+                total: path.len(),
+                url: format!("{HERE}graph/path.html"),
+            }),
             percent_complete: (100 * counts.complete)
                 .checked_div(counts.written() + counts.stub)
                 .unwrap_or(0),
         };
-        draw(
+        let page = draw(
             previous,
             theme,
             "index.html",
@@ -56,49 +101,92 @@ pub fn site_pages(
             info,
             HERE,
             index,
-        )
+        );
+        Ok(vec![page?])
     };
     let stubs = || {
-        let stubs = ListPage {
-            stubs: wanted_stubs(graph, UP),
+        let wanted = graph.wanted();
+        let pages = Pages {
+            folder: "stubs",
+            first: "index.html",
+            stem: "page",
+            len: wanted.len(),
         };
-        draw(
-            previous,
-            theme,
-            "stubs/index.html",
-            "stubs.html",
-            info,
-            UP,
-            stubs,
-        )
+        (1..=pages.count())
+            .map(|page| {
+                let stubs = StubsPage {
+                    stubs: (wanted[pages.range(page)].iter())
+                        .map(|(stub, wanting)| wanted_stub(graph, *stub, wanting, UP))
+                        .collect(),
+                    pager: pages.pager(page),
+                };
+                draw(
+                    previous,
+                    theme,
+                    &pages.path(page),
+                    "stubs.html",
+                    info,
+                    UP,
+                    stubs,
+                )
+            })
+            .collect()
     };
     let not_found = || {
         // Hosts serve it at any depth: its links start at the site's path on the host, or,
         // without a base_url, where its script finds the site (404.html).
         let root = config.base_path().unwrap_or("");
-        let empty = ListPage { stubs: Vec::new() };
-        draw(previous, theme, "404.html", "404.html", info, root, empty)
-    };
-    let tags = || {
-        let tags = TagsPage {
-            tags: tag_entries(graph, UP).into_values().collect(),
-        };
-        draw(
+        Ok(vec![draw(
             previous,
             theme,
-            "tags/index.html",
-            "tags.html",
+            "404.html",
+            "404.html",
             info,
-            UP,
-            tags,
-        )
+            root,
+            NoContent {},
+        )?])
+    };
+    let members = tag_members(graph);
+    let tags = || {
+        let tags: Vec<(&str, usize)> = members.values().map(|(name, m)| (*name, m.len())).collect();
+        let pages = Pages {
+            folder: "tags",
+            first: "index.html",
+            stem: "page",
+            len: tags.len(),
+        };
+        (1..=pages.count())
+            .map(|page| {
+                let index = TagsPage {
+                    tags: (tags[pages.range(page)].iter())
+                        .map(|&(name, count)| TagCount {
+                            tag: tag_link(name, UP),
+                            count,
+                        })
+                        .collect(),
+                    pager: pages.pager(page),
+                };
+                draw(
+                    previous,
+                    theme,
+                    &pages.path(page),
+                    "tags.html",
+                    info,
+                    UP,
+                    index,
+                )
+            })
+            .collect()
     };
     let whole = || {
+        let (svg, drawn) = whole_graph_svg(graph, UP);
         let whole = GraphPage {
             counts,
-            svg: whole_graph_svg(graph, UP),
+            svg,
+            drawn,
+            all_concepts: everything.is_some().then(|| format!("{HERE}concepts.html")),
         };
-        draw(
+        let page = draw(
             previous,
             theme,
             "graph/index.html",
@@ -106,20 +194,92 @@ pub fn site_pages(
             info,
             UP,
             whole,
-        )
+        );
+        Ok(vec![page?])
     };
-    let pages: [&(dyn Fn() -> Result<Drawn> + Sync); 5] =
-        [&home, &stubs, &not_found, &tags, &whole];
-    let mut drawn: Vec<Drawn> = pages.par_iter().map(|page| page()).collect::<Result<_>>()?;
-    let tag_pages: Vec<(String, TagEntry)> = tag_entries(graph, "../../").into_iter().collect();
-    drawn.extend(
-        tag_pages
-            .into_par_iter()
-            .map(|(slug, entry)| {
-                let path = format!("tags/{slug}/index.html");
-                draw(previous, theme, &path, "tag.html", info, "../../", entry)
-            })
-            .collect::<Result<Vec<_>>>()?,
-    );
+    let all_concepts = || match &everything {
+        Some(all) => draw_list(
+            previous,
+            theme,
+            info,
+            &outline_list(all.len()),
+            || None,
+            |range| {
+                (all[range].iter())
+                    .map(|&(node, depth)| entry(graph, node, depth))
+                    .collect()
+            },
+        ),
+        None => Ok(Vec::new()),
+    };
+    let whole_path = || match path.len() > SHOWN {
+        true => draw_list(
+            previous,
+            theme,
+            info,
+            &path_list(path.len()),
+            || None,
+            |range| {
+                (path[range].iter())
+                    .map(|&node| entry(graph, node, 0))
+                    .collect()
+            },
+        ),
+        false => Ok(Vec::new()),
+    };
+    let pages: [&(dyn Fn() -> Result<Vec<Drawn>> + Sync); 7] = [
+        &home,
+        &stubs,
+        &not_found,
+        &tags,
+        &whole,
+        &all_concepts,
+        &whole_path,
+    ];
+    let drawn: Vec<Vec<Drawn>> = pages.par_iter().map(|page| page()).collect::<Result<_>>()?;
+    let mut drawn: Vec<Drawn> = drawn.into_iter().flatten().collect();
+    let tag_pages: Vec<(&String, &(&str, Vec<NodeId>))> = members.iter().collect();
+    let tag_pages: Vec<Vec<Drawn>> = (tag_pages.into_par_iter())
+        .map(|(slug, (name, cards))| {
+            let folder = format!("tags/{slug}");
+            let pages = Pages {
+                folder: &folder,
+                first: "index.html",
+                stem: "page",
+                len: cards.len(),
+            };
+            (1..=pages.count())
+                .map(|page| {
+                    let content = TagPage {
+                        tag: tag_link(name, UP_TWO),
+                        cards: (cards[pages.range(page)].iter())
+                            .map(|&n| node_link(graph, n, UP_TWO))
+                            .collect(),
+                        pager: pages.pager(page),
+                    };
+                    draw(
+                        previous,
+                        theme,
+                        &pages.path(page),
+                        "tag.html",
+                        info,
+                        UP_TWO,
+                        content,
+                    )
+                })
+                .collect::<Result<Vec<_>>>()
+        })
+        .collect::<Result<_>>()?;
+    drawn.extend(tag_pages.into_iter().flatten());
     Ok(drawn)
+}
+
+/// `node` as an entry of a list on a page one folder deep, with its summary.
+fn entry(graph: &Graph, node: NodeId, depth: usize) -> ListEntry<'_> {
+    let link = node_link(graph, node, UP);
+    ListEntry {
+        text: link.summary,
+        node: link,
+        depth,
+    }
 }

@@ -18,6 +18,8 @@ const LABELS: usize = 24;
 /// How many links beside the tree (mentions, relations) are drawn, at most: enough to show
 /// how a vault's notes connect, few enough that the page stays light.
 const MAX_LINKS: usize = 20_000;
+/// How many concepts the page draws at most (about 200 bytes each).
+const MAX_DRAWN: usize = 6_000;
 
 /// Where each node goes, and the tree the layout follows.
 struct Layout {
@@ -26,6 +28,8 @@ struct Layout {
     /// Each node's place in the tree (by [`NodeId::index`]): the node it hangs off.
     up: Vec<Option<usize>>,
     leaves: Vec<usize>,
+    /// How many steps each node is from a root.
+    depth: Vec<usize>,
     extent: f64,
 }
 
@@ -102,30 +106,41 @@ fn layout(graph: &Graph) -> Layout {
         y,
         up,
         leaves,
+        depth,
         extent: deepest * ring + 2.0 * MIN_RING,
     }
 }
 
-/// The whole graph as an SVG element; node links are relative to `root`.
-pub fn whole_graph_svg(graph: &Graph, root: &str) -> String {
+/// The whole graph as an SVG element, and how many concepts it draws: all of them, or on
+/// a site of more than [`MAX_DRAWN`] the ones nearest the roots (the largest branches first),
+/// so that the page stays a few hundred kilobytes. Node links are relative to `root`.
+pub fn whole_graph_svg(graph: &Graph, root: &str) -> (String, usize) {
     let Layout {
         x,
         y,
         up,
         leaves,
+        depth,
         extent,
     } = layout(graph);
+    let mut nearest: Vec<usize> = (0..graph.len()).collect();
+    nearest.sort_by_key(|&n| (depth[n], std::cmp::Reverse(leaves[n])));
+    let mut drawn = vec![false; graph.len()];
+    for &n in nearest.iter().take(MAX_DRAWN) {
+        drawn[n] = true;
+    }
     let mut edges = String::new();
     for (n, parent) in up.iter().enumerate() {
-        if let Some(p) = parent {
-            let _ = write!(edges, "M{:.0} {:.0}L{:.0} {:.0}", x[*p], y[*p], x[n], y[n]);
+        if let Some(p) = parent.filter(|&p| drawn[p] && drawn[n]) {
+            let _ = write!(edges, "M{:.0} {:.0}L{:.0} {:.0}", x[p], y[p], x[n], y[n]);
         }
     }
     // The web of links beside the tree: what makes a vault without `parent` keys a graph.
     let mut links = String::new();
     let beside_tree = (graph.edges.iter())
         .map(|e| (e.from.index(), e.to.index()))
-        .filter(|&(from, to)| from != to && up[from] != Some(to) && up[to] != Some(from));
+        .filter(|&(from, to)| from != to && up[from] != Some(to) && up[to] != Some(from))
+        .filter(|&(from, to)| drawn[from] && drawn[to]);
     for (from, to) in beside_tree.take(MAX_LINKS) {
         let _ = write!(
             links,
@@ -137,14 +152,14 @@ pub fn whole_graph_svg(graph: &Graph, root: &str) -> String {
     biggest.sort_by_key(|&n| std::cmp::Reverse(leaves[n]));
     let labelled: std::collections::HashSet<usize> = biggest.into_iter().take(LABELS).collect();
     let mut svg = format!(
-        "<svg class=\"whole-graph\" viewBox=\"{0:.0} {0:.0} {1:.0} {1:.0}\" style=\"--r: {2:.0}px; --font: {3:.0}px\" role=\"group\" aria-label=\"All {4} concepts and how they connect\">\n<path class=\"g-links\" d=\"{links}\"/>\n<path class=\"g-edges\" d=\"{edges}\"/>\n",
+        "<svg class=\"whole-graph\" viewBox=\"{0:.0} {0:.0} {1:.0} {1:.0}\" style=\"--r: {2:.0}px; --font: {3:.0}px\" role=\"group\" aria-label=\"{4} concepts and how they connect\">\n<path class=\"g-links\" d=\"{links}\"/>\n<path class=\"g-edges\" d=\"{edges}\"/>\n",
         -extent,
         2.0 * extent,
         (extent / 250.0).max(7.0),
         (extent / 45.0).max(12.0),
-        graph.len()
+        graph.len().min(MAX_DRAWN)
     );
-    for (id, node) in graph.iter() {
+    for (id, node) in graph.iter().filter(|(id, _)| drawn[id.index()]) {
         let n = id.index();
         let title = escape(&node.title);
         let note = if node.is_stub() {
@@ -171,7 +186,7 @@ pub fn whole_graph_svg(graph: &Graph, root: &str) -> String {
         }
         svg += "</a>\n";
     }
-    svg + "</svg>\n"
+    (svg + "</svg>\n", graph.len().min(MAX_DRAWN))
 }
 
 #[cfg(test)]
@@ -211,7 +226,7 @@ mod tests {
             "the stub hangs off the card that wants it"
         );
         assert_eq!(l.leaves[id("root")], 3, "c, b and the stub are the leaves");
-        let svg = whole_graph_svg(&graph, "./");
+        let (svg, _) = whole_graph_svg(&graph, "./");
         let (a, b) = (id("a"), id("b"));
         let link = format!("M{:.0} {:.0}L{:.0} {:.0}", l.x[a], l.y[a], l.x[b], l.y[b]);
         assert!(

@@ -163,3 +163,54 @@ fn the_site_root_and_the_cards_are_refused() {
         "cards untouched"
     );
 }
+
+/// Each output file, by path, as the file system knows it: its inode (a rewritten file is
+/// a new one, moved into place) and its modification time.
+fn identities(site: &TestSite) -> std::collections::BTreeMap<String, (u64, SystemTime)> {
+    use std::os::unix::fs::MetadataExt;
+    (site.output_files().into_keys())
+        .map(|p| {
+            let meta = std::fs::metadata(site.path().join("output").join(&p)).unwrap();
+            let path = p.to_string_lossy().replace('\\', "/");
+            (path, (meta.ino(), meta.modified().unwrap()))
+        })
+        .collect()
+}
+
+#[test]
+fn editing_one_card_rewrites_only_the_files_that_show_it() {
+    let mut site = TestSite::new()
+        .file("cardweb.yaml", "base_url: https://example.org/\n")
+        .file("cards/a.md", "---\ntitle: A\ndate: 2024-01-01\n---\nSee [[b]] and [[c]].\n")
+        .file("cards/b.md", "---\ntitle: B\nparent: a\ntags: [x]\n---\nB is about [[c]].\n")
+        .file("cards/c.md", "---\ntitle: C\nparent: a\n---\nC, and a [[stub]].\n");
+    for i in 0..20 {
+        site = site.file(
+            &format!("cards/e{i}.md"),
+            format!("---\ntitle: E{i}\nparent: a\ntags: [x]\n---\nE{i} sees [[c]].\n"),
+        );
+    }
+    site.build();
+    let before = identities(&site);
+    site.write(
+        "cards/b.md",
+        "---\ntitle: B\nparent: a\ntags: [x]\n---\nB is much about [[c]].\n",
+    );
+    let run = site.build();
+    let after = identities(&site);
+    assert_eq!(
+        before.keys().collect::<Vec<_>>(),
+        after.keys().collect::<Vec<_>>(),
+        "the same files"
+    );
+    let changed: Vec<&str> = (after.iter())
+        .filter(|(path, id)| before[*path] != **id)
+        .map(|(path, _)| path.as_str())
+        .collect();
+    let pages: Vec<&str> = changed.iter().copied().filter(|p| !p.starts_with("search/")).collect();
+    // b's page, and c's, which quotes b's sentence; the search index holds b's words. The
+    // hashed assets, the graph's data, the sitemap, the feed and every other page stay
+    // as they were, modification time included.
+    assert_eq!(pages, ["b/index.html", "c/index.html"], "{}", run.stdout());
+    assert!(changed.len() < 8, "{changed:?}");
+}

@@ -2,7 +2,9 @@
 //! feed readers read (sitemap, feed, robots.txt, canonical and Open Graph tags), and pages
 //! at old addresses that lead to moved cards.
 
+use crate::chromium::{Browser, Tab};
 use crate::support::{TestSite, attribute_values};
+use serde_json::json;
 use std::path::Path;
 
 const BASE: &str = "https://example.org/notes/";
@@ -251,5 +253,58 @@ fn old_addresses_lead_to_the_moved_card() {
     assert!(
         stderr.contains("`transmission-control` already leads to `tcp`"),
         "{stderr}"
+    );
+}
+
+#[test]
+fn a_file_links_build_opened_from_disk_reaches_a_card_a_stub_and_search() {
+    let site = TestSite::own_cards();
+    site.run(&["build", "--file-links"]).success();
+    let home = format!("file://{}/output/index.html", site.path().display());
+    let Some((_browser, mut tab)) = Browser::open(&home) else {
+        return;
+    };
+    let opened = |tab: &mut Tab, what: &str, selector: &str| {
+        tab.wait_until(
+            "location.protocol === 'file:' && document.readyState === 'complete'",
+            "a page loading",
+        );
+        let href = tab.eval(&format!("document.querySelector({}).href", json!(selector)));
+        tab.eval(&format!(
+            "document.querySelector({}).click()",
+            json!(selector)
+        ));
+        tab.wait_until(
+            &format!("location.href === {href} && document.readyState === 'complete'"),
+            what,
+        );
+        let h1 = tab.eval("document.querySelector('main h1')?.textContent ?? ''");
+        assert!(
+            !h1.as_str().unwrap_or_default().is_empty(),
+            "{what}: {href} has a page"
+        );
+    };
+    opened(
+        &mut tab,
+        "a card from the home page",
+        ".concept-tree a.card-link",
+    );
+    opened(
+        &mut tab,
+        "the stubs page",
+        ".site-nav a[href$='stubs/index.html']",
+    );
+    opened(&mut tab, "a stub", ".wanted a.stub-link");
+    tab.wait_until("typeof cardwebSearch === 'object'", "search loading");
+    tab.eval("document.querySelector('a.search-open').click()");
+    tab.type_text("backend");
+    tab.wait_until(
+        "document.querySelector('.search-result .search-title')?.textContent === 'Backend'",
+        "search from file://",
+    );
+    tab.press("Enter", 0);
+    tab.wait_until(
+        "location.href.endsWith('/backend/index.html') && document.readyState === 'complete'",
+        "the search result opening from disk",
     );
 }

@@ -157,7 +157,9 @@
     }
     return out;
   };
-  const pageOf = (id) => new URL(`${encodeURIComponent(id)}/`, root).href;
+  // Opened from disk, no server turns a folder into its index page.
+  const indexFile = location.protocol === "file:" ? "index.html" : "";
+  const pageOf = (id) => new URL(`${encodeURIComponent(id)}/${indexFile}`, root).href;
 
   // The search dialog: `/` or Ctrl-K opens it, arrows choose, Enter goes.
   const opener = document.querySelector("a.search-open");
