@@ -46,6 +46,9 @@ pub struct Config {
     /// Whether links name each page's `index.html` (`links: files`, or `--file-links`), so
     /// that the site works opened from disk.
     pub file_links: bool,
+    /// Whether each text file gets `.gz` and `.br` forms beside it (`precompress: true`, or
+    /// `--precompress`), for servers that send them as they are.
+    pub precompress: bool,
     /// Files and folders of the cards folder to pass over (`ignore:` globs, matched
     /// against the path under the cards folder).
     pub ignore: GlobSet,
@@ -68,6 +71,7 @@ struct ConfigFile {
     extra: Option<serde_yaml::Value>,
     ignore: Vec<String>,
     links: Option<Links>,
+    precompress: Option<bool>,
 }
 
 /// How links name pages: `folders` (`../tcp/`, for hosts) or `files` (`../tcp/index.html`,
@@ -121,6 +125,7 @@ impl Config {
             search_drafts: file.search_drafts.unwrap_or(true),
             extra: serde_json::to_value(file.extra).unwrap_or_default(),
             file_links: file.links == Some(Links::Files),
+            precompress: file.precompress.unwrap_or(false),
             ignore: globs.build()?,
             root: root.to_path_buf(),
         })

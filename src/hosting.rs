@@ -1,7 +1,9 @@
-//! What static hosts take: a tally of the files a build writes, and warnings where the
-//! site passes the limits of common hosts (Cloudflare Pages: 20,000 files on its free
-//! plan, 25 MiB a file; GitHub Pages: 1 GB a site).
+//! What static hosts take: a tally of the files a build writes, warnings where the site
+//! passes the limits of common hosts (Cloudflare Pages: 20,000 files on its free plan,
+//! 25 MiB a file; GitHub Pages: 1 GB a site), and, when asked, each text file
+//! compressed beside it for servers that send those as they are (nginx `gzip_static`).
 
+use std::io::Write;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 
@@ -67,9 +69,59 @@ impl Tally {
     }
 }
 
+/// The files worth compressing: text, by extension.
+const TEXT: &[&str] = &["html", "css", "js", "json", "xml", "svg", "txt"];
+/// Files smaller than this are sent as they are: compression would save next to nothing.
+const MIN_COMPRESSED: usize = 1024;
+
+/// The gzip (`.gz`, best compression, no time in the header, so the same bytes give the
+/// same file) and Brotli (`.br`, quality 9) forms of the file at `path`, if it is text
+/// worth compressing.
+pub fn precompressed(path: &str, bytes: &[u8]) -> Vec<(String, Vec<u8>)> {
+    let text = path
+        .rsplit_once('.')
+        .is_some_and(|(_, ext)| TEXT.contains(&ext));
+    if !text || bytes.len() < MIN_COMPRESSED {
+        return Vec::new();
+    }
+    let mut gzip = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    let gzip = gzip.write_all(bytes).and_then(|()| gzip.finish());
+    let mut brotli = Vec::new();
+    let params = brotli::enc::BrotliEncoderParams {
+        quality: 9,
+        ..Default::default()
+    };
+    let brotli = brotli::BrotliCompress(&mut &bytes[..], &mut brotli, &params).map(|_| brotli);
+    // Writing to memory does not fail; if it did, the plain file is still there.
+    [(gzip, "gz"), (brotli, "br")]
+        .into_iter()
+        .filter_map(|(packed, ext)| Some((format!("{path}.{ext}"), packed.ok()?)))
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn text_is_compressed_beside_itself_and_the_rest_is_not() {
+        let page = "<p>A paragraph of a page.</p>\n".repeat(100);
+        let packed = precompressed("a/index.html", page.as_bytes());
+        let names: Vec<&str> = packed.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(names, ["a/index.html.gz", "a/index.html.br"]);
+        let mut unpacked = String::new();
+        let mut gunzip = flate2::read::GzDecoder::new(&packed[0].1[..]);
+        std::io::Read::read_to_string(&mut gunzip, &mut unpacked).unwrap();
+        assert_eq!(unpacked, page);
+        assert!(packed.iter().all(|(_, b)| b.len() < page.len() / 10));
+        assert_eq!(
+            precompressed("a/index.html", page.as_bytes()),
+            packed,
+            "the same bytes"
+        );
+        assert!(precompressed("photo.png", page.as_bytes()).is_empty());
+        assert!(precompressed("tiny.html", b"<p>x</p>").is_empty());
+    }
 
     #[test]
     fn each_limit_passed_is_one_warning() {

@@ -57,6 +57,9 @@ enum Command {
         /// The folder to write the site to (default: `output`, or as `cardweb.yaml` says).
         #[arg(short, long, alias = "out")]
         output: Option<PathBuf>,
+        /// Write `.gz` and `.br` forms beside each text file (for nginx `gzip_static`).
+        #[arg(long)]
+        precompress: bool,
     },
     /// Build the site in memory and serve it, rebuilding and reloading pages on every save.
     #[command(
@@ -147,7 +150,18 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
-        Command::Build { site, output } => build(config_of(&site, output)?),
+        Command::Build {
+            site,
+            output,
+            precompress,
+        } => {
+            let config = config_of(&site, output)?;
+            let precompress = precompress || config.precompress;
+            build(Config {
+                precompress,
+                ..config
+            })
+        }
         Command::Serve {
             site,
             port,
@@ -223,6 +237,12 @@ fn build(config: Config) -> Result<ExitCode> {
     let output = output::Output::open(&config.output, &config.root, &config.cards)?;
     let tally = hosting::Tally::default();
     let put = |path: String, bytes: cardweb::site::Bytes| {
+        if config.precompress {
+            for (packed_path, packed) in hosting::precompressed(&path, &bytes) {
+                tally.add(&packed_path, packed.len());
+                output.put(&packed_path, &packed)?;
+            }
+        }
         tally.add(&path, bytes.len());
         output.put(&path, &bytes)
     };

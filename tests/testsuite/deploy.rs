@@ -83,6 +83,25 @@ impl Drop for Nginx {
     }
 }
 
+/// The head of nginx's answer to a GET of `path` from a client that takes gzip.
+fn head_with_gzip(origin: &str, path: &str) -> String {
+    use std::io::{Read, Write};
+    let mut stream = TcpStream::connect(origin.trim_start_matches("http://")).unwrap();
+    let request = format!(
+        "GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\nAccept-Encoding: gzip\r\n\r\n"
+    );
+    stream.write_all(request.as_bytes()).unwrap();
+    let mut answer = Vec::new();
+    stream.read_to_end(&mut answer).unwrap();
+    let answer = String::from_utf8_lossy(&answer);
+    answer
+        .split("\r\n\r\n")
+        .next()
+        .unwrap_or_default()
+        .to_string()
+        + "\r\n"
+}
+
 /// What a crawl found wrong.
 fn crawl(tab: &mut Tab, origin: &str, start: &str) -> (usize, Vec<String>) {
     tab.call("Runtime.enable", json!({}));
@@ -218,9 +237,12 @@ fn check_not_found(tab: &mut Tab, origin: &str, prefix: &str) -> Vec<String> {
 #[test]
 fn on_nginx_at_the_root_and_under_a_sub_path_every_link_asset_and_anchor_works() {
     let site = TestSite::own_cards();
-    site.run(&["build", "-o", "out"]).success();
+    site.run(&["build", "-o", "out", "--precompress"]).success();
     let output = site.path().join("out");
     let at_root = Nginx::start(&output, "/");
+    // With --precompress, nginx sends the gzip file built beside each page.
+    let head = head_with_gzip(&at_root.origin, "/client-server-model/");
+    assert!(head.contains("\r\nContent-Encoding: gzip\r\n"), "{head}");
     let Some((browser, mut tab)) = Browser::open(&format!("{}/", at_root.origin)) else {
         return;
     };
