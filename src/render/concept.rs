@@ -78,48 +78,27 @@ pub fn render_concept(
         })
     };
     let (all_backlinks, all_children) = (more(&backlinks_list), more(&children_list));
+    let drawing = (previous, theme, info);
+    let of = || Some(node_link(graph, node, UP));
     let mut lists = Vec::new();
     if all_backlinks.is_some() {
-        let of = || Some(node_link(graph, node, UP));
-        lists.extend(draw_list(
-            previous,
-            theme,
-            info,
-            &backlinks_list,
-            of,
-            |range| {
-                (backlinks[range].iter())
-                    .map(|b| ListEntry {
-                        node: b.node.clone(),
-                        text: Some(b.context).filter(|c| !c.is_empty()),
-                        depth: 0,
-                    })
-                    .collect()
-            },
-        )?);
+        lists.extend(draw_list(drawing, &backlinks_list, of, |range| {
+            (backlinks[range].iter())
+                .map(|b| ListEntry {
+                    node: b.node.clone(),
+                    text: Some(b.context).filter(|c| !c.is_empty()),
+                    depth: 0,
+                })
+                .collect()
+        })?);
         backlinks.truncate(SHOWN);
     }
     if all_children.is_some() {
-        let of = || Some(node_link(graph, node, UP));
-        lists.extend(draw_list(
-            previous,
-            theme,
-            info,
-            &children_list,
-            of,
-            |range| {
-                (n.children[range].iter())
-                    .map(|&c| {
-                        let link = node_link(graph, c, UP);
-                        ListEntry {
-                            text: link.summary,
-                            node: link,
-                            depth: 0,
-                        }
-                    })
-                    .collect()
-            },
-        )?);
+        lists.extend(draw_list(drawing, &children_list, of, |range| {
+            (n.children[range].iter())
+                .map(|&c| ListEntry::summarised(node_link(graph, c, UP), 0))
+                .collect()
+        })?);
     }
     let body = Body::of(graph, node);
     let diagrams = body.has_diagrams();

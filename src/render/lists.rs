@@ -8,6 +8,7 @@ use super::context::{NodeLink, SiteInfo};
 use crate::theme::Theme;
 use anyhow::Result;
 use serde::Serialize;
+use std::hash::Hash;
 use std::ops::Range;
 
 /// The most entries one page of a list shows.
@@ -40,7 +41,18 @@ pub struct Pager {
     next: Option<String>,
 }
 
-impl Pages<'_> {
+impl<'a> Pages<'a> {
+    /// The pages of a list of `len` entries that is the page of `folder` itself
+    /// (`stubs/`), page n at `page-N.html`.
+    pub fn of_folder(folder: &'a str, len: usize) -> Pages<'a> {
+        Pages {
+            folder,
+            first: "index.html",
+            stem: "page",
+            len,
+        }
+    }
+
     /// How many pages the list takes: at least one, which may be empty.
     pub fn count(&self) -> usize {
         self.len.div_ceil(PER_PAGE).max(1)
@@ -98,6 +110,17 @@ pub struct ListEntry<'a> {
     pub depth: usize,
 }
 
+impl<'a> ListEntry<'a> {
+    /// An entry for `node` at `depth`, with its summary.
+    pub fn summarised(node: NodeLink<'a>, depth: usize) -> ListEntry<'a> {
+        ListEntry {
+            text: node.summary,
+            node,
+            depth,
+        }
+    }
+}
+
 /// The context of a list page.
 #[derive(Serialize, Hash)]
 struct ListPage<'a> {
@@ -118,38 +141,52 @@ pub struct List<'a> {
     pub intro: &'a str,
 }
 
-/// Draws every page of `list`, its entries made by `entries` for the range each page
-/// shows, each page about the concept `of` gives, if any.
-pub fn draw_list<'a>(
-    previous: Option<&PageCache>,
-    theme: &Theme,
-    info: &SiteInfo,
-    list: &List,
-    of: impl Fn() -> Option<NodeLink<'a>>,
-    entries: impl Fn(Range<usize>) -> Vec<ListEntry<'a>>,
+/// Draws every page of `pages` with `template`, links relative to `root`, the content of
+/// each made by `content` from the entries it shows and its pager.
+pub fn draw_pages<T: Serialize + Hash>(
+    (previous, theme, info): (Option<&PageCache>, &Theme, &SiteInfo),
+    pages: &Pages,
+    template: &str,
+    root: &str,
+    content: impl Fn(Range<usize>, Pager) -> T,
 ) -> Result<Vec<Drawn>> {
-    let pages = &list.pages;
     (1..=pages.count())
         .map(|page| {
-            let content = ListPage {
-                heading: list.heading,
-                intro: list.intro,
-                of: of(),
-                entries: entries(pages.range(page)),
-                pager: pages.pager(page),
-            };
-            let path = pages.path(page);
+            let content = content(pages.range(page), pages.pager(page));
             draw(
                 previous,
                 theme,
-                &path,
-                "list.html",
+                &pages.path(page),
+                template,
                 info,
-                list.root,
+                root,
                 content,
             )
         })
         .collect()
+}
+
+/// Draws every page of `list` (`list.html`), its entries made by `entries` for the range
+/// each page shows, each page about the concept `of` gives, if any.
+pub fn draw_list<'a>(
+    drawing: (Option<&PageCache>, &Theme, &SiteInfo),
+    list: &List,
+    of: impl Fn() -> Option<NodeLink<'a>>,
+    entries: impl Fn(Range<usize>) -> Vec<ListEntry<'a>>,
+) -> Result<Vec<Drawn>> {
+    draw_pages(
+        drawing,
+        &list.pages,
+        "list.html",
+        list.root,
+        |range, pager| ListPage {
+            heading: list.heading,
+            intro: list.intro,
+            of: of(),
+            entries: entries(range),
+            pager,
+        },
+    )
 }
 
 #[cfg(test)]

@@ -9,7 +9,7 @@ use super::context::{
     GraphPage, HERE, HomeNote, IndexPage, More, SiteInfo, StubsPage, TagCount, TagPage, TagsPage,
     UP, node_link, tag_link, tag_members, wanted_stub,
 };
-use super::lists::{List, ListEntry, Pages, SHOWN, draw_list};
+use super::lists::{List, ListEntry, Pages, SHOWN, draw_list, draw_pages};
 use super::tree::{home_tree, outline};
 use super::wholegraph::whole_graph_svg;
 use crate::config::Config;
@@ -104,33 +104,18 @@ pub fn site_pages(
         );
         Ok(vec![page?])
     };
+    let drawing = (previous, theme, info);
     let stubs = || {
         let wanted = graph.wanted();
-        let pages = Pages {
-            folder: "stubs",
-            first: "index.html",
-            stem: "page",
-            len: wanted.len(),
-        };
-        (1..=pages.count())
-            .map(|page| {
-                let stubs = StubsPage {
-                    stubs: (wanted[pages.range(page)].iter())
-                        .map(|(stub, wanting)| wanted_stub(graph, *stub, wanting, UP))
-                        .collect(),
-                    pager: pages.pager(page),
-                };
-                draw(
-                    previous,
-                    theme,
-                    &pages.path(page),
-                    "stubs.html",
-                    info,
-                    UP,
-                    stubs,
-                )
-            })
-            .collect()
+        let pages = Pages::of_folder("stubs", wanted.len());
+        draw_pages(drawing, &pages, "stubs.html", UP, |range, pager| {
+            StubsPage {
+                stubs: (wanted[range].iter())
+                    .map(|(stub, wanting)| wanted_stub(graph, *stub, wanting, UP))
+                    .collect(),
+                pager,
+            }
+        })
     };
     let not_found = || {
         // Hosts serve it at any depth: its links start at the site's path on the host, or,
@@ -149,34 +134,16 @@ pub fn site_pages(
     let members = tag_members(graph);
     let tags = || {
         let tags: Vec<(&str, usize)> = members.values().map(|(name, m)| (*name, m.len())).collect();
-        let pages = Pages {
-            folder: "tags",
-            first: "index.html",
-            stem: "page",
-            len: tags.len(),
-        };
-        (1..=pages.count())
-            .map(|page| {
-                let index = TagsPage {
-                    tags: (tags[pages.range(page)].iter())
-                        .map(|&(name, count)| TagCount {
-                            tag: tag_link(name, UP),
-                            count,
-                        })
-                        .collect(),
-                    pager: pages.pager(page),
-                };
-                draw(
-                    previous,
-                    theme,
-                    &pages.path(page),
-                    "tags.html",
-                    info,
-                    UP,
-                    index,
-                )
-            })
-            .collect()
+        let pages = Pages::of_folder("tags", tags.len());
+        draw_pages(drawing, &pages, "tags.html", UP, |range, pager| TagsPage {
+            tags: (tags[range].iter())
+                .map(|&(name, count)| TagCount {
+                    tag: tag_link(name, UP),
+                    count,
+                })
+                .collect(),
+            pager,
+        })
     };
     let whole = || {
         let (svg, drawn) = whole_graph_svg(graph, UP);
@@ -199,14 +166,12 @@ pub fn site_pages(
     };
     let all_concepts = || match &everything {
         Some(all) => draw_list(
-            previous,
-            theme,
-            info,
+            drawing,
             &outline_list(all.len()),
             || None,
             |range| {
                 (all[range].iter())
-                    .map(|&(node, depth)| entry(graph, node, depth))
+                    .map(|&(n, depth)| ListEntry::summarised(node_link(graph, n, UP), depth))
                     .collect()
             },
         ),
@@ -214,14 +179,12 @@ pub fn site_pages(
     };
     let whole_path = || match path.len() > SHOWN {
         true => draw_list(
-            previous,
-            theme,
-            info,
+            drawing,
             &path_list(path.len()),
             || None,
             |range| {
                 (path[range].iter())
-                    .map(|&node| entry(graph, node, 0))
+                    .map(|&n| ListEntry::summarised(node_link(graph, n, UP), 0))
                     .collect()
             },
         ),
@@ -242,44 +205,18 @@ pub fn site_pages(
     let tag_pages: Vec<Vec<Drawn>> = (tag_pages.into_par_iter())
         .map(|(slug, (name, cards))| {
             let folder = format!("tags/{slug}");
-            let pages = Pages {
-                folder: &folder,
-                first: "index.html",
-                stem: "page",
-                len: cards.len(),
-            };
-            (1..=pages.count())
-                .map(|page| {
-                    let content = TagPage {
-                        tag: tag_link(name, UP_TWO),
-                        cards: (cards[pages.range(page)].iter())
-                            .map(|&n| node_link(graph, n, UP_TWO))
-                            .collect(),
-                        pager: pages.pager(page),
-                    };
-                    draw(
-                        previous,
-                        theme,
-                        &pages.path(page),
-                        "tag.html",
-                        info,
-                        UP_TWO,
-                        content,
-                    )
-                })
-                .collect::<Result<Vec<_>>>()
+            let pages = Pages::of_folder(&folder, cards.len());
+            draw_pages(drawing, &pages, "tag.html", UP_TWO, |range, pager| {
+                TagPage {
+                    tag: tag_link(name, UP_TWO),
+                    cards: (cards[range].iter())
+                        .map(|&n| node_link(graph, n, UP_TWO))
+                        .collect(),
+                    pager,
+                }
+            })
         })
         .collect::<Result<_>>()?;
     drawn.extend(tag_pages.into_iter().flatten());
     Ok(drawn)
-}
-
-/// `node` as an entry of a list on a page one folder deep, with its summary.
-fn entry(graph: &Graph, node: NodeId, depth: usize) -> ListEntry<'_> {
-    let link = node_link(graph, node, UP);
-    ListEntry {
-        text: link.summary,
-        node: link,
-        depth,
-    }
 }

@@ -207,6 +207,26 @@ impl Tab {
         );
     }
 
+    /// The errors the page logged or threw (with `Runtime` and `Log` enabled) since the
+    /// events were last taken.
+    pub fn console_errors(&mut self) -> Vec<String> {
+        (self.events.drain(..))
+            .filter_map(|event| match event["method"].as_str() {
+                Some("Runtime.exceptionThrown") => {
+                    Some(event["params"]["exceptionDetails"].to_string())
+                }
+                Some("Log.entryAdded") if event["params"]["entry"]["level"] == "error" => {
+                    let entry = &event["params"]["entry"];
+                    Some(format!("{} ({})", entry["text"], entry["url"]))
+                }
+                Some("Runtime.consoleAPICalled") if event["params"]["type"] == "error" => {
+                    Some(event["params"]["args"].to_string())
+                }
+                _ => None,
+            })
+            .collect()
+    }
+
     /// Polls `expression` until it is true.
     pub fn wait_until(&mut self, expression: &str, what: &str) {
         let deadline = Instant::now() + DEADLINE;

@@ -4,9 +4,9 @@
 //! is styled and its links work.
 
 use crate::chromium::{Browser, Tab};
+use crate::crawl::crawl;
 use crate::support::TestSite;
-use serde_json::{Value, json};
-use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use serde_json::json;
 use std::net::{TcpListener, TcpStream};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
@@ -102,91 +102,6 @@ fn head_with_gzip(origin: &str, path: &str) -> String {
         + "\r\n"
 }
 
-/// What a crawl found wrong.
-fn crawl(tab: &mut Tab, origin: &str, start: &str) -> (usize, Vec<String>) {
-    tab.call("Runtime.enable", json!({}));
-    tab.call("Log.enable", json!({}));
-    let mut seen = BTreeSet::from([start.to_string()]);
-    let mut queue = VecDeque::from([start.to_string()]);
-    let mut ids: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    let mut anchors: Vec<(String, String, String)> = Vec::new();
-    let mut problems = Vec::new();
-    while let Some(page) = queue.pop_front() {
-        tab.events.clear();
-        tab.call("Page.navigate", json!({"url": format!("{origin}{page}")}));
-        tab.wait_until(
-            "document.readyState === 'complete'",
-            &format!("{page} loading"),
-        );
-        let found = tab.eval_async(&format!(
-            "(async () => {{\
-               const here = location.pathname;\
-               const urls = [...document.querySelectorAll('[href], [src]')]\
-                 .map(e => new URL(e.getAttribute('href') ?? e.getAttribute('src'), location.href))\
-                 .filter(u => u.origin === {origin});\
-               const links = await Promise.all([...new Set(urls.map(u => u.pathname))].map(async p =>\
-                 [p, (await fetch(p, {{method: 'HEAD', redirect: 'manual'}})).status]));\
-               return {{here, links,\
-                 anchors: urls.filter(u => u.hash).map(u => [u.pathname, decodeURIComponent(u.hash.slice(1))]),\
-                 ids: [...document.querySelectorAll('[id]')].map(e => e.id)}};\
-             }})()",
-            origin = json!(origin)
-        ));
-        let here = found["here"].as_str().unwrap().to_string();
-        let strings = |v: &Value| -> Vec<String> {
-            (v.as_array().unwrap().iter())
-                .filter_map(|s| s.as_str().map(str::to_string))
-                .collect()
-        };
-        ids.insert(here.clone(), strings(&found["ids"]));
-        for pair in found["anchors"].as_array().unwrap() {
-            let pair = strings(pair);
-            anchors.push((here.clone(), pair[0].clone(), pair[1].clone()));
-        }
-        for link in found["links"].as_array().unwrap() {
-            let (path, status) = (link[0].as_str().unwrap(), link[1].as_u64().unwrap());
-            if !seen.insert(path.to_string()) {
-                continue;
-            }
-            match status {
-                200 if path.ends_with('/') => queue.push_back(path.to_string()),
-                200 => {}
-                status => problems.push(format!("{page} links to {path}: {status}")),
-            }
-        }
-        problems.extend(
-            console_errors(tab)
-                .into_iter()
-                .map(|e| format!("{page}: {e}")),
-        );
-    }
-    for (from, page, id) in anchors {
-        if ids.get(&page).is_some_and(|ids| !ids.contains(&id)) {
-            problems.push(format!("{from} links to {page}#{id}: no such anchor"));
-        }
-    }
-    (seen.len(), problems)
-}
-
-/// The errors the page logged or threw since the events were last cleared.
-fn console_errors(tab: &mut Tab) -> Vec<String> {
-    (tab.events.drain(..))
-        .filter_map(|event| match event["method"].as_str() {
-            Some("Runtime.exceptionThrown") => {
-                Some(event["params"]["exceptionDetails"].to_string())
-            }
-            Some("Log.entryAdded") if event["params"]["entry"]["level"] == "error" => {
-                let entry = &event["params"]["entry"];
-                Some(format!("{} ({})", entry["text"], entry["url"]))
-            }
-            Some("Runtime.consoleAPICalled") if event["params"]["type"] == "error" => {
-                Some(event["params"]["args"].to_string())
-            }
-            _ => None,
-        })
-        .collect()
-}
-
 /// Opens the 404 page deep under `prefix` and checks that it is styled and that its
 /// links lead into the site.
 fn check_not_found(tab: &mut Tab, origin: &str, prefix: &str) -> Vec<String> {
@@ -227,7 +142,8 @@ fn check_not_found(tab: &mut Tab, origin: &str, prefix: &str) -> Vec<String> {
     }
     // The page itself answers 404, as it should; nothing else may.
     let itself = format!("({})", json!(url));
-    let errors = console_errors(tab)
+    let errors = tab
+        .console_errors()
         .into_iter()
         .filter(|e| !e.ends_with(&itself));
     problems.extend(errors.map(|e| format!("{url}: {e}")));

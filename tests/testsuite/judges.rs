@@ -5,10 +5,10 @@
 //! `scripts/test.sh`); Java from Debian runs the checker.
 
 use crate::chromium::{Browser, Tab};
+use crate::crawl::crawl;
 use crate::server::Served;
 use crate::support::TestSite;
 use serde_json::{Value, json};
-use std::collections::{BTreeSet, VecDeque};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -238,55 +238,7 @@ fn a_crawl_from_the_home_page_finds_no_broken_link_and_no_console_error() {
     let Some((_browser, mut tab)) = Browser::open(&format!("{origin}/")) else {
         return;
     };
-    tab.call("Runtime.enable", json!({}));
-    tab.call("Log.enable", json!({}));
-    let mut seen = BTreeSet::from(["/".to_string()]);
-    let mut queue = VecDeque::from(["/".to_string()]);
-    let mut problems = Vec::new();
-    while let Some(page) = queue.pop_front() {
-        tab.events.clear();
-        tab.call("Page.navigate", json!({"url": format!("{origin}{page}")}));
-        tab.wait_until(
-            "document.readyState === 'complete'",
-            &format!("{page} loading"),
-        );
-        let links = tab.eval(&format!(
-            "[...document.querySelectorAll('[href], [src]')]\
-             .map(e => new URL(e.getAttribute('href') ?? e.getAttribute('src'), location.href))\
-             .filter(u => u.origin === {}).map(u => u.pathname)",
-            json!(origin)
-        ));
-        for link in links.as_array().unwrap().iter().filter_map(Value::as_str) {
-            if seen.insert(link.to_string()) {
-                let status = served.get(link).status;
-                match status {
-                    200 if link.ends_with('/') => queue.push_back(link.to_string()),
-                    200 => {}
-                    status => problems.push(format!("{page} links to {link}: {status}")),
-                }
-            }
-        }
-        for event in tab.events.drain(..) {
-            let error = match event["method"].as_str() {
-                Some("Runtime.exceptionThrown") => {
-                    Some(event["params"]["exceptionDetails"].to_string())
-                }
-                Some("Log.entryAdded") if event["params"]["entry"]["level"] == "error" => {
-                    let entry = &event["params"]["entry"];
-                    Some(format!("{} ({})", entry["text"], entry["url"]))
-                }
-                Some("Runtime.consoleAPICalled") if event["params"]["type"] == "error" => {
-                    Some(event["params"]["args"].to_string())
-                }
-                _ => None,
-            };
-            problems.extend(error.map(|e| format!("{page}: console error {e}")));
-        }
-    }
-    assert!(
-        seen.len() > 20,
-        "the crawl reached {} addresses",
-        seen.len()
-    );
+    let (seen, problems) = crawl(&mut tab, &origin, "/");
+    assert!(seen > 20, "the crawl reached {seen} addresses");
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }

@@ -4,6 +4,7 @@ mod abuse;
 mod browser;
 mod build;
 mod chromium;
+mod crawl;
 mod deploy;
 mod graph;
 mod hostile_cards;
