@@ -1,11 +1,40 @@
 //! Site configuration: where the cards are, where the output goes, what the site is called
 //! and where it will live, from defaults and an optional `cardweb.yaml` at the site root.
 
-use crate::fs;
+use crate::{fs, slug};
 use anyhow::{Result, bail};
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
+
+/// The keys `cardweb.yaml` may hold.
+const KEYS: &[&str] = &[
+    "title",
+    "description",
+    "base_url",
+    "language",
+    "theme",
+    "cards",
+    "output",
+    "home",
+    "drafts",
+    "search_drafts",
+    "extra",
+    "ignore",
+    "links",
+    "precompress",
+];
+
+/// The key an `unknown field` error most likely meant, if one is close.
+fn misspelt_key(error: &str) -> Option<&'static str> {
+    let unknown = error.strip_prefix("unknown field `")?.split('`').next()?;
+    let unknown = unknown.to_lowercase();
+    let near: Vec<(usize, &'static str)> = (KEYS.iter())
+        .map(|&key| (slug::edit_distance(&unknown, key), key))
+        .filter(|&(distance, _)| distance <= 2)
+        .collect();
+    near.into_iter().min().map(|(_, key)| key)
+}
 
 /// `url` with one trailing slash.
 fn base_url(url: &str) -> String {
@@ -96,7 +125,10 @@ impl Config {
                 Ok(file) => (file.unwrap_or_default(), text),
                 Err(e) => {
                     let (line, col) = e.location().map_or((1, 1), |l| (l.line(), l.column()));
-                    bail!("{}:{line}:{col}: {e}", shown.display());
+                    let hint = misspelt_key(&e.to_string())
+                        .map(|key| format!("\n  hint: did you mean `{key}`?"))
+                        .unwrap_or_default();
+                    bail!("{}:{line}:{col}: {e}{hint}", shown.display());
                 }
             }
         } else {
@@ -148,5 +180,28 @@ impl Config {
     pub fn display_path(&self, path: &Path) -> PathBuf {
         let relative = path.strip_prefix(&self.root).unwrap_or(path);
         relative.strip_prefix(".").unwrap_or(relative).to_path_buf()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_key_hinted_is_one_the_file_takes_and_near_misses_are_named() {
+        for key in KEYS {
+            let error = serde_yaml::from_str::<ConfigFile>(&format!("{key}: ~")).err();
+            assert!(
+                error.is_none_or(|e| !e.to_string().contains("unknown field")),
+                "{key}"
+            );
+        }
+        let error = |key: &str| match serde_yaml::from_str::<ConfigFile>(key) {
+            Ok(_) => String::new(),
+            Err(e) => e.to_string(),
+        };
+        assert_eq!(misspelt_key(&error("descripton: x")), Some("description"));
+        assert_eq!(misspelt_key(&error("Base_URL: x")), Some("base_url"));
+        assert_eq!(misspelt_key(&error("colour: red")), None);
     }
 }

@@ -14,7 +14,7 @@ fn dated_site() -> TestSite {
         .file(
             "cardweb.yaml",
             "title: Net notes\ndescription: How networks work\nlanguage: de\nbase_url: https://example.org/notes\n\
-             ignore: [\"private/**\", \"*.tmp.md\"]\n",
+             ignore: [\"private/**\", \"*.tmp.md\"]\nextra: {footer: Made by us}\n",
         )
         .file(
             "cards/tcp.md",
@@ -28,6 +28,10 @@ fn dated_site() -> TestSite {
         .file("cards/wip.md", "---\ntitle: WIP\nstatus: draft\n---\nSee [[tcp]].\n")
         .file("cards/private/secret.md", "---\ntitle: Secret\n---\nHidden.\n")
         .file("cards/scratch.tmp.md", "---\ntitle: Scratch\n---\nHidden.\n")
+        .file(
+            "templates/404.html",
+            "{% extends \"base.html\" %}{% block main %}{{ site.extra.footer }}{% endblock main %}",
+        )
 }
 
 #[test]
@@ -53,6 +57,10 @@ fn the_configuration_names_language_description_ignores_and_drafts() {
     assert!(tcp.contains("<html lang=\"de\">"), "{tcp}");
     let home = site.page("index.html");
     assert!(home.contains("<meta name=\"description\" content=\"How networks work\">"));
+    assert!(
+        site.page("404.html").contains("Made by us"),
+        "site.extra in a template"
+    );
 
     let with_drafts = site.run(&["build", "--drafts", "-o", "public"]).success();
     assert!(
@@ -91,7 +99,8 @@ fn a_misspelt_key_or_a_wrong_type_in_the_configuration_is_an_error_at_its_place(
     let run = site.run(&["build"]).failure();
     assert!(
         run.stderr()
-            .contains("cardweb.yaml:2:1: unknown field `descripton`"),
+            .contains("cardweb.yaml:2:1: unknown field `descripton`")
+            && run.stderr().contains("did you mean `description`?"),
         "{}",
         run.stderr()
     );
