@@ -30,6 +30,7 @@ pub mod site;
 pub mod slug;
 pub mod start;
 pub mod theme;
+pub mod timings;
 pub mod words;
 
 use anyhow::Result;
@@ -52,6 +53,8 @@ pub struct Report {
     pub counts: Counts,
     /// Whether the site was drawn: not when the cards have errors.
     pub drawn: bool,
+    /// How long each stage took.
+    pub timings: Vec<timings::Stage>,
 }
 
 impl Report {
@@ -75,21 +78,24 @@ pub struct Built {
 /// cards are in the report; an `Err` means the site could not be read or drawn at all (no
 /// cards folder, broken templates, unreadable attachments, a file `put` refused).
 pub fn build(config: &Config, put: Put) -> Result<Report> {
-    let (graph, corpus, diagnostics) = analyse_with_corpus(config)?;
+    let mut watch = timings::Stopwatch::start();
+    let (graph, corpus, diagnostics) = analyse_with_corpus(config, &mut watch)?;
     let mut report = Report {
         counts: graph.counts(),
         diagnostics,
         drawn: false,
+        timings: Vec::new(),
     };
-    if report.errors() > 0 {
-        return Ok(report);
+    if report.errors() == 0 {
+        let theme = Theme::load(config)?;
+        if check_paths(config, &graph, &theme, &corpus.attachments, &mut report) {
+            watch.lap("theme");
+            draw(config, &graph, &theme, None, &corpus.attachments, put)?;
+            watch.lap("draw");
+            report.drawn = true;
+        }
     }
-    let theme = Theme::load(config)?;
-    if !check_paths(config, &graph, &theme, &corpus.attachments, &mut report) {
-        return Ok(report);
-    }
-    draw(config, &graph, &theme, None, &corpus.attachments, put)?;
-    report.drawn = true;
+    report.timings = watch.stages;
     Ok(report)
 }
 
@@ -107,12 +113,16 @@ pub fn build_site(config: &Config) -> Result<Built> {
 /// Reads the cards and builds the graph, without drawing anything: for commands that
 /// look at the graph (`stubs`, `graph`, `new`). Returns it with every problem found.
 pub fn analyse(config: &Config) -> Result<(Graph, Vec<Diagnostic>)> {
-    let (graph, _, diagnostics) = analyse_with_corpus(config)?;
+    let (graph, _, diagnostics) = analyse_with_corpus(config, &mut timings::Stopwatch::start())?;
     Ok((graph, diagnostics))
 }
 
-/// The first stages: sources found, cards read and outlined in parallel, the graph built.
-fn analyse_with_corpus(config: &Config) -> Result<(Graph, Corpus, Vec<Diagnostic>)> {
+/// The first stages: sources found, cards read and outlined in parallel, the graph built;
+/// each timed on `watch`.
+fn analyse_with_corpus(
+    config: &Config,
+    watch: &mut timings::Stopwatch,
+) -> Result<(Graph, Corpus, Vec<Diagnostic>)> {
     let sources = card::find_sources(config)?;
     let read: Vec<(Option<Card>, Vec<Diagnostic>)> = (sources.cards.par_iter())
         .map(|file| card::read_card(config, file))
@@ -127,7 +137,9 @@ fn analyse_with_corpus(config: &Config) -> Result<(Graph, Corpus, Vec<Diagnostic
         cards,
         attachments: sources.attachments,
     };
+    watch.lap("read");
     let (graph, graph_problems) = graph_of(config, &corpus);
+    watch.lap("graph");
     Ok((graph, corpus, every_problem(diagnostics, &graph_problems)))
 }
 

@@ -60,6 +60,9 @@ enum Command {
         /// Write `.gz` and `.br` forms beside each text file (for nginx `gzip_static`).
         #[arg(long)]
         precompress: bool,
+        /// Print how long each stage took, on the clock and on the processors.
+        #[arg(long)]
+        timings: bool,
     },
     /// Build the site in memory and serve it, rebuilding and reloading pages on every save.
     #[command(
@@ -154,13 +157,17 @@ fn run(cli: Cli) -> Result<ExitCode> {
             site,
             output,
             precompress,
+            timings,
         } => {
             let config = config_of(&site, output)?;
             let precompress = precompress || config.precompress;
-            build(Config {
-                precompress,
-                ..config
-            })
+            build(
+                Config {
+                    precompress,
+                    ..config
+                },
+                timings,
+            )
         }
         Command::Serve {
             site,
@@ -231,8 +238,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
 }
 
 /// `cardweb build`: the site into the output folder, moved into place only if the whole
-/// build succeeded.
-fn build(config: Config) -> Result<ExitCode> {
+/// build succeeded; with `timings`, how long each stage took.
+fn build(config: Config, timings: bool) -> Result<ExitCode> {
     let start = Instant::now();
     let output = output::Output::open(&config.output, &config.root, &config.cards)?;
     let tally = hosting::Tally::default();
@@ -268,7 +275,9 @@ fn build(config: Config) -> Result<ExitCode> {
             config.display_path(&config.output).display()
         );
     }
+    let mut watch = cardweb::timings::Stopwatch::start();
     let stats = output.finish()?;
+    watch.lap("write");
     println!(
         "built {} cards and {} stubs into {} pages in {} ({} written, {} unchanged, {} removed) in {} ms",
         report.counts.written(),
@@ -280,6 +289,16 @@ fn build(config: Config) -> Result<ExitCode> {
         stats.removed,
         start.elapsed().as_millis()
     );
+    if timings {
+        for stage in report.timings.iter().chain(&watch.stages) {
+            println!(
+                "  {:<6} {:>8.3} s on the clock, {:>8.3} s on the processors",
+                stage.name,
+                stage.wall.as_secs_f64(),
+                stage.cpu.as_secs_f64()
+            );
+        }
+    }
     Ok(ExitCode::SUCCESS)
 }
 

@@ -188,6 +188,7 @@ impl Project {
             diagnostics: every_problem(found.diagnostics(), &graph_diagnostics),
             counts: graph.counts(),
             drawn: false,
+            timings: Vec::new(),
         };
         if report.errors() > 0 {
             return Ok(Built { report, site: None });
@@ -282,6 +283,7 @@ impl Project {
                 diagnostics: every_problem(diagnostics, &last.graph_diagnostics),
                 counts: last.graph.counts(),
                 drawn: true,
+                timings: Vec::new(),
             },
             site: Some(Site {
                 files: last.site.files.clone(),
