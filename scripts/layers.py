@@ -12,7 +12,7 @@ from pathlib import Path
 
 # Lowest first: a module may use only the modules before it.
 ORDER = [
-    "fs", "slug", "words", "html", "diagnostic", "site", "timings",  # helpers at the bottom
+    "fs", "slug", "words", "html", "diagnostic", "site", "timings", "progress",  # helpers
     "config",
     "markdown", "card",                           # reading
     "graph", "export", "search",                  # the knowledge graph, and its index

@@ -35,6 +35,11 @@ impl Tally {
         }
     }
 
+    /// How many files are counted so far.
+    pub fn files(&self) -> usize {
+        self.files.load(Ordering::Relaxed)
+    }
+
     /// A warning for each limit the site passes, naming the limit and the host.
     pub fn warnings(&self) -> Vec<String> {
         let (files, bytes) = (

@@ -22,6 +22,7 @@ pub mod hosting;
 pub mod html;
 pub mod markdown;
 pub mod output;
+pub mod progress;
 pub mod project;
 pub mod render;
 pub mod search;

@@ -5,6 +5,7 @@ use anyhow::{Result, bail};
 use cardweb::config::Config;
 use cardweb::diagnostic::Diagnostic;
 use cardweb::graph::Graph;
+use cardweb::progress::Progress;
 use cardweb::{export, hosting, output, serve, start};
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -242,7 +243,9 @@ fn run(cli: Cli) -> Result<ExitCode> {
 fn build(config: Config, timings: bool) -> Result<ExitCode> {
     let start = Instant::now();
     let output = output::Output::open(&config.output, &config.root, &config.cards)?;
-    let tally = hosting::Tally::default();
+    let tally = std::sync::Arc::new(hosting::Tally::default());
+    let counted = std::sync::Arc::clone(&tally);
+    let progress = Progress::start(move || counted.files());
     let put = |path: String, bytes: cardweb::site::Bytes| {
         if config.precompress {
             for (packed_path, packed) in hosting::precompressed(&path, &bytes) {
@@ -253,7 +256,9 @@ fn build(config: Config, timings: bool) -> Result<ExitCode> {
         tally.add(&path, bytes.len());
         output.put(&path, &bytes)
     };
-    let report = match cardweb::build(&config, &put) {
+    let built = cardweb::build(&config, &put);
+    drop(progress);
+    let report = match built {
         Ok(report) if report.drawn => report,
         Ok(report) => {
             output.abandon();
