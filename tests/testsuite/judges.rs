@@ -1,6 +1,7 @@
 //! Outside judges of the output: the W3C Nu HTML Checker on every page of the own site
-//! and of a 1,000-card corpus (made here, with every construct a card may hold), axe-core on every page of the own site in light and dark
-//! schemes (and on the build-error overlay), and a crawl in Chromium from the home page
+//! and of a 1,000-card corpus (made here, with every construct a card may hold), axe-core
+//! on every page of the own site in light and dark schemes (and on the build-error
+//! overlay), on a vault's and on a large site's list pages, and a crawl in Chromium from the home page
 //! that follows every link. The judges come from npm (`judges/`, installed by
 //! `scripts/test.sh`); Java from Debian runs the checker.
 
@@ -228,6 +229,41 @@ fn a_vaults_pages_pass_axe_in_light_and_dark() {
     );
     found.extend(labelled("link preview", axe_violations(&mut tab, &axe)));
     assert_no_violations(&found);
+}
+
+#[test]
+fn a_large_sites_list_pages_pass_axe_in_light_and_dark() {
+    // Past 300 concepts the home page's tree is cut and every concept listed in pages; a
+    // hub with more than 100 backlinks and children lists them all on pages of its own.
+    let site = corpus(400).file("cards/hub.md", "---\ntitle: Hub\n---\nThe hub.\n");
+    for i in 0..120 {
+        site.write(
+            &format!("cards/fan{i}.md"),
+            format!("---\ntitle: Fan {i}\nparent: c0\n---\nA fan of [[hub]].\n"),
+        );
+    }
+    let served = Served::start(&site);
+    let axe = std::fs::read_to_string(judge("axe-core/axe.min.js")).unwrap();
+    let Some((_browser, mut tab)) = Browser::open(&format!("http://{}/", served.addr)) else {
+        return;
+    };
+    let pages = [
+        "/",
+        "/graph/",
+        "/graph/concepts.html",
+        "/graph/concepts-2.html",
+        "/graph/path.html",
+        "/hub/",
+        "/hub/backlinks.html",
+        "/c0/children.html",
+        "/stubs/",
+        "/tags/",
+    ]
+    .map(String::from);
+    for page in &pages {
+        assert_eq!(served.get(page).status, 200, "{page}");
+    }
+    assert_no_violations(&axe_in_both_schemes(&mut tab, &served, &pages, &axe));
 }
 
 #[test]
