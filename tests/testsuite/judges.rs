@@ -148,6 +148,14 @@ fn axe_in_both_schemes(tab: &mut Tab, served: &Served, pages: &[String], axe: &s
     found
 }
 
+/// `site` served, axe-core's script, and a browser open on the home page.
+fn axe_session(site: &TestSite) -> Option<(Served, String, Browser, Tab)> {
+    let served = Served::start(site);
+    let axe = std::fs::read_to_string(judge("axe-core/axe.min.js")).unwrap();
+    let (browser, tab) = Browser::open(&format!("http://{}/", served.addr))?;
+    Some((served, axe, browser, tab))
+}
+
 /// Every HTML page of the site built in `output`, as a path the server answers.
 fn pages(output: &Path) -> Vec<String> {
     TestSite::output_files_in(output)
@@ -162,9 +170,7 @@ fn pages(output: &Path) -> Vec<String> {
 fn every_page_passes_axe_in_light_and_dark() {
     let site = TestSite::own_cards();
     site.build();
-    let served = Served::start(&site);
-    let axe = std::fs::read_to_string(judge("axe-core/axe.min.js")).unwrap();
-    let Some((_browser, mut tab)) = Browser::open(&format!("http://{}/", served.addr)) else {
+    let Some((served, axe, _browser, mut tab)) = axe_session(&site) else {
         return;
     };
     let pages = pages(&site.path().join("output"));
@@ -194,9 +200,7 @@ fn every_page_passes_axe_in_light_and_dark() {
 fn a_vaults_pages_pass_axe_in_light_and_dark() {
     let site = TestSite::fixture("vault");
     site.build();
-    let served = Served::start(&site);
-    let axe = std::fs::read_to_string(judge("axe-core/axe.min.js")).unwrap();
-    let Some((_browser, mut tab)) = Browser::open(&format!("http://{}/", served.addr)) else {
+    let Some((served, axe, _browser, mut tab)) = axe_session(&site) else {
         return;
     };
     let pages = [
@@ -242,9 +246,7 @@ fn a_large_sites_list_pages_pass_axe_in_light_and_dark() {
             format!("---\ntitle: Fan {i}\nparent: c0\n---\nA fan of [[hub]].\n"),
         );
     }
-    let served = Served::start(&site);
-    let axe = std::fs::read_to_string(judge("axe-core/axe.min.js")).unwrap();
-    let Some((_browser, mut tab)) = Browser::open(&format!("http://{}/", served.addr)) else {
+    let Some((served, axe, _browser, mut tab)) = axe_session(&site) else {
         return;
     };
     let pages = [
