@@ -10,7 +10,7 @@ use super::context::{
     UP, node_link, tag_link, tag_members, wanted_stub,
 };
 use super::lists::{List, ListEntry, Pages, SHOWN, draw_list, draw_pages};
-use super::tree::{home_tree, outline};
+use super::tree::{TreeShape, home_tree, outline};
 use super::wholegraph::whole_graph_svg;
 use crate::config::Config;
 use crate::graph::{Graph, NodeId};
@@ -65,8 +65,8 @@ pub fn site_pages(
 ) -> Result<Vec<Drawn>> {
     let counts = graph.counts();
     let path = graph.reading_path();
-    let whole_tree = home_tree(graph).1;
-    let everything = (!whole_tree).then(|| outline(graph));
+    let shape = TreeShape::of(graph);
+    let everything = (shape != TreeShape::Whole).then(|| outline(graph));
     let home = || {
         let index = IndexPage {
             home: (info.home)
@@ -77,7 +77,7 @@ pub fn site_pages(
                     body: Body::at_root(graph, n),
                 }),
             counts,
-            tree: home_tree(graph).0,
+            tree: home_tree(graph, shape),
             all_concepts: everything.as_ref().map(|all| More {
                 total: all.len(),
                 url: format!("{HERE}graph/concepts.html"),

@@ -28,31 +28,48 @@ pub struct TreeItem<'a> {
     hidden: usize,
 }
 
-/// The home page's tree, and whether it shows every concept.
-pub fn home_tree(graph: &Graph) -> (Vec<TreeItem<'_>>, bool) {
-    let roots: Vec<NodeId> = graph.roots().collect();
-    let mut shown = 0;
-    let mut levels = 0;
-    let mut level = roots.clone();
-    while !level.is_empty() && shown + level.len() <= TREE_BUDGET {
-        shown += level.len();
-        levels += 1;
-        level = (level.iter())
-            .flat_map(|&n| graph[n].children.iter().copied())
-            .collect();
+/// How much of the tree the home page shows.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum TreeShape {
+    /// Every concept.
+    Whole,
+    /// This many levels from the roots (at least one), as many as fit [`TREE_BUDGET`].
+    Levels(usize),
+}
+
+impl TreeShape {
+    /// How much of `graph`'s tree fits the home page.
+    pub fn of(graph: &Graph) -> TreeShape {
+        let mut shown = 0;
+        let mut levels = 0;
+        let mut level: Vec<NodeId> = graph.roots().collect();
+        while !level.is_empty() && shown + level.len() <= TREE_BUDGET {
+            shown += level.len();
+            levels += 1;
+            level = (level.iter())
+                .flat_map(|&n| graph[n].children.iter().copied())
+                .collect();
+        }
+        match level.is_empty() {
+            true => TreeShape::Whole,
+            false => TreeShape::Levels(levels.clamp(1, MAX_TREE_DEPTH)),
+        }
     }
-    if level.is_empty() {
-        let mut seen = HashSet::new();
-        let tree = (roots.iter())
-            .map(|&n| whole_item(graph, n, 0, &mut seen))
-            .collect();
-        return (tree, true);
+}
+
+/// The home page's tree, as much of it as `shape` says.
+pub fn home_tree(graph: &Graph, shape: TreeShape) -> Vec<TreeItem<'_>> {
+    match shape {
+        TreeShape::Whole => {
+            let mut seen = HashSet::new();
+            (graph.roots())
+                .map(|n| whole_item(graph, n, 0, &mut seen))
+                .collect()
+        }
+        TreeShape::Levels(levels) => (graph.roots().take(TREE_BUDGET))
+            .map(|n| level_item(graph, n, levels - 1))
+            .collect(),
     }
-    let levels = levels.clamp(1, MAX_TREE_DEPTH);
-    let tree = (roots.iter().take(TREE_BUDGET))
-        .map(|&n| level_item(graph, n, levels - 1))
-        .collect();
-    (tree, false)
 }
 
 /// `node` and `below` levels of the concepts under it.
