@@ -7,30 +7,14 @@ use globset::{Glob, GlobSet, GlobSetBuilder};
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
 
-/// The keys `cardweb.yaml` may hold.
-const KEYS: &[&str] = &[
-    "title",
-    "description",
-    "base_url",
-    "language",
-    "theme",
-    "cards",
-    "output",
-    "home",
-    "drafts",
-    "search_drafts",
-    "extra",
-    "ignore",
-    "links",
-    "precompress",
-];
-
-/// The key an `unknown field` error most likely meant, if one is close.
-fn misspelt_key(error: &str) -> Option<&'static str> {
+/// The key an `unknown field` error most likely meant, if one is close: among the keys
+/// the error itself lists (`expected one of `a`, `b``).
+fn misspelt_key(error: &str) -> Option<&str> {
     let unknown = error.strip_prefix("unknown field `")?.split('`').next()?;
+    let expected = error.split_once("expected one of ")?.1;
     let unknown = unknown.to_lowercase();
-    let near: Vec<(usize, &'static str)> = (KEYS.iter())
-        .map(|&key| (slug::edit_distance(&unknown, key), key))
+    let near: Vec<(usize, &str)> = (expected.split('`').skip(1).step_by(2))
+        .map(|key| (slug::edit_distance(&unknown, key), key))
         .filter(|&(distance, _)| distance <= 2)
         .collect();
     near.into_iter().min().map(|(_, key)| key)
@@ -188,14 +172,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn every_key_hinted_is_one_the_file_takes_and_near_misses_are_named() {
-        for key in KEYS {
-            let error = serde_yaml::from_str::<ConfigFile>(&format!("{key}: ~")).err();
-            assert!(
-                error.is_none_or(|e| !e.to_string().contains("unknown field")),
-                "{key}"
-            );
-        }
+    fn near_misses_are_named() {
         let error = |key: &str| match serde_yaml::from_str::<ConfigFile>(key) {
             Ok(_) => String::new(),
             Err(e) => e.to_string(),
