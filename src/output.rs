@@ -349,10 +349,9 @@ fn manifest_text<'a>(paths: impl IntoIterator<Item = &'a String>) -> String {
 /// The paths a manifest lists, front-coded or (as builds before wrote it) one a line.
 fn manifest_paths(text: &str) -> BTreeSet<String> {
     let mut lines = text.lines();
-    if text.lines().next() != Some(MANIFEST_V2) {
-        return lines.map(str::to_string).collect();
+    if lines.next() != Some(MANIFEST_V2) {
+        return text.lines().map(str::to_string).collect();
     }
-    lines.next();
     let mut last = String::new();
     let mut paths = BTreeSet::new();
     for line in lines {
