@@ -3,10 +3,14 @@
 //! it, rewriting only files whose bytes changed, and cleaning only files it wrote itself, as
 //! listed in its manifest.
 //!
-//! Changed files wait in temporary files beside their place until the whole site is drawn.
-//! Then a journal lists every move and deletion, and they are made; a build killed while
-//! staging leaves only temporary files, which the next build removes, and one killed while
-//! moving leaves the journal, which the next build completes. No case needs cleaning by hand.
+//! A build into an absent folder writes every file straight into a fresh folder beside it,
+//! made for this build, and renames that folder into place at the end: one rename, and no
+//! per-file staging. A build over an earlier one rewrites only the files whose bytes changed:
+//! they wait in temporary files beside their place until the whole site is drawn. Then a
+//! journal lists every move and deletion, and they are made; a build killed while staging
+//! leaves only temporary files (or the fresh folder), which the next build removes, and one
+//! killed while moving leaves the journal, which the next build completes. No case needs
+//! cleaning by hand.
 
 use crate::fs;
 use anyhow::{Context, Result, bail};
@@ -47,21 +51,37 @@ struct Journal {
     stale: Vec<String>,
 }
 
-/// An output folder being written, file by file as the site is drawn. A file whose bytes
-/// changed goes into a temporary file beside its place; only [`Output::finish`] moves them
-/// into place, removes what the site no longer has and writes the manifest, so a build that
-/// fails ([`Output::abandon`]) leaves the folder as it was.
+/// An output folder being written, file by file as the site is drawn. Into an absent
+/// folder, files go straight into a fresh folder beside it; over an earlier build, a file
+/// whose bytes changed goes into a temporary file beside its place. Only
+/// [`Output::finish`] puts them in place (renaming the fresh folder, or moving each file),
+/// removes what the site no longer has and writes the manifest, so a build that fails
+/// ([`Output::abandon`]) leaves the folder as it was.
 pub struct Output {
     out: PathBuf,
-    /// Whether the folder was there before this build.
-    existed: bool,
-    /// What the manifest of the last build lists.
-    previous: BTreeSet<String>,
+    /// How the files are written.
+    mode: Mode,
     /// Every file of the site so far, and the name of the temporary file its new bytes
-    /// wait in, if they changed.
+    /// wait in, if they changed (always None in a fresh folder).
     files: Mutex<BTreeMap<String, Option<String>>>,
-    /// Folders inside the output already found to be real folders, not links.
-    checked: Mutex<HashSet<String>>,
+}
+
+/// How a build writes its files.
+enum Mode {
+    /// Into `folder`, made by this build beside the absent output folder, and renamed to it
+    /// at the end.
+    Fresh {
+        folder: PathBuf,
+        /// Folders inside it made so far.
+        made: Mutex<HashSet<PathBuf>>,
+    },
+    /// Over the files of an earlier build, rewriting only those whose bytes changed.
+    Update {
+        /// What the manifest of the last build lists.
+        previous: BTreeSet<String>,
+        /// Folders inside the output already found to be real folders, not links.
+        checked: Mutex<HashSet<String>>,
+    },
 }
 
 impl Output {
@@ -69,22 +89,36 @@ impl Output {
     /// finishing or cleaning up after a build that was killed.
     pub fn open(out: &Path, root: &Path, cards: &Path) -> Result<Output> {
         check_output_folder(out, root, cards)?;
-        let existed = out.exists();
-        if !existed {
-            // Made cardweb's at once: a build killed before its end leaves a folder the
-            // next build recognises.
-            fs::create_dir_all(out)?;
-            fs::write_atomic(&out.join(MANIFEST), b"")?;
+        let fresh = fresh_folder(out);
+        if let Ok(folder) = &fresh {
+            remove_fresh_folder(folder)?; // left by a build that was stopped
         }
-        recover(out)?;
-        fs::write_atomic(&out.join(STAGING), b"")?;
-        let previous = manifest_paths(&fs::read_to_string(&out.join(MANIFEST))?);
+        let mode = if out.exists() {
+            recover(out)?;
+            fs::write_atomic(&out.join(STAGING), b"")?;
+            let previous = manifest_paths(&fs::read_to_string(&out.join(MANIFEST))?);
+            Mode::Update {
+                previous,
+                checked: Mutex::default(),
+            }
+        } else {
+            let folder = fresh?;
+            // Made cardweb's at once: a build killed before its end leaves a folder the
+            // next build recognises as its own.
+            if let Some(parent) = folder.parent() {
+                fs::create_dir_all(parent)?;
+            }
+            std::fs::create_dir(&folder).with_context(|| {
+                format!("cannot create {}: remove what is there", folder.display())
+            })?;
+            fs::write_atomic(&folder.join(MANIFEST), b"")?;
+            let made = Mutex::new(HashSet::from([folder.clone()]));
+            Mode::Fresh { folder, made }
+        };
         Ok(Output {
             out: out.to_path_buf(),
-            existed,
-            previous,
+            mode,
             files: Mutex::default(),
-            checked: Mutex::default(),
         })
     }
 
@@ -98,7 +132,11 @@ impl Output {
         if lock(&self.files).insert(path.clone(), None).is_some() {
             bail!("two sources produce the same output file `{path}`; rename one of them");
         }
-        check_no_links(&self.out, &path, &self.checked)?;
+        let checked = match &self.mode {
+            Mode::Fresh { folder, made } => return write_fresh(folder, made, &path, bytes),
+            Mode::Update { checked, .. } => checked,
+        };
+        check_no_links(&self.out, &path, checked)?;
         let target = self.out.join(&path);
         match std::fs::symlink_metadata(&target) {
             Ok(m) if m.is_dir() => {
@@ -123,12 +161,16 @@ impl Output {
     /// site no longer has, and writes the manifest.
     pub fn finish(self) -> Result<WriteStats> {
         let files = self.files.into_inner().unwrap_or_else(|p| p.into_inner());
-        let stale: Vec<String> = (self.previous.iter())
+        let (previous, checked) = match self.mode {
+            Mode::Fresh { folder, .. } => return finish_fresh(&folder, &self.out, files),
+            Mode::Update { previous, checked } => (previous, checked),
+        };
+        let stale: Vec<String> = (previous.iter())
             .filter(|p| !files.contains_key(*p))
             .filter_map(|p| plain_relative(p))
             .collect();
         for path in &stale {
-            check_no_links(&self.out, path, &self.checked)?;
+            check_no_links(&self.out, path, &checked)?;
         }
         let journal = Journal {
             staged: (files.iter())
@@ -155,6 +197,10 @@ impl Output {
 
     /// Removes every file waiting to be moved into place, and the folders made for them.
     pub fn abandon(self) {
+        if let Mode::Fresh { folder, .. } = &self.mode {
+            let _ = remove_fresh_folder(folder);
+            return;
+        }
         let files = self.files.into_inner().unwrap_or_else(|p| p.into_inner());
         for (path, temp) in files {
             if let Some(temp) = temp {
@@ -164,12 +210,80 @@ impl Output {
             }
         }
         let _ = std::fs::remove_file(self.out.join(STAGING));
-        if !self.existed {
-            // Made by this build, and empty again but for its manifest.
-            let _ = std::fs::remove_file(self.out.join(MANIFEST));
-            let _ = std::fs::remove_dir(&self.out);
-        }
     }
+}
+
+/// The fresh folder a build into `out` (while absent) writes into: beside it, hidden, named
+/// after it.
+fn fresh_folder(out: &Path) -> Result<PathBuf> {
+    let absolute =
+        std::path::absolute(out).with_context(|| format!("cannot resolve {}", out.display()))?;
+    let Some(name) = absolute.file_name() else {
+        bail!(
+            "cannot write the site into {}: name the folder without `..`",
+            out.display()
+        );
+    };
+    let mut fresh = std::ffi::OsString::from(".");
+    fresh.push(name);
+    fresh.push(".cardweb-new");
+    Ok(absolute.with_file_name(fresh))
+}
+
+/// Removes the fresh folder a build made, if it is there and is cardweb's (holds a manifest).
+fn remove_fresh_folder(folder: &Path) -> Result<()> {
+    match std::fs::symlink_metadata(folder.join(MANIFEST)) {
+        Ok(m) if m.is_file() && !std::fs::symlink_metadata(folder)?.file_type().is_symlink() => {
+            std::fs::remove_dir_all(folder)
+                .with_context(|| format!("cannot remove {}", folder.display()))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Writes `bytes` as `path` inside the fresh `folder`, making the folders it needs (those
+/// in `made` are there already).
+fn write_fresh(
+    folder: &Path,
+    made: &Mutex<HashSet<PathBuf>>,
+    path: &str,
+    bytes: &[u8],
+) -> Result<()> {
+    let target = folder.join(path);
+    let missing: Vec<&Path> = {
+        let made = lock(made);
+        let mut ancestors = target.ancestors().skip(1);
+        ancestors
+            .by_ref()
+            .take_while(|d| !made.contains(*d))
+            .collect()
+    };
+    for dir in missing.into_iter().rev() {
+        match std::fs::create_dir(dir) {
+            Err(e) if e.kind() != std::io::ErrorKind::AlreadyExists => {
+                return Err(e).with_context(|| format!("cannot create folder {}", dir.display()));
+            }
+            _ => lock(made).insert(dir.to_path_buf()),
+        };
+    }
+    std::fs::write(&target, bytes).with_context(|| format!("cannot write {}", target.display()))
+}
+
+/// Writes the manifest of `files` into the fresh `folder` and renames it to `out`.
+fn finish_fresh(
+    folder: &Path,
+    out: &Path,
+    files: BTreeMap<String, Option<String>>,
+) -> Result<WriteStats> {
+    let paths: Vec<String> = files.into_keys().collect();
+    fs::write_atomic(&folder.join(MANIFEST), manifest_text(&paths).as_bytes())?;
+    fs::rename(folder, out)?;
+    Ok(WriteStats {
+        pages: paths.iter().filter(|p| p.ends_with(".html")).count(),
+        written: paths.len(),
+        unchanged: 0,
+        removed: 0,
+    })
 }
 
 /// Errs if a folder of `path` inside `out` is a link (cardweb never writes or deletes

@@ -72,6 +72,36 @@ fn many_cards(n: usize) -> TestSite {
 }
 
 #[test]
+fn a_first_build_writes_nothing_through_a_link_or_over_a_folder_beside_the_output() {
+    let site = TestSite::own_cards();
+    let elsewhere = tempfile::tempdir().unwrap();
+    std::fs::write(elsewhere.path().join("important.txt"), "keep me").unwrap();
+    // Where a first build puts its files before they become `output/`.
+    let beside = site.path().join(".output.cardweb-new");
+    symlink(elsewhere.path(), &beside).unwrap();
+    let err = site.run(&["build"]).failure().stderr();
+    assert!(err.contains(".output.cardweb-new"), "{err}");
+    let there: Vec<_> = std::fs::read_dir(elsewhere.path()).unwrap().collect();
+    assert_eq!(there.len(), 1, "nothing written through the link");
+    assert!(!site.path().join("output").exists());
+
+    std::fs::remove_file(&beside).unwrap();
+    std::fs::create_dir(&beside).unwrap();
+    std::fs::write(beside.join("mine.txt"), "keep me").unwrap();
+    let err = site.run(&["build"]).failure().stderr();
+    assert!(err.contains(".output.cardweb-new"), "{err}");
+    assert_eq!(
+        std::fs::read_to_string(beside.join("mine.txt")).unwrap(),
+        "keep me"
+    );
+
+    std::fs::remove_dir_all(&beside).unwrap();
+    site.build();
+    assert!(site.path().join("output/index.html").is_file());
+    assert!(!beside.exists());
+}
+
+#[test]
 fn a_build_killed_at_any_moment_is_made_whole_by_the_next() {
     let site = many_cards(1500);
     let mut moments = Vec::new();
@@ -109,6 +139,12 @@ fn a_build_killed_at_any_moment_is_made_whole_by_the_next() {
     }
     let after = site.run(&["build"]).success();
     assert!(after.stdout().contains("built"), "{}", after.stdout());
+    let beside: Vec<String> = std::fs::read_dir(site.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|name| name != "cards" && name != "output")
+        .collect();
+    assert!(beside.is_empty(), "left beside the output: {beside:?}");
     let fresh = TestSite::new();
     copy_cards(&site, &fresh);
     fresh.build();
