@@ -112,6 +112,14 @@ pub fn to_site_files(graph: &Graph) -> Vec<(String, String)> {
     files
 }
 
+/// Whether `path` names one of the files [`to_site_files`] makes (their number changes
+/// with the graph).
+pub fn is_site_file(path: &str) -> bool {
+    path == "graph.json"
+        || (path.strip_prefix("graph/data/"))
+            .is_some_and(|f| f.ends_with(".json") && !f.contains('/'))
+}
+
 /// `items` as JSON arrays of `per_part` each (one, empty, if there are none), named
 /// `graph/data/{name}-N.json`, added to `files`; returns their paths, relative to the site
 /// root.

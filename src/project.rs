@@ -1,21 +1,23 @@
 //! The incremental cache behind `serve`: a [`Project`] runs the pipeline's stages like
 //! [`crate::build`], but keeps what it read and drew, so that a rebuild reads only the
 //! cards whose files changed and draws only the pages whose context changed. When every
-//! change is to the text of cards (same front matter, links and headings), it updates the
-//! last graph in place and draws only the pages that show that text. A property test checks
-//! that every kind of rebuild equals a full build.
+//! change is to the text or the links of cards (same front matter and headings), it
+//! updates the last graph in place where it can and draws only the pages that show what
+//! changed; the site's own pages, graph data and search index follow when the edits pause.
+//! A property test checks that every kind of rebuild equals a full build.
 
 use crate::card::{self, Attachment, Card, CardFile, Corpus, Sources, Stamp};
 use crate::config::Config;
 use crate::diagnostic::{Diagnostic, Pos};
 use crate::graph::{Graph, NodeId};
 use crate::render::{self, PageCache};
-use crate::site::Site;
+use crate::site::{Bytes, Site};
 use crate::theme::Theme;
 use crate::{Built, Report, check_paths, draw, every_problem, graph_of, read_attachments};
+use crate::{export, search};
 use anyhow::Result;
 use rayon::prelude::*;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::SystemTime;
@@ -91,9 +93,18 @@ struct Last {
     graph_diagnostics: Vec<Diagnostic>,
     theme: Theme,
     site: Site,
-    /// Whether text edits were drawn since the search index was last made: it is made
-    /// after the pages, so that they reload at once ([`Project::finish_search`]).
-    search_stale: bool,
+    /// What edits drawn since the last [`Project::finish`] left to make again: the pages
+    /// reload at once, and the rest (which takes longer on a large site) follows.
+    stale: Stale,
+}
+
+/// What in-place edits left to make again.
+#[derive(Clone, Copy, Default)]
+struct Stale {
+    /// The search index (after edits of text).
+    search: bool,
+    /// The site's own pages and the graph's data files (after edits of links).
+    site: bool,
 }
 
 /// What one load found: every card file as read (in path order), the attachments, and
@@ -180,7 +191,7 @@ impl Project {
     /// have changed since the last build (so not the theme).
     fn build_from(&mut self, sources: Sources, only_cards: bool) -> Result<Built> {
         let found = self.load(sources);
-        if let Some(built) = self.rebuild_text(&found, only_cards)? {
+        if let Some(built) = self.rebuild_in_place(&found, only_cards)? {
             return Ok(built);
         }
         let (graph, graph_diagnostics) = found.graph(&self.config);
@@ -224,7 +235,7 @@ impl Project {
             site: Site {
                 files: site.files.clone(),
             },
-            search_stale: false,
+            stale: Stale::default(),
         });
         Ok(Built {
             report,
@@ -232,21 +243,22 @@ impl Project {
         })
     }
 
-    /// Rebuilds after edits that changed only the text of cards (not which files there
-    /// are, nor their front matter, links or headings, nor the theme), by updating the last
-    /// build's graph and drawing only the pages that show that text. None when the edits
-    /// were of another kind, or there is no last build. The theme is read again unless
+    /// Rebuilds after edits that changed only the text or links of cards (not which files
+    /// there are, nor their front matter or headings, nor the theme), by updating the last
+    /// build's graph in place and drawing only the pages that show what changed. None when
+    /// the edits were of another kind, or the graph cannot take them in place
+    /// ([`Graph::relink`]), or there is no last build. The theme is read again unless
     /// `only_cards` says it cannot have changed.
-    fn rebuild_text(&mut self, found: &Found, only_cards: bool) -> Result<Option<Built>> {
+    fn rebuild_in_place(&mut self, found: &Found, only_cards: bool) -> Result<Option<Built>> {
         let Some(mut last) = self.last.take() else {
             return Ok(None);
         };
-        let Some(edits) = text_edits(&last, &found.loaded) else {
+        let Some(edits) = card_edits(&last, &found.loaded) else {
             return Ok(None);
         };
         // The home page shows the home note's text: an edit of it draws the site anew.
         let home = (self.config.home.as_deref()).and_then(|name| last.graph.find(name));
-        if edits.iter().any(|(node, _, _)| Some(*node) == home) {
+        if edits.iter().any(|edit| Some(edit.node) == home) {
             return Ok(None);
         }
         let diagnostics = found.diagnostics();
@@ -261,9 +273,20 @@ impl Project {
             last.theme = theme;
         }
         let mut shown = Vec::new();
-        for (node, old, new) in edits {
-            move_link_diagnostics(&mut last.graph_diagnostics, &old, &new);
-            shown.extend(last.graph.retext(node, new));
+        for CardEdit { node, old, new } in edits {
+            if old.same_but_text(&new) {
+                move_link_diagnostics(&mut last.graph_diagnostics, &old, &new);
+                shown.extend(last.graph.retext(node, new));
+                last.stale.search = true;
+            } else {
+                let relinked = last.graph.relink(node, new, &mut last.graph_diagnostics);
+                let Some(relinked) = relinked else {
+                    return Ok(None);
+                };
+                shown.extend(relinked);
+                last.stale.search = true;
+                last.stale.site = true;
+            }
         }
         shown.sort_unstable();
         shown.dedup();
@@ -274,10 +297,16 @@ impl Project {
             &mut self.pages,
             &shown,
         )?;
+        // A concept may have fewer pages of backlinks now: its pages are replaced.
+        let ids: HashSet<&str> = shown.iter().map(|&n| last.graph[n].id.as_str()).collect();
+        let drawn_here = |path: &str| {
+            (path.split_once('/'))
+                .is_some_and(|(id, _)| ids.contains(id) && render::is_concept_page(id, path))
+        };
+        replace_files(&mut last.site, &last.attachments, drawn_here, pages);
         let attachments = read_attachments(&found.attachments)?;
-        last.site.files.extend(pages.into_iter().chain(attachments));
+        last.site.files.extend(attachments);
         last.loaded = found.loaded.clone();
-        last.search_stale = true;
         let built = Built {
             report: Report {
                 diagnostics: every_problem(diagnostics, &last.graph_diagnostics),
@@ -293,17 +322,38 @@ impl Project {
         Ok(Some(built))
     }
 
-    /// The site with its search index made anew, if text edits were drawn since it was
-    /// last made (else None): a text edit draws its pages first, so that they reload at
-    /// once, and the index (which takes longer on a large site) after.
-    pub fn finish_search(&mut self) -> Option<Site> {
-        let last = self.last.as_mut().filter(|l| l.search_stale)?;
-        last.search_stale = false;
-        let files = render::search_files(&self.config, &last.graph);
-        last.site.files.extend(files);
-        Some(Site {
+    /// The site with what in-place edits left stale made anew (the search index after
+    /// text edits; the site's own pages and graph data too after link edits), if there
+    /// were such edits since the last call (else None): an edit draws the pages of the
+    /// concepts it changed first, so that they reload at once, and the rest (which takes
+    /// longer on a large site) after.
+    pub fn finish(&mut self) -> Result<Option<Site>> {
+        let Some(last) = self.last.as_mut() else {
+            return Ok(None);
+        };
+        let stale = std::mem::take(&mut last.stale);
+        if stale.site {
+            let files =
+                render::redraw_site(&self.config, &last.graph, &last.theme, &mut self.pages)?;
+            replace_files(
+                &mut last.site,
+                &last.attachments,
+                export::is_site_file,
+                files,
+            );
+        }
+        if stale.search {
+            let files = render::search_files(&self.config, &last.graph);
+            replace_files(
+                &mut last.site,
+                &last.attachments,
+                search::is_index_file,
+                files,
+            );
+        }
+        Ok((stale.search || stale.site).then(|| Site {
             files: last.site.files.clone(),
-        })
+        }))
     }
 
     /// Reads the cards among `sources` that changed since the last load.
@@ -332,12 +382,30 @@ impl Project {
     }
 }
 
-/// A card whose text changed: its node, and the card before and after.
-type TextEdit = (NodeId, Arc<Card>, Arc<Card>);
+/// Puts `files` into `site` in place of the files that `made_there` says were made where
+/// they were (their number may have changed); the attachments stay.
+fn replace_files(
+    site: &mut Site,
+    attachments: &[Attachment],
+    made_there: impl Fn(&str) -> bool,
+    files: Vec<(String, Bytes)>,
+) {
+    let attachment = |path: &str| attachments.iter().any(|a| a.rel == path);
+    (site.files).retain(|path, _| !made_there(path) || attachment(path));
+    site.files.extend(files);
+}
+
+/// A card whose text or links changed: its node, and the card before and after.
+struct CardEdit {
+    node: NodeId,
+    old: Arc<Card>,
+    new: Arc<Card>,
+}
 
 /// The cards that changed between the last build's load and `now` (the same files), if
-/// each changed only in its text. None if the files differ or any card changed otherwise.
-fn text_edits(last: &Last, now: &[Arc<Loaded>]) -> Option<Vec<TextEdit>> {
+/// each changed only in its text or links. None if the files differ or any card changed
+/// otherwise.
+fn card_edits(last: &Last, now: &[Arc<Loaded>]) -> Option<Vec<CardEdit>> {
     if last.loaded.len() != now.len() {
         return None;
     }
@@ -347,10 +415,11 @@ fn text_edits(last: &Last, now: &[Arc<Loaded>]) -> Option<Vec<TextEdit>> {
             continue;
         }
         match (&old.card, &new.card) {
-            (Some(a), Some(b)) if a.same_but_text(b) => {
-                let node = last.graph.card_node(&b.rel)?;
-                edits.push((node, Arc::clone(a), Arc::clone(b)));
-            }
+            (Some(a), Some(b)) if a.same_but_links(b) => edits.push(CardEdit {
+                node: last.graph.card_node(&b.rel)?,
+                old: Arc::clone(a),
+                new: Arc::clone(b),
+            }),
             _ => return None,
         }
     }

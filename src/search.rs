@@ -212,6 +212,15 @@ fn split<'a>(
 
 /// The file name of shard `key`: letters `a`–`z` and digits as they are, anything else as
 /// `_` and its code point in hex (`search.js` names them the same way).
+/// Whether `path` names one of the files [`index_files`] makes (their number changes with
+/// the words of the site).
+pub fn is_index_file(path: &str) -> bool {
+    let in_folder = |folder: &str| {
+        (path.strip_prefix(folder)).is_some_and(|f| f.ends_with(".js") && !f.contains('/'))
+    };
+    path == "search/meta.js" || in_folder("search/r/") || in_folder("search/t/")
+}
+
 fn file_name(key: &str) -> String {
     let mut name = String::new();
     for c in key.chars() {

@@ -119,6 +119,18 @@ impl Card {
     /// matter, the text starting on the same line, and the same links and headings (what
     /// the graph is built from). Sentences, positions and the HTML may differ.
     pub fn same_but_text(&self, other: &Card) -> bool {
+        self.same_but_body(other) && self.outline.same_links(&other.outline)
+    }
+
+    /// Whether `other` differs from this card at most in its text and its links to other
+    /// cards: as [`Card::same_but_text`], but the links may differ (embeds may not).
+    pub fn same_but_links(&self, other: &Card) -> bool {
+        self.same_but_body(other) && self.outline.same_but_links(&other.outline)
+    }
+
+    /// Whether `other` is this card's file with the same front matter, its text starting
+    /// on the same line: the outline may differ.
+    fn same_but_body(&self, other: &Card) -> bool {
         let Card {
             id,
             path,
@@ -140,7 +152,7 @@ impl Card {
             date,
             updated,
             extra,
-            outline,
+            outline: _,
             body_line,
         } = self;
         (id, path, rel, title, summary, status, tags)
@@ -165,7 +177,6 @@ impl Card {
             && (publish, permalink, css_classes)
                 == (&other.publish, &other.permalink, &other.css_classes)
             && (date, updated, moved_from) == (&other.date, &other.updated, &other.moved_from)
-            && outline.same_links(&other.outline)
     }
 }
 

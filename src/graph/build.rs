@@ -26,6 +26,7 @@ impl Graph {
             index: Default::default(),
             embedded_by: HashMap::new(),
             redirects: Vec::new(),
+            card_edges: 0,
         };
         for attachment in &corpus.attachments {
             graph.index.add_file(&attachment.rel);
@@ -85,6 +86,7 @@ impl Graph {
                 }
             }
         }
+        graph.card_edges = graph.edges.len();
         graph.link_parents();
         graph.add_folders(&cards, &nodes);
         checks::check(&graph, &mut diagnostics);
@@ -97,42 +99,6 @@ impl Graph {
             }
         }
         (graph, diagnostics)
-    }
-
-    /// Takes in a new reading of the card of `node`, whose front matter, links and headings
-    /// are as before: the node gets the new card, and its mentions the sentences they now
-    /// stand in. Returns the concepts whose pages show that text: the card's own, those
-    /// that embed it, and those it mentions (their backlinks quote it).
-    pub fn retext(&mut self, node: NodeId, card: Arc<Card>) -> Vec<NodeId> {
-        let mut sentences: HashMap<NodeId, &Arc<str>> = HashMap::new();
-        for link in &card.outline.links {
-            if let Resolution::Node(to) = self.index.resolve(&card.rel, &link.target) {
-                let sentence = sentences.entry(to).or_insert(&link.context);
-                if sentence.is_empty() {
-                    *sentence = &link.context;
-                }
-            }
-        }
-        let mut shown = vec![node];
-        // Pages that embed the card show its text too, and those that embed them.
-        let mut at = 0;
-        while let Some(&shown_node) = shown.get(at) {
-            for &by in self.embedded_by.get(&shown_node).into_iter().flatten() {
-                if !shown.contains(&by) {
-                    shown.push(by);
-                }
-            }
-            at += 1;
-        }
-        for &e in &self.nodes[node.0].outgoing {
-            let edge = &mut self.edges[e];
-            if let (EdgeKind::Mention, Some(sentence)) = (edge.kind, sentences.get(&edge.to)) {
-                edge.context = Arc::clone(sentence);
-                shown.push(edge.to);
-            }
-        }
-        self.nodes[node.0].card = Some(card);
-        shown
     }
 
     /// Adds a node, and returns it.
@@ -310,7 +276,7 @@ impl Graph {
     }
 
     /// A warning if the card of `to` has no heading `anchor` (a stub has none to check).
-    fn missing_heading(
+    pub(super) fn missing_heading(
         &self,
         card: &Card,
         to: NodeId,

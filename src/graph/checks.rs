@@ -122,23 +122,33 @@ fn check_prerequisite_cycles(graph: &Graph, diagnostics: &mut Vec<Diagnostic>) {
 }
 
 fn check_orphans(graph: &Graph, diagnostics: &mut Vec<Diagnostic>) {
-    if graph.iter().filter(|(_, n)| n.card.is_some()).count() < 2 {
-        return;
+    diagnostics.extend(graph.ids().filter_map(|node| orphan_problem(graph, node)));
+}
+
+/// The warning that the card of `node` is an orphan (no card links to it and it has no
+/// parent), if it is one and the site has other cards.
+pub(super) fn orphan_problem(graph: &Graph, node: NodeId) -> Option<Diagnostic> {
+    let n = &graph[node];
+    let card = n.card.as_ref()?;
+    if n.parent.is_some()
+        || graph.incoming(node).any(|e| e.from != e.to)
+        || graph
+            .iter()
+            .filter(|(_, n)| n.card.is_some())
+            .nth(1)
+            .is_none()
+    {
+        return None;
     }
-    for (id, node) in graph.iter() {
-        let linked = graph.incoming(id).any(|e| e.from != e.to);
-        if let (Some(card), false, None) = (&node.card, linked, node.parent) {
-            diagnostics.push(
-                Diagnostic::warning(
-                    &card.path,
-                    Pos::START,
-                    format!(
-                        "`{}` is an orphan: no card links to it and it has no parent",
-                        card.id
-                    ),
-                )
-                .hint("give it a `parent`, or link it from a related card"),
-            );
-        }
-    }
+    Some(
+        Diagnostic::warning(
+            &card.path,
+            Pos::START,
+            format!(
+                "`{}` is an orphan: no card links to it and it has no parent",
+                card.id
+            ),
+        )
+        .hint("give it a `parent`, or link it from a related card"),
+    )
 }

@@ -9,6 +9,7 @@ mod embeds;
 mod folders;
 mod index;
 mod moved;
+mod update;
 
 pub use index::Resolution;
 pub use moved::Redirect;
@@ -159,6 +160,10 @@ pub struct Graph {
     embedded_by: std::collections::HashMap<NodeId, Vec<NodeId>>,
     /// Pages at old addresses of cards, each leading to its card.
     pub redirects: Vec<Redirect>,
+    /// How many of `edges` come from the cards (the rest, after them, put cards under
+    /// their folders): a block for each card, in node order, its relations then its
+    /// mentions.
+    card_edges: usize,
 }
 
 impl std::ops::Index<NodeId> for Graph {

@@ -17,11 +17,25 @@ use anyhow::Result;
 /// parents would otherwise make every page of it that long.
 const MAX_BREADCRUMB: usize = 32;
 
+/// The first file and the stem of the numbered files of the pages that list all of a
+/// concept's backlinks, and all of its children.
+const BACKLINKS: (&str, &str) = ("backlinks.html", "backlinks");
+const CHILDREN: (&str, &str) = ("children.html", "children");
+
+/// Whether `path` is one of the pages [`render_concept`] draws for the concept `id`: its
+/// own, and those of its backlinks and children (as many as their lists need).
+pub fn is_concept_page(id: &str, path: &str) -> bool {
+    let Some(file) = path.strip_prefix(id).and_then(|p| p.strip_prefix('/')) else {
+        return false;
+    };
+    let listed = |(first, stem): (&str, &str)| Pages::is_page(first, stem, file);
+    file == "index.html" || listed(BACKLINKS) || listed(CHILDREN)
+}
+
 /// The pages of `node`'s backlinks (`backlinks.html`, …) or children, in its folder.
 fn own_list<'a>(
     id: &'a str,
-    first: &'a str,
-    stem: &'a str,
+    (first, stem): (&'a str, &'a str),
     len: usize,
     heading: &'a str,
 ) -> List<'a> {
@@ -57,20 +71,8 @@ pub fn render_concept(
     };
     let next = links(EdgeKind::Next);
     let mut backlinks = backlinks(graph, node, UP, |e| e.kind != EdgeKind::Parent);
-    let backlinks_list = own_list(
-        &n.id,
-        "backlinks.html",
-        "backlinks",
-        backlinks.len(),
-        "Linked from",
-    );
-    let children_list = own_list(
-        &n.id,
-        "children.html",
-        "children",
-        n.children.len(),
-        "Narrower concepts",
-    );
+    let backlinks_list = own_list(&n.id, BACKLINKS, backlinks.len(), "Linked from");
+    let children_list = own_list(&n.id, CHILDREN, n.children.len(), "Narrower concepts");
     let more = |list: &List| {
         (list.pages.len > SHOWN).then(|| More {
             total: list.pages.len,

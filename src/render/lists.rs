@@ -93,6 +93,15 @@ impl<'a> Pages<'a> {
         }
     }
 
+    /// Whether `file` (a name in the folder) is one of the pages of a list that starts at
+    /// `first` and goes on at `stem-N.html`, however long the list.
+    pub fn is_page(first: &str, stem: &str, file: &str) -> bool {
+        let numbered = (file.strip_prefix(stem))
+            .and_then(|f| f.strip_prefix('-')?.strip_suffix(".html"))
+            .is_some_and(|n| n.parse::<usize>().is_ok_and(|n| n >= 2));
+        file == first || numbered
+    }
+
     fn file(&self, page: usize) -> String {
         match page {
             1 => self.first.to_string(),

@@ -17,6 +17,7 @@ mod tree;
 mod wholegraph;
 
 pub use cache::PageCache;
+pub use concept::is_concept_page;
 pub use paths::clashes;
 pub use wholegraph::whole_graph_svg;
 
@@ -132,6 +133,27 @@ pub fn redraw(
             cache.keep(&page);
             (page.0, page.2)
         })
+        .collect())
+}
+
+/// Draws the site's own pages again (those whose signature in `cache` changed) and makes
+/// the graph's data files anew, after edits of links; updates `cache`. Returns each file by
+/// path.
+pub fn redraw_site(
+    config: &Config,
+    graph: &Graph,
+    theme: &Theme,
+    cache: &mut PageCache,
+) -> Result<Vec<(String, Bytes)>> {
+    let info = SiteInfo::of(config, theme);
+    let pages = site_pages::site_pages(config, graph, theme, &info, Some(&*cache))?;
+    let data = crate::export::to_site_files(graph).into_iter();
+    Ok((pages.into_iter())
+        .map(|page| {
+            cache.keep(&page);
+            (page.0, page.2)
+        })
+        .chain(data.map(|(path, text)| (path, text.into_bytes().into())))
         .collect())
 }
 

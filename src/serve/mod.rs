@@ -24,9 +24,10 @@ use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, channel};
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
-/// How long edits must pause before the search index of text edits is made: saves in quick
-/// succession each reload at once, and the index follows once.
-const SEARCH_AFTER: Duration = Duration::from_millis(250);
+/// How long edits must pause before what in-place edits left stale (search index, the
+/// site's own pages, graph data) is made: saves in quick succession each reload at once,
+/// and the rest follows once.
+const FINISH_AFTER: Duration = Duration::from_millis(250);
 
 /// How `serve` was asked to run.
 #[derive(Clone, Debug)]
@@ -191,11 +192,11 @@ impl Owner {
             for (name, reply) in starts {
                 let _ = reply.send(self.start(&name));
             }
-            // Text edits leave the search index to be made when the edits pause.
-            next = match messages.recv_timeout(SEARCH_AFTER) {
+            // In-place edits leave the search index and site pages to be made when edits pause.
+            next = match messages.recv_timeout(FINISH_AFTER) {
                 Ok(message) => Some(message),
                 Err(RecvTimeoutError::Timeout) => {
-                    self.finish_search(state);
+                    self.finish(state);
                     messages.recv().ok()
                 }
                 Err(RecvTimeoutError::Disconnected) => None,
@@ -203,14 +204,21 @@ impl Owner {
         }
     }
 
-    /// Makes the search index of the text edits drawn since it was last made, and serves
-    /// it: open pages load it when they search, so it needs no reload of its own.
-    fn finish_search(&mut self, state: &State) {
+    /// Makes what the edits drawn since the last time left stale (the search index, the
+    /// site's own pages and graph data), serves it, and tells the pages that changed to
+    /// reload.
+    fn finish(&mut self, state: &State) {
         let project = &mut self.project;
-        if let Ok(Some(site)) = catch_unwind(AssertUnwindSafe(|| project.finish_search())) {
-            let old = state.pages();
-            *state.pages.write().unwrap_or_else(|p| p.into_inner()) =
-                Arc::new(Pages::from_site(site, &old));
+        match catch_unwind(AssertUnwindSafe(|| project.finish())) {
+            Ok(Ok(Some(site))) => {
+                let old = state.pages();
+                let pages = Pages::from_site(site, &old);
+                let changed = pages.changed_since(&old);
+                *state.pages.write().unwrap_or_else(|p| p.into_inner()) = Arc::new(pages);
+                state.hub.send(&Event::new("reload", &changed));
+            }
+            Ok(Err(error)) => state.fail(format!("error: {error:#}")),
+            _ => {}
         }
     }
 

@@ -1,5 +1,5 @@
-//! Incremental builds equal full builds: a random sequence of edits, additions, deletions
-//! and renames, each followed by a rebuild of a long-lived `Project` (told which files
+//! Incremental builds equal full builds: a random sequence of edits (of whole cards, of
+//! their text, of their links), additions, deletions and renames, each followed by a rebuild of a long-lived `Project` (told which files
 //! changed, as the watcher tells it) and a fresh full build, which must give the same
 //! files byte for byte and the same diagnostics.
 
@@ -22,10 +22,19 @@ fn card_text(random: &mut Random, name: &str) -> String {
         0 => String::new(),
         _ => format!("parent: {}\n", pick(random)),
     };
+    // Half the cards embed others or a missing image; the other half can have their links
+    // changed in place.
+    let embeds = match random.below(2) {
+        0 => format!(
+            " and ![[gone.png]].\n\n![[{}]]\n\n![[{}#part-one]]",
+            pick(random),
+            pick(random)
+        ),
+        _ => ".".to_string(),
+    };
     format!(
         "---\ntitle: {} {}\nsummary: About {name}, take {}.\nstatus: {}\n{parent}related: [{}]\nnext: [{}, missing-{}]\n---\n\
-         ## Part one\n\nSee [[{}]] and [[{}#part-one]] and [[Missing {}]] and ![[gone.png]].\n\n> [!quiz] Which?\n> - [x] [[{}]]\n> - [ ] no\n\n\
-         ![[{}]]\n\n![[{}#part-one]]\n",
+         ## Part one\n\nSee [[{}]] and [[{}#part-one]] and [[Missing {}]]{embeds}\n\n> [!quiz] Which?\n> - [x] [[{}]]\n> - [ ] no\n",
         name.to_uppercase(),
         random.below(3),
         random.below(5),
@@ -36,8 +45,6 @@ fn card_text(random: &mut Random, name: &str) -> String {
         pick(random),
         pick(random),
         random.below(4),
-        pick(random),
-        pick(random),
         pick(random),
     )
 }
@@ -53,6 +60,31 @@ fn retext(text: &str, how: usize) -> String {
         1 => body.replacen("See [[", "Here you see [[", 1),
         2 => body.replacen("Here you see [[", "See [[", 1),
         _ => format!("{body}\nOne more paragraph, with [[alpah]] in it.\n"),
+    };
+    format!("{front}{body}")
+}
+
+/// The card `text` with only the links in its Markdown changed, in one of eight ways: a
+/// link to a card added at the end, or before the first, or on a new first line (every link
+/// moves down); the first link taken out; a link to a concept without a card (there or
+/// not yet), to a heading (there or not), by path, or to a near miss of a card's name.
+fn relink(text: &str, how: usize, name: &str, number: usize) -> String {
+    let (front, body) = text.split_at(text.find("\n---\n").unwrap() + 5);
+    let body = match how {
+        0 => format!("{body}\nAlso [[{name}]].\n"),
+        1 => body.replacen("See [[", &format!("See [[{name}]] or [["), 1),
+        2 => format!("A first line on [[{name}]].\n\n{body}"),
+        3 => match body
+            .find("See [[")
+            .and_then(|at| Some((at, body[at..].find(" and ")?)))
+        {
+            Some((at, end)) => format!("{}See {}", &body[..at], &body[at + end + 5..]),
+            None => body.to_string(),
+        },
+        4 => format!("{body}\n[[Missing {number}]] waits.\n"),
+        5 => format!("{body}\nSee [[{name}#part-one]] or [[{name}#part-{number}]].\n"),
+        6 => format!("{body}\nSee [[more/{name}]].\n"),
+        _ => format!("{body}\nMaybe [[alpah]].\n"),
     };
     format!("{front}{body}")
 }
@@ -89,8 +121,8 @@ fn incremental_builds_equal_full_builds() {
     };
     let mut project = Project::new(config.clone());
     project.build().unwrap();
-    for step in 0..90 {
-        let action = random.below(13);
+    for step in 0..200 {
+        let action = random.below(19);
         // The files each step touches, as a watcher would report them.
         let mut touched: Vec<String> = Vec::new();
         let what = match action {
@@ -101,6 +133,16 @@ fn incremental_builds_equal_full_builds() {
                 write(&site, &rel, &retext(&text, random.below(4)), &mut clock);
                 touched.push(rel);
                 format!("retext {name}")
+            }
+            13..=18 if !present.is_empty() => {
+                let name = present[random.below(present.len())].clone();
+                let rel = format!("cards/{name}.md");
+                let text = std::fs::read_to_string(site.path().join(&rel)).unwrap();
+                let (how, other) = (random.below(8), NAMES[random.below(NAMES.len())]);
+                let relinked = relink(&text, how, other, random.below(4));
+                write(&site, &rel, &relinked, &mut clock);
+                touched.push(rel);
+                format!("relink {name} ({how}, {other})")
             }
             0..=4 if !present.is_empty() => {
                 let name = present[random.below(present.len())].clone();
@@ -160,7 +202,7 @@ fn incremental_builds_equal_full_builds() {
             ..Changes::default()
         };
         let mut incremental = project.rebuild(&changes).unwrap();
-        if let Some(site) = project.finish_search() {
+        if let Some(site) = project.finish().unwrap() {
             incremental.site = Some(site);
         }
         let full = cardweb::build_site(&config).unwrap();
@@ -196,7 +238,7 @@ fn build_then_edit(
     let before = project.build().unwrap().site.unwrap().files;
     write(&site, edit.0, edit.1, &mut clock);
     let built = project.build().unwrap().site.unwrap().files;
-    let after = project.finish_search().map_or(built, |site| site.files);
+    let after = project.finish().unwrap().map_or(built, |site| site.files);
     assert_eq!(
         after,
         cardweb::build_site(&config).unwrap().site.unwrap().files,
@@ -237,5 +279,107 @@ fn dropping_a_relation_redraws_the_local_graph_of_the_other_side() {
     assert!(
         !String::from_utf8_lossy(&after["y/index.html"]).contains("class=\"local-graph\""),
         "y lost its only neighbour"
+    );
+}
+
+#[test]
+fn a_link_edit_moves_the_warnings_of_its_links_and_finds_new_orphans_like_a_full_build() {
+    let mut clock = 0;
+    let site = TestSite::new();
+    let cards = [
+        ("cards/alpha.md", "---\ntitle: Alpha\n---\nSee [[beta]].\n"),
+        ("cards/beta.md", "---\ntitle: Beta\n---\nSee [[alpha]].\n"),
+        ("cards/gamma.md", "---\ntitle: Gamma\n---\nAlone.\n"),
+        (
+            "cards/note.md",
+            "---\ntitle: Note\n---\nSee [[alpha]] and [[alpah]].\n",
+        ),
+    ];
+    for (rel, text) in cards {
+        write(&site, rel, text, &mut clock);
+    }
+    let config = Config::load(site.path()).unwrap();
+    let mut project = Project::new(config.clone());
+    project.build().unwrap();
+    let edits = [
+        // gamma gains a link (no longer an orphan), the near miss moves two lines down.
+        "---\ntitle: Note\n---\nA line on [[gamma]].\n\nSee [[alpha]] and [[alpah]].\n",
+        // and loses it again.
+        "---\ntitle: Note\n---\nSee [[alpah]], then [[alpha]].\n",
+    ];
+    for (step, text) in edits.into_iter().enumerate() {
+        write(&site, "cards/note.md", text, &mut clock);
+        let changes = Changes {
+            cards: vec![site.path().join("cards/note.md")],
+            ..Changes::default()
+        };
+        let mut incremental = project.rebuild(&changes).unwrap();
+        if let Some(site) = project.finish().unwrap() {
+            incremental.site = Some(site);
+        }
+        let full = cardweb::build_site(&config).unwrap();
+        let shown = |b: &cardweb::Built| -> Vec<String> {
+            b.report.diagnostics.iter().map(|d| d.to_string()).collect()
+        };
+        assert_eq!(shown(&incremental), shown(&full), "step {step}");
+        let (now, expected) = (
+            &incremental.site.unwrap().files,
+            &full.site.as_ref().unwrap().files,
+        );
+        let differ: Vec<&String> = (now.keys().chain(expected.keys()))
+            .filter(|path| now.get(*path) != expected.get(*path))
+            .collect();
+        assert!(
+            differ.is_empty(),
+            "step {step}: {differ:?} differ: {:?}",
+            differ
+                .iter()
+                .map(|p| (
+                    String::from_utf8_lossy(&now[*p]).into_owned(),
+                    String::from_utf8_lossy(&expected[*p]).into_owned()
+                ))
+                .collect::<Vec<_>>()
+        );
+        let orphan = shown(&full).iter().any(|d| d.contains("gamma.md:1:1"));
+        assert_eq!(orphan, step == 1, "step {step}: {:?}", shown(&full));
+        let near_miss = if step == 0 {
+            "note.md:6:19"
+        } else {
+            "note.md:4:5"
+        };
+        assert!(
+            shown(&full).iter().any(|d| d.contains(near_miss)),
+            "step {step}: {:?}",
+            shown(&full)
+        );
+    }
+}
+
+#[test]
+fn a_link_taken_out_of_the_101st_backlink_removes_the_page_of_all_backlinks() {
+    let mut cards: Vec<(String, String)> = (0..101)
+        .map(|i| {
+            (
+                format!("cards/c{i}.md"),
+                format!("---\ntitle: C{i}\n---\nSee [[hub]].\n"),
+            )
+        })
+        .collect();
+    cards.push((
+        "cards/hub.md".into(),
+        "---\ntitle: Hub\n---\nSee [[c0]].\n".into(),
+    ));
+    let cards: Vec<(&str, &str)> = cards
+        .iter()
+        .map(|(a, b)| (a.as_str(), b.as_str()))
+        .collect();
+    let (before, after) = build_then_edit(
+        &cards,
+        ("cards/c7.md", "---\ntitle: C7\n---\nSee [[c8]].\n"),
+    );
+    assert!(before.contains_key("hub/backlinks.html"));
+    assert!(
+        !after.contains_key("hub/backlinks.html"),
+        "100 backlinks fit on the page"
     );
 }

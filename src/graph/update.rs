@@ -1,0 +1,214 @@
+//! Updating the graph in place after an edit of one card, for `serve`: a new reading of
+//! its text ([`Graph::retext`]) or of its links ([`Graph::relink`]). Each leaves the graph
+//! exactly as a full build of the edited cards would make it, or declines; a property test
+//! compares the two.
+
+use super::checks::orphan_problem;
+use super::{Edge, EdgeKind, Graph, NodeId, Resolution};
+use crate::card::Card;
+use crate::diagnostic::{Diagnostic, Pos};
+use crate::markdown::Target;
+use crate::slug::slugify;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+
+impl Graph {
+    /// Takes in a new reading of the card of `node`, whose front matter, links and headings
+    /// are as before: the node gets the new card, and its mentions the sentences they now
+    /// stand in. Returns the concepts whose pages show that text: the card's own, those
+    /// that embed it, and those it mentions (their backlinks quote it).
+    pub fn retext(&mut self, node: NodeId, card: Arc<Card>) -> Vec<NodeId> {
+        let mut sentences: HashMap<NodeId, &Arc<str>> = HashMap::new();
+        for link in &card.outline.links {
+            if let Resolution::Node(to) = self.index.resolve(&card.rel, &link.target) {
+                let sentence = sentences.entry(to).or_insert(&link.context);
+                if sentence.is_empty() {
+                    *sentence = &link.context;
+                }
+            }
+        }
+        let mut shown = self.embedding(node);
+        for &e in &self.nodes[node.0].outgoing {
+            let edge = &mut self.edges[e];
+            if let (EdgeKind::Mention, Some(sentence)) = (edge.kind, sentences.get(&edge.to)) {
+                edge.context = Arc::clone(sentence);
+                shown.push(edge.to);
+            }
+        }
+        self.nodes[node.0].card = Some(card);
+        shown
+    }
+
+    /// Takes in a new reading of the card of `node` whose links changed (its front matter,
+    /// headings and embeds as before), if that can be done in place: every link, before
+    /// and after, names a card or an attachment the site has, or a concept without a card
+    /// that the card names just as before (so no stub comes or goes, nor changes its
+    /// title), and none has a problem to report. The node's mentions are made anew and the
+    /// orphan warnings in `diagnostics` follow. Returns the concepts whose pages change:
+    /// the card's own, those that embed it, and those it linked to or links to now. None,
+    /// the graph untouched, when the edit needs a full build.
+    pub fn relink(
+        &mut self,
+        node: NodeId,
+        card: Arc<Card>,
+        diagnostics: &mut Vec<Diagnostic>,
+    ) -> Option<Vec<NodeId>> {
+        let old = self[node].card.clone()?;
+        let (before, after) = (self.plain_links(&old)?, self.plain_links(&card)?);
+        let kept = self.unwritten(&old, &before);
+        if kept != self.unwritten(&card, &after) {
+            return None;
+        }
+        // The first link to a stub made it, and has any warning about it: that moves along.
+        let mut moved = Vec::new();
+        for &stub in kept.keys().filter(|&&to| self.made_by_link(node, to)) {
+            let first = |card: &Card, targets: &[Option<NodeId>]| {
+                let at = targets.iter().position(|&to| to == Some(stub))?;
+                Some(card.outline.links[at].pos(card.body_line))
+            };
+            let (Some(from), Some(to)) = (first(&old, &before), first(&card, &after)) else {
+                return None;
+            };
+            if from == Pos::START || to == Pos::START {
+                return None; // where an orphan's warning is
+            }
+            moved.push((from, to));
+        }
+        let mut touched: Vec<NodeId> = before.iter().chain(&after).flatten().copied().collect();
+        touched.sort_unstable();
+        touched.dedup();
+        touched.retain(|&t| t != node);
+        for orphan in touched.iter().filter_map(|&t| orphan_problem(self, t)) {
+            if let Some(at) = diagnostics.iter().position(|d| *d == orphan) {
+                diagnostics.remove(at);
+            }
+        }
+        for d in diagnostics.iter_mut().filter(|d| d.path == card.path) {
+            if let Some(&(_, to)) = moved.iter().find(|(from, _)| *from == d.pos) {
+                d.pos = to;
+            }
+        }
+        self.replace_mentions(node, mentions(node, &card, &after));
+        diagnostics.extend(touched.iter().filter_map(|&t| orphan_problem(self, t)));
+        self.nodes[node.0].card = Some(card);
+        let mut shown = self.embedding(node);
+        shown.extend(touched);
+        Some(shown)
+    }
+
+    /// The names `card` gives each concept without a card that its links (to `targets`)
+    /// lead to, in order.
+    fn unwritten<'a>(
+        &self,
+        card: &'a Card,
+        targets: &[Option<NodeId>],
+    ) -> BTreeMap<NodeId, Vec<&'a Target>> {
+        let mut names: BTreeMap<NodeId, Vec<&Target>> = BTreeMap::new();
+        for (link, &to) in card.outline.links.iter().zip(targets) {
+            if let Some(to) = to.filter(|&to| self[to].card.is_none()) {
+                names.entry(to).or_default().push(&link.target);
+            }
+        }
+        names
+    }
+
+    /// Whether a link in the text of the card of `node` made the concept `to`: the card
+    /// links to it first of all cards, and not in its front matter.
+    fn made_by_link(&self, node: NodeId, to: NodeId) -> bool {
+        self.incoming(to).next().is_some_and(|e| e.from == node)
+            && !self
+                .outgoing(node)
+                .any(|e| e.to == to && e.kind != EdgeKind::Mention)
+    }
+
+    /// What each link of `card` names, if every one names a concept (None for an
+    /// attachment) without a problem to report; None if one does not.
+    fn plain_links(&self, card: &Card) -> Option<Vec<Option<NodeId>>> {
+        (card.outline.links.iter())
+            .map(|link| {
+                let shared = |name: &str| self.index.shared.contains_key(&slugify(name));
+                if matches!(&link.target, Target::Name(name) if shared(name)) {
+                    return None;
+                }
+                match self.index.resolve(&card.rel, &link.target) {
+                    Resolution::Node(to) if link.embed && self[to].card.is_some() => None,
+                    Resolution::Node(to) => {
+                        let anchor = link.anchor.as_deref();
+                        let pos = link.pos(card.body_line);
+                        match anchor.and_then(|a| self.missing_heading(card, to, a, pos)) {
+                            Some(_) => None,
+                            None => Some(Some(to)),
+                        }
+                    }
+                    Resolution::File(_) => Some(None),
+                    _ => None,
+                }
+            })
+            .collect()
+    }
+
+    /// `node` and the concepts whose pages show its text: those that embed it, and those
+    /// that embed them.
+    fn embedding(&self, node: NodeId) -> Vec<NodeId> {
+        let mut shown = vec![node];
+        let mut at = 0;
+        while let Some(&shown_node) = shown.get(at) {
+            for &by in self.embedded_by.get(&shown_node).into_iter().flatten() {
+                if !shown.contains(&by) {
+                    shown.push(by);
+                }
+            }
+            at += 1;
+        }
+        shown
+    }
+
+    /// Puts `mentions` in place of the mentions of `node` (a card), where a full build puts
+    /// them: after its relations, in its block of the cards' edges; then lists every
+    /// node's edges anew, as a full build lists them (in the order of the edges).
+    fn replace_mentions(&mut self, node: NodeId, mentions: Vec<Edge>) {
+        let cards = &self.edges[..self.card_edges];
+        let start = cards.partition_point(|e| e.from < node);
+        let end = cards.partition_point(|e| e.from <= node);
+        let relations = start + cards[start..end].partition_point(|e| e.kind != EdgeKind::Mention);
+        let added = mentions.len();
+        let removed = end - relations;
+        self.edges.splice(relations..end, mentions);
+        self.card_edges = self.card_edges + added - removed;
+        for n in &mut self.nodes {
+            n.outgoing.clear();
+            n.incoming.clear();
+        }
+        for (index, edge) in self.edges.iter().enumerate() {
+            self.nodes[edge.from.0].outgoing.push(index);
+            self.nodes[edge.to.0].incoming.push(index);
+        }
+    }
+}
+
+/// The mention edges of `node` for the links of `card` (to `targets`): one for each concept
+/// linked to, with the sentence of the first link to it that has one, as a full build
+/// makes them.
+fn mentions(node: NodeId, card: &Card, targets: &[Option<NodeId>]) -> Vec<Edge> {
+    let mut edges: Vec<Edge> = Vec::new();
+    let mut made: HashMap<NodeId, usize> = HashMap::new();
+    for (link, &to) in card.outline.links.iter().zip(targets) {
+        let Some(to) = to.filter(|&to| to != node) else {
+            continue;
+        };
+        match made.get(&to).map(|&e| &mut edges[e]) {
+            Some(edge) if edge.context.is_empty() => edge.context = Arc::clone(&link.context),
+            Some(_) => {}
+            None => {
+                made.insert(to, edges.len());
+                edges.push(Edge::new(
+                    node,
+                    to,
+                    EdgeKind::Mention,
+                    Arc::clone(&link.context),
+                ));
+            }
+        }
+    }
+    edges
+}
