@@ -1,18 +1,99 @@
 #!/usr/bin/env python3
-"""Save-to-reload latency of `cardweb serve`: from writing a card to the `reload` event
-arriving on /_cardweb/events, over N edits of different cards. Prints each and the median.
-`--change text` appends a sentence (the common save); `--change link` appends a sentence
-with a link to another card, which changes the graph.
+"""Save-to-reload latency of `cardweb serve`: from a change on disk to the `reload` event
+that names the page showing it, on /_cardweb/events, over N changes to different cards (each
+undone before the next). Prints each and the median. Kinds of change:
 
-    benches/reload_latency.py SITE_DIR [--edits 20] [--change text|link] [--cardweb target/release/cardweb]
+  text          a sentence appended to a card (the common save)
+  link          a sentence with a link to another card appended (changes the graph)
+  front-matter  the card's `summary:` rewritten
+  add           a new card that links to the card, then removed again
+  delete        the card's parent deleted (its page becomes a stub's), then put back
+
+Page paths are taken to be `<file name>/index.html`, as for the generated corpus.
+
+    benches/reload_latency.py SITE_DIR [--edits 20] [--change KIND] [--cardweb target/release/cardweb]
 """
-import argparse, glob, os, socket, statistics, subprocess, sys, time
+import argparse, glob, json, os, re, socket, statistics, subprocess, time
+
+KINDS = ["text", "link", "front-matter", "add", "delete"]
+
+
+class Events:
+    """The server's event stream, read one event at a time."""
+
+    def __init__(self, host, port):
+        self.sock = socket.create_connection((host, port), timeout=120)
+        self.sock.sendall(b"GET /_cardweb/events HTTP/1.1\r\nHost: x\r\n\r\n")
+        self.buffer = b""
+        while b"\r\n\r\n" not in self.buffer:
+            self.buffer += self.sock.recv(65536)
+        self.buffer = self.buffer.split(b"\r\n\r\n", 1)[1]
+
+    def wait_for_reload_of(self, page):
+        """Reads events until a reload that names `page`."""
+        while True:
+            while b"\n\n" not in self.buffer:
+                self.buffer += self.sock.recv(65536)
+            event, self.buffer = self.buffer.split(b"\n\n", 1)
+            fields = dict(line.split(": ", 1) for line in event.decode().splitlines() if ": " in line)
+            if fields.get("event") == "build-error":
+                raise SystemExit(f"the build failed: {fields.get('data')}")
+            if fields.get("event") == "reload" and page in json.loads(fields.get("data", "[]")):
+                return
+
+
+def page_of(path):
+    return os.path.splitext(os.path.basename(path))[0].lower() + "/index.html"
+
+
+def change(kind, i, path, other, site):
+    """Makes change `i` of `kind` to the card at `path`; returns the page that must reload,
+    and how to undo it (a function returning the page that must reload then)."""
+    text = open(path, encoding="utf-8").read()
+
+    def write(p, t):
+        with open(p, "w", encoding="utf-8") as f:
+            f.write(t)
+
+    def put_back(p=path, t=text, page=None):
+        write(p, t)
+        return page or page_of(p)
+
+    if kind == "text":
+        write(path, text + f"\nEdited, edit {i}.\n")
+    elif kind == "link":
+        name = os.path.splitext(os.path.basename(other))[0]
+        write(path, text + f"\nSee [[{name}]], edit {i}.\n")
+    elif kind == "front-matter":
+        summary = f'summary: "Edited summary, edit {i}."'
+        edited, n = re.subn(r"^summary:.*$", summary, text, count=1, flags=re.M)
+        write(path, edited if n else text.replace("---\n", f"---\n{summary}\n", 1))
+    elif kind == "add":
+        new = os.path.join(os.path.dirname(path), f"bench-new-{i}.md")
+        name = os.path.splitext(os.path.basename(path))[0]
+        write(new, f"---\ntitle: Bench new {i}\n---\nAbout [[{name}]].\n")
+
+        def remove():
+            os.remove(new)
+            return page_of(path)  # its backlink goes
+        return page_of(new), remove
+    elif kind == "delete":
+        parent = re.search(r"^parent:\s*(\S+)", text, flags=re.M)
+        found = parent and glob.glob(os.path.join(site, "cards", "**", parent.group(1) + ".md"), recursive=True)
+        if not found:
+            raise SystemExit(f"{path} has no parent card to delete")
+        gone = found[0]
+        kept = open(gone, encoding="utf-8").read()
+        os.remove(gone)
+        return page_of(gone), lambda: put_back(gone, kept)
+    return page_of(path), put_back
+
 
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("site")
     ap.add_argument("--edits", type=int, default=20)
-    ap.add_argument("--change", choices=["text", "link"], default="text")
+    ap.add_argument("--change", choices=KINDS, default="text")
     ap.add_argument("--cardweb", default=os.path.join(os.path.dirname(__file__), "..", "target", "release", "cardweb"))
     a = ap.parse_args()
     cardweb = os.path.abspath(a.cardweb)
@@ -23,35 +104,27 @@ def main():
             if " at http://" in line:
                 host, port = line.split(" at http://")[1].split("/")[0].rsplit(":", 1)
                 break
-        events = socket.create_connection((host, int(port)), timeout=120)
-        events.sendall(b"GET /_cardweb/events HTTP/1.1\r\nHost: x\r\n\r\n")
-        buffer = b""
-        while b"\r\n\r\n" not in buffer:
-            buffer += events.recv(65536)
+        events = Events(host, int(port))
         cards = sorted(glob.glob(os.path.join(a.site, "cards", "**", "*.md"), recursive=True))
+        cards = [c for c in cards if not os.path.basename(c).startswith("bench-new-")]
+        if a.change == "delete":  # cards with a parent card to delete
+            cards = [c for c in cards if re.search(r"^parent:", open(c, encoding="utf-8").read(), flags=re.M)]
         step = max(1, len(cards) // a.edits)
         times = []
         for i in range(a.edits):
             path = cards[(i * step) % len(cards)]
-            text = open(path, encoding="utf-8").read()
-            buffer = b""
+            other = cards[(i * step + step // 2) % len(cards)]
             started = time.perf_counter()
-            with open(path, "w", encoding="utf-8") as f:
-                other = os.path.splitext(os.path.basename(cards[(i * step + step // 2) % len(cards)]))[0]
-                added = f"See [[{other}]], edit {i}." if a.change == "link" else f"Edited, edit {i}."
-                f.write(text + f"\n{added}\n")
-            while b"event: reload" not in buffer:
-                buffer += events.recv(65536)
+            page, undo = change(a.change, i, path, other, a.site)
+            events.wait_for_reload_of(page)
             times.append((time.perf_counter() - started) * 1000)
-            print(f"edit {i + 1:2d} {os.path.relpath(path, a.site)}: {times[-1]:.1f} ms", flush=True)
-            with open(path, "w", encoding="utf-8") as f:
-                f.write(text)
-            while b"event: reload" not in buffer.split(b"event: reload", 1)[1]:
-                buffer += events.recv(65536)
-        print(f"median save-to-reload over {a.edits} edits: {statistics.median(times):.1f} ms "
+            print(f"{a.change} {i + 1:2d} {os.path.relpath(path, a.site)}: {times[-1]:.1f} ms", flush=True)
+            events.wait_for_reload_of(undo())
+        print(f"median save-to-reload over {a.edits} changes ({a.change}): {statistics.median(times):.1f} ms "
               f"(min {min(times):.1f}, max {max(times):.1f})")
     finally:
         server.kill()
+
 
 if __name__ == "__main__":
     main()

@@ -274,7 +274,12 @@ impl Project {
         }
         let mut shown = Vec::new();
         for CardEdit { node, old, new } in edits {
-            if old.same_but_text(&new) {
+            if old.same_but_text(&new) || old.same_but_shown(&new) {
+                if !old.same_but_text(&new) {
+                    // Its summary shows on the pages that link to it, and on site pages.
+                    shown.extend(last.graph.showing_link(node));
+                    last.stale.site = true;
+                }
                 move_link_diagnostics(&mut last.graph_diagnostics, &old, &new);
                 shown.extend(last.graph.retext(node, new));
                 last.stale.search = true;
@@ -395,7 +400,8 @@ fn replace_files(
     site.files.extend(files);
 }
 
-/// A card whose text or links changed: its node, and the card before and after.
+/// A card whose text, links or what pages show of it changed: its node, and the card
+/// before and after.
 struct CardEdit {
     node: NodeId,
     old: Arc<Card>,
@@ -403,8 +409,8 @@ struct CardEdit {
 }
 
 /// The cards that changed between the last build's load and `now` (the same files), if
-/// each changed only in its text or links. None if the files differ or any card changed
-/// otherwise.
+/// each changed only in its text or links, or in what only pages show of it (its summary,
+/// say). None if the files differ or any card changed otherwise.
 fn card_edits(last: &Last, now: &[Arc<Loaded>]) -> Option<Vec<CardEdit>> {
     if last.loaded.len() != now.len() {
         return None;
@@ -415,11 +421,13 @@ fn card_edits(last: &Last, now: &[Arc<Loaded>]) -> Option<Vec<CardEdit>> {
             continue;
         }
         match (&old.card, &new.card) {
-            (Some(a), Some(b)) if a.same_but_links(b) => edits.push(CardEdit {
-                node: last.graph.card_node(&b.rel)?,
-                old: Arc::clone(a),
-                new: Arc::clone(b),
-            }),
+            (Some(a), Some(b)) if a.same_but_links(b) || a.same_but_shown(b) => {
+                edits.push(CardEdit {
+                    node: last.graph.card_node(&b.rel)?,
+                    old: Arc::clone(a),
+                    new: Arc::clone(b),
+                })
+            }
             _ => return None,
         }
     }

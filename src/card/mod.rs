@@ -128,15 +128,36 @@ impl Card {
         self.same_but_body(other) && self.outline.same_but_links(&other.outline)
     }
 
+    /// Whether `other` differs from this card at most in what pages show of it: its text,
+    /// summary, reading time, CSS classes and `extra` fields (the same links, headings and
+    /// everything else of its front matter, its text starting on the same line).
+    pub fn same_but_shown(&self, other: &Card) -> bool {
+        self.same_in_graph(other) && self.outline.same_links(&other.outline)
+    }
+
     /// Whether `other` is this card's file with the same front matter, its text starting
     /// on the same line: the outline may differ.
     fn same_but_body(&self, other: &Card) -> bool {
+        self.same_in_graph(other)
+            && (&self.summary, &self.reading, &self.css_classes, &self.extra)
+                == (
+                    &other.summary,
+                    &other.reading,
+                    &other.css_classes,
+                    &other.extra,
+                )
+    }
+
+    /// Whether `other` is this card's file with the same front matter but for what only
+    /// pages show (summary, reading time, CSS classes, `extra`), its text starting on the
+    /// same line: the outline may differ.
+    fn same_in_graph(&self, other: &Card) -> bool {
         let Card {
             id,
             path,
             rel,
             title,
-            summary,
+            summary: _,
             status,
             tags,
             parent,
@@ -145,23 +166,22 @@ impl Card {
             prerequisites,
             aliases,
             moved_from,
-            reading,
+            reading: _,
             publish,
             permalink,
-            css_classes,
+            css_classes: _,
             date,
             updated,
-            extra,
+            extra: _,
             outline: _,
             body_line,
         } = self;
-        (id, path, rel, title, summary, status, tags)
+        (id, path, rel, title, status, tags)
             == (
                 &other.id,
                 &other.path,
                 &other.rel,
                 &other.title,
-                &other.summary,
                 &other.status,
                 &other.tags,
             )
@@ -173,9 +193,8 @@ impl Card {
                     &other.prerequisites,
                     &other.aliases,
                 )
-            && (reading, extra, body_line) == (&other.reading, &other.extra, &other.body_line)
-            && (publish, permalink, css_classes)
-                == (&other.publish, &other.permalink, &other.css_classes)
+            && (body_line, publish, permalink)
+                == (&other.body_line, &other.publish, &other.permalink)
             && (date, updated, moved_from) == (&other.date, &other.updated, &other.moved_from)
     }
 }

@@ -39,6 +39,15 @@ impl Graph {
         shown
     }
 
+    /// The concepts whose pages show a link to `node` with its summary: its own, and those
+    /// it points to or that point to it (links and relations; breadcrumbs show no summary).
+    pub fn showing_link(&self, node: NodeId) -> Vec<NodeId> {
+        std::iter::once(node)
+            .chain(self.outgoing(node).map(|e| e.to))
+            .chain(self.incoming(node).map(|e| e.from))
+            .collect()
+    }
+
     /// Takes in a new reading of the card of `node` whose links changed (its front matter,
     /// headings and embeds as before), if that can be done in place: every link, before
     /// and after, names a card or an attachment the site has, or a concept without a card

@@ -121,7 +121,11 @@ pub fn render_concept(
             .rev()
             .take(MAX_BREADCRUMB)
             .rev())
-        .map(|a| node_link(graph, a, UP))
+        // Without summaries: an edit of one then changes no page below it.
+        .map(|a| NodeLink {
+            summary: None,
+            ..node_link(graph, a, UP)
+        })
         .collect(),
         children: (n.children.iter().take(SHOWN))
             .map(|&c| node_link(graph, c, UP))

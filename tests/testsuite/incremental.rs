@@ -1,5 +1,5 @@
 //! Incremental builds equal full builds: a random sequence of edits (of whole cards, of
-//! their text, of their links), additions, deletions and renames, each followed by a rebuild of a long-lived `Project` (told which files
+//! their text, of their links, of what their pages show), additions, deletions and renames, each followed by a rebuild of a long-lived `Project` (told which files
 //! changed, as the watcher tells it) and a fresh full build, which must give the same
 //! files byte for byte and the same diagnostics.
 
@@ -89,6 +89,20 @@ fn relink(text: &str, how: usize, name: &str, number: usize) -> String {
     format!("{front}{body}")
 }
 
+/// The card `text` with only what its page shows changed: its summary rewritten or
+/// taken out, or CSS classes given to its page.
+fn reshow(text: &str, how: usize, number: usize) -> String {
+    let summary = text
+        .lines()
+        .find(|l| l.starts_with("summary:"))
+        .unwrap_or("");
+    match how {
+        0 => text.replacen(summary, &format!("summary: Now {number}."), 1),
+        1 => text.replacen(summary, "summary:", 1),
+        _ => text.replacen(summary, &format!("cssclasses: [wide{number}]"), 1),
+    }
+}
+
 /// Writes a file with a distinct stamp in the past, so that the project's cache of cards is
 /// used rather than bypassed as "just written".
 fn write(site: &TestSite, rel: &str, text: &str, clock: &mut u64) {
@@ -122,7 +136,7 @@ fn incremental_builds_equal_full_builds() {
     let mut project = Project::new(config.clone());
     project.build().unwrap();
     for step in 0..200 {
-        let action = random.below(19);
+        let action = random.below(21);
         // The files each step touches, as a watcher would report them.
         let mut touched: Vec<String> = Vec::new();
         let what = match action {
@@ -133,6 +147,20 @@ fn incremental_builds_equal_full_builds() {
                 write(&site, &rel, &retext(&text, random.below(4)), &mut clock);
                 touched.push(rel);
                 format!("retext {name}")
+            }
+            19 | 20 if !present.is_empty() => {
+                let name = present[random.below(present.len())].clone();
+                let rel = format!("cards/{name}.md");
+                let text = std::fs::read_to_string(site.path().join(&rel)).unwrap();
+                let how = random.below(3);
+                write(
+                    &site,
+                    &rel,
+                    &reshow(&text, how, random.below(4)),
+                    &mut clock,
+                );
+                touched.push(rel);
+                format!("reshow {name} ({how})")
             }
             13..=18 if !present.is_empty() => {
                 let name = present[random.below(present.len())].clone();
