@@ -297,10 +297,11 @@ fn build(config: Config, timings: bool) -> Result<ExitCode> {
     if timings {
         for stage in report.timings.iter().chain(&watch.stages) {
             println!(
-                "  {:<6} {:>8.3} s on the clock, {:>8.3} s on the processors",
+                "  {:<6} {:>8.3} s on the clock, {:>8.3} s on the processors, {:>6} MB peak memory",
                 stage.name,
                 stage.wall.as_secs_f64(),
-                stage.cpu.as_secs_f64()
+                stage.cpu.as_secs_f64(),
+                stage.peak >> 20
             );
         }
     }

@@ -1,5 +1,6 @@
 //! How long each stage of a build takes, on the clock and on the processors (every thread
-//! of the process together): what `cardweb build --timings` prints.
+//! of the process together), and the most memory the build has held by its end: what
+//! `cardweb build --timings` prints.
 
 use std::time::{Duration, Instant};
 
@@ -12,6 +13,8 @@ pub struct Stage {
     pub wall: Duration,
     /// Processor time of all threads, user and system.
     pub cpu: Duration,
+    /// The most memory the process has held in RAM so far (peak resident set), in bytes.
+    pub peak: u64,
 }
 
 /// Times the stages of a build one after another.
@@ -28,32 +31,35 @@ impl Stopwatch {
     pub fn start() -> Stopwatch {
         Stopwatch {
             wall: Instant::now(),
-            cpu: processor_time(),
+            cpu: usage().0,
             stages: Vec::new(),
         }
     }
 
     /// Ends the stage `name` now; the next one starts.
     pub fn lap(&mut self, name: &'static str) {
-        let (wall, cpu) = (Instant::now(), processor_time());
+        let (wall, (cpu, peak)) = (Instant::now(), usage());
         self.stages.push(Stage {
             name,
             wall: wall - self.wall,
             cpu: cpu.saturating_sub(self.cpu),
+            peak,
         });
         (self.wall, self.cpu) = (wall, cpu);
     }
 }
 
-/// The processor time this process has used so far, all threads, user and system.
-fn processor_time() -> Duration {
+/// The processor time this process has used so far (all threads, user and system), and
+/// its peak resident memory in bytes.
+fn usage() -> (Duration, u64) {
     // SAFETY: getrusage fills in the plain struct it is given.
     let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
     if unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut usage) } != 0 {
-        return Duration::ZERO;
+        return (Duration::ZERO, 0);
     }
     let time = |t: libc::timeval| Duration::new(t.tv_sec as u64, t.tv_usec as u32 * 1000);
-    time(usage.ru_utime) + time(usage.ru_stime)
+    let peak = u64::try_from(usage.ru_maxrss).unwrap_or(0) * 1024; // kilobytes on Linux
+    (time(usage.ru_utime) + time(usage.ru_stime), peak)
 }
 
 #[cfg(test)]
@@ -63,9 +69,9 @@ mod tests {
     #[test]
     fn work_on_the_processor_shows_in_its_stage() {
         let mut watch = Stopwatch::start();
-        let until = processor_time() + Duration::from_millis(30);
+        let until = usage().0 + Duration::from_millis(30);
         let mut x = 0u64;
-        while processor_time() < until {
+        while usage().0 < until {
             x = std::hint::black_box(x.wrapping_mul(31).wrapping_add(1));
         }
         watch.lap("busy");
@@ -77,5 +83,9 @@ mod tests {
         assert!(busy.cpu >= Duration::from_millis(30), "{busy:?}");
         assert!(busy.wall > Duration::ZERO, "{busy:?}");
         assert!(idle.cpu < busy.cpu, "{idle:?}");
+        assert!(
+            idle.peak >= busy.peak && busy.peak > 1 << 20,
+            "{busy:?} {idle:?}"
+        );
     }
 }

@@ -269,3 +269,20 @@ fn orphans_warn() {
         "root has a child, linked is linked: {err}"
     );
 }
+
+#[test]
+fn timings_name_each_stage_with_its_time_and_the_peak_memory() {
+    let site = TestSite::own_cards();
+    let out = site.run(&["build", "--timings"]).success().stdout();
+    for stage in ["read", "graph", "theme", "draw", "write"] {
+        let line = (out.lines())
+            .find(|l| l.trim_start().starts_with(stage))
+            .unwrap_or_else(|| panic!("no {stage} line in {out}"));
+        let peak: u64 = (line.split(", ").last())
+            .and_then(|p| p.strip_suffix(" MB peak memory"))
+            .and_then(|p| p.trim().parse().ok())
+            .unwrap_or_else(|| panic!("no peak memory in {line:?}"));
+        assert!((1..4096).contains(&peak), "{line}");
+        assert!(line.contains(" s on the clock, "), "{line}");
+    }
+}
