@@ -91,7 +91,16 @@ pub fn build(config: &Config, put: Put) -> Result<Report> {
         let theme = Theme::load(config)?;
         if check_paths(config, &graph, &theme, &corpus.attachments, &mut report) {
             watch.lap("theme");
-            draw(config, &graph, &theme, None, &corpus.attachments, put)?;
+            let search = render::Search::Now;
+            draw(
+                config,
+                &graph,
+                &theme,
+                None,
+                &corpus.attachments,
+                search,
+                put,
+            )?;
             watch.lap("draw");
             report.drawn = true;
         }
@@ -192,17 +201,18 @@ fn check_paths(
     none
 }
 
-/// The last stages: every page of `graph` rendered with `theme` (with `cache` as
-/// [`render::render`] takes it), then the attachments, each handed to `put`.
+/// The last stages: every page of `graph` rendered with `theme` (with `cache` and `search`
+/// as [`render::render`] takes them), then the attachments, each handed to `put`.
 fn draw(
     config: &Config,
     graph: &Graph,
     theme: &Theme,
     cache: Option<&mut PageCache>,
     attachments: &[Attachment],
+    search: render::Search,
     put: Put,
 ) -> Result<()> {
-    render::render(config, graph, theme, cache, put)?;
+    render::render(config, graph, theme, cache, search, put)?;
     for (path, bytes) in read_attachments(attachments)? {
         put(path, bytes)?;
     }

@@ -10,7 +10,7 @@ use crate::card::{self, Attachment, Card, CardFile, Corpus, Sources, Stamp};
 use crate::config::Config;
 use crate::diagnostic::{Diagnostic, Pos};
 use crate::graph::{Graph, NodeId};
-use crate::render::{self, PageCache};
+use crate::render::{self, PageCache, Search};
 use crate::site::{Bytes, Site};
 use crate::theme::Theme;
 use crate::{Built, Report, check_paths, draw, every_problem, graph_of, read_attachments};
@@ -191,9 +191,20 @@ impl Project {
     /// have changed since the last build (so not the theme).
     fn build_from(&mut self, sources: Sources, only_cards: bool) -> Result<Built> {
         let found = self.load(sources);
-        if let Some(built) = self.rebuild_in_place(&found, only_cards)? {
+        let mut last = self.last.take();
+        if let Some(earlier) = last.as_mut()
+            && let Some(built) = self.rebuild_in_place(earlier, &found, only_cards)?
+        {
+            self.last = last;
             return Ok(built);
         }
+        // The search index of the last site is served until the new one is made, after
+        // the pages ([`Project::finish`]): a build that serves one already is sooner done.
+        let earlier_search: Option<Vec<(String, Bytes)>> = last.map(|last| {
+            (last.site.files.into_iter())
+                .filter(|(path, _)| search::is_index_file(path))
+                .collect()
+        });
         let (graph, graph_diagnostics) = found.graph(&self.config);
         let mut report = Report {
             diagnostics: every_problem(found.diagnostics(), &graph_diagnostics),
@@ -216,15 +227,23 @@ impl Project {
         }
         let site = Mutex::new(Site::default());
         let cache = Some(&mut self.pages);
+        let search = match earlier_search {
+            Some(_) => Search::Later,
+            None => Search::Now,
+        };
         draw(
             &self.config,
             &graph,
             &theme,
             cache,
             &found.attachments,
+            search,
             &Site::put_into(&site),
         )?;
-        let site = site.into_inner().unwrap_or_else(|p| p.into_inner());
+        let mut site = site.into_inner().unwrap_or_else(|p| p.into_inner());
+        for (path, bytes) in earlier_search.into_iter().flatten() {
+            site.files.entry(path).or_insert(bytes);
+        }
         report.drawn = true;
         self.last = Some(Last {
             loaded: found.loaded,
@@ -235,7 +254,10 @@ impl Project {
             site: Site {
                 files: site.files.clone(),
             },
-            stale: Stale::default(),
+            stale: Stale {
+                search: search == Search::Later,
+                site: false,
+            },
         });
         Ok(Built {
             report,
@@ -249,11 +271,13 @@ impl Project {
     /// the edits were of another kind, or the graph cannot take them in place
     /// ([`Graph::relink`]), or there is no last build. The theme is read again unless
     /// `only_cards` says it cannot have changed.
-    fn rebuild_in_place(&mut self, found: &Found, only_cards: bool) -> Result<Option<Built>> {
-        let Some(mut last) = self.last.take() else {
-            return Ok(None);
-        };
-        let Some(edits) = card_edits(&last, &found.loaded) else {
+    fn rebuild_in_place(
+        &mut self,
+        last: &mut Last,
+        found: &Found,
+        only_cards: bool,
+    ) -> Result<Option<Built>> {
+        let Some(edits) = card_edits(last, &found.loaded) else {
             return Ok(None);
         };
         // The home page shows the home note's text: an edit of it draws the site anew.
@@ -323,7 +347,6 @@ impl Project {
                 files: last.site.files.clone(),
             }),
         };
-        self.last = Some(last);
         Ok(Some(built))
     }
 

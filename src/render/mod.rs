@@ -32,17 +32,27 @@ use concept::render_concept;
 use context::SiteInfo;
 use rayon::prelude::*;
 
-/// Renders every page of the graph, the site pages, `graph.json`, the search index, the
-/// sitemap and feed (given a `base_url`), the pages at old addresses and the theme's
-/// assets,
-/// handing each file to `put` as soon as it is drawn. With a `cache`, only the pages whose
-/// inputs differ from those in it are drawn again, and it is updated to match; without one
-/// (a build that runs once), no signatures are computed.
+/// Whether [`render`] makes the search index, or leaves it to be made later
+/// ([`search_files`]), as `serve` does when it has one to serve meanwhile.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Search {
+    /// With the pages.
+    Now,
+    /// Not now.
+    Later,
+}
+
+/// Renders every page of the graph, the site pages, `graph.json`, the search index (as
+/// `search` says), the sitemap and feed (given a `base_url`), the pages at old addresses
+/// and the theme's assets, handing each file to `put` as soon as it is drawn. With a
+/// `cache`, only the pages whose inputs differ from those in it are drawn again, and it is
+/// updated to match; without one (a build that runs once), no signatures are computed.
 pub fn render(
     config: &Config,
     graph: &Graph,
     theme: &Theme,
     cache: Option<&mut PageCache>,
+    search: Search,
     put: Put,
 ) -> Result<()> {
     let info = SiteInfo::of(config, theme);
@@ -73,7 +83,10 @@ pub fn render(
         || {
             rayon::join(
                 || crate::export::to_site_files(graph),
-                || search::index_files(graph, search_options(config)),
+                || match search {
+                    Search::Now => search::index_files(graph, search_options(config)),
+                    Search::Later => Vec::new(),
+                },
             )
         },
     );
