@@ -189,6 +189,47 @@ fn an_edited_card_reloads_open_pages() {
 }
 
 #[test]
+fn a_new_link_reloads_both_cards_at_once_and_the_graph_data_after() {
+    let site = TestSite::own_cards();
+    let served = Served::start(&site);
+    let mentions = "/graph/data/mentions-1.json";
+    let before = served.get(mentions).text();
+    let mut events = served.events();
+    let card = std::fs::read_to_string(site.path().join("cards/apis.md")).unwrap();
+    site.write(
+        "cards/.apis.md.swp",
+        format!("{card}\nSee [[Databases]].\n"),
+    );
+    std::fs::rename(
+        site.path().join("cards/.apis.md.swp"),
+        site.path().join("cards/apis.md"),
+    )
+    .unwrap();
+    let first = events.wait_for("reload");
+    assert!(first.contains("\"apis/index.html\""), "{first}");
+    assert!(
+        first.contains("\"databases/index.html\""),
+        "a new backlink: {first}"
+    );
+    assert!(
+        !first.contains("graph/data"),
+        "drawn when edits pause: {first}"
+    );
+    let after = events.wait_for("reload");
+    assert!(
+        after.contains(&format!("\"{}\"", &mentions[1..])),
+        "{after}"
+    );
+    assert_ne!(served.get(mentions).text(), before);
+    assert!(
+        served
+            .get("/databases/")
+            .text()
+            .contains("href=\"../apis/\"")
+    );
+}
+
+#[test]
 fn a_broken_card_shows_an_error_and_the_old_page_stays() {
     let site = TestSite::own_cards();
     let served = Served::start(&site);
