@@ -80,7 +80,13 @@ pub struct Built {
 /// cards folder, broken templates, unreadable attachments, a file `put` refused).
 pub fn build(config: &Config, put: Put) -> Result<Report> {
     let mut watch = timings::Stopwatch::start();
-    let (graph, corpus, diagnostics) = analyse_with_corpus(config, &mut watch)?;
+    // The templates compile while the cards are read: a broken one matters only if the
+    // cards have no errors.
+    let (analysed, theme) = rayon::join(
+        || analyse_with_corpus(config, &mut watch),
+        || Theme::load(config),
+    );
+    let (graph, corpus, diagnostics) = analysed?;
     let mut report = Report {
         counts: graph.counts(),
         diagnostics,
@@ -88,7 +94,7 @@ pub fn build(config: &Config, put: Put) -> Result<Report> {
         timings: Vec::new(),
     };
     if report.errors() == 0 {
-        let theme = Theme::load(config)?;
+        let theme = theme?;
         if check_paths(config, &graph, &theme, &corpus.attachments, &mut report) {
             watch.lap("theme");
             let search = render::Search::Now;
