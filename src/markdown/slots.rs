@@ -7,7 +7,9 @@ use super::sections::{self, Section};
 use super::{Href, link_close, link_open, media};
 use crate::html::escape;
 use pulldown_cmark::{Event, LinkType, Tag, html};
+use std::hash::{Hash, Hasher};
 use std::ops::Range;
+use std::sync::OnceLock;
 
 /// How a link or embed whose target was not found is drawn: its text, marked, and no
 /// link that would lead nowhere (the build warns about it).
@@ -19,11 +21,31 @@ const MARK: char = '\0';
 
 /// A card's HTML with a slot for each link to a card or attachment, in the order of the
 /// outline's links, and where its sections are.
-#[derive(Clone, Debug, Default, PartialEq, Hash)]
+#[derive(Clone, Debug, Default)]
 pub struct Unlinked {
     html: String,
     slots: Vec<Slot>,
     sections: Vec<Section>,
+    /// A hash of the three, made the first time it is hashed: `serve` hashes a card's HTML
+    /// into the signature of every page that shows it, and the HTML does not change.
+    fingerprint: OnceLock<u64>,
+}
+
+impl PartialEq for Unlinked {
+    fn eq(&self, other: &Unlinked) -> bool {
+        (&self.html, &self.slots, &self.sections) == (&other.html, &other.slots, &other.sections)
+    }
+}
+
+impl Hash for Unlinked {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        let fingerprint = self.fingerprint.get_or_init(|| {
+            let mut hasher = std::hash::DefaultHasher::new();
+            (&self.html, &self.slots, &self.sections).hash(&mut hasher);
+            hasher.finish()
+        });
+        fingerprint.hash(state);
+    }
 }
 
 /// How one link is drawn, whatever it resolves to.
@@ -146,6 +168,7 @@ impl Unlinked {
     /// Sets the HTML, once every slot is known, and finds its sections.
     pub(super) fn set_html(&mut self, html: String) {
         (self.html, self.sections) = sections::take_out(html);
+        self.fingerprint = OnceLock::new();
     }
 
     /// The bytes of the HTML of the section under heading `anchor`, or of block `^id`.
