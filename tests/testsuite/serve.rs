@@ -162,22 +162,24 @@ fn echo_returns_the_request_as_data() {
     assert!(served.get("/_cardweb/nothing").status == 404);
 }
 
+/// Edits the card `name` as an editor saves it, atomically: the new text into a temporary
+/// file, then renamed over the card.
+fn save_as_an_editor(site: &TestSite, name: &str, edit: impl FnOnce(&str) -> String) {
+    let card = site.path().join("cards").join(name);
+    let text = std::fs::read_to_string(&card).unwrap();
+    let temporary = format!("cards/.{name}.swp");
+    site.write(&temporary, edit(&text));
+    std::fs::rename(site.path().join(&temporary), card).unwrap();
+}
+
 #[test]
 fn an_edited_card_reloads_open_pages() {
     let site = TestSite::own_cards();
     let served = Served::start(&site);
     let mut events = served.events();
-    let card = std::fs::read_to_string(site.path().join("cards/apis.md")).unwrap();
-    // An editor's atomic save: write a temporary file, then rename it over the card.
-    site.write(
-        "cards/.apis.md.swp",
-        card.replace("An **API**", "A freshly edited **API**"),
-    );
-    std::fs::rename(
-        site.path().join("cards/.apis.md.swp"),
-        site.path().join("cards/apis.md"),
-    )
-    .unwrap();
+    save_as_an_editor(&site, "apis.md", |card| {
+        card.replace("An **API**", "A freshly edited **API**")
+    });
     let changed = events.wait_for("reload");
     assert!(changed.contains("\"apis/index.html\""), "{changed}");
     assert!(
@@ -195,16 +197,9 @@ fn a_new_link_reloads_both_cards_at_once_and_the_graph_data_after() {
     let mentions = "/graph/data/mentions-1.json";
     let before = served.get(mentions).text();
     let mut events = served.events();
-    let card = std::fs::read_to_string(site.path().join("cards/apis.md")).unwrap();
-    site.write(
-        "cards/.apis.md.swp",
-        format!("{card}\nSee [[Databases]].\n"),
-    );
-    std::fs::rename(
-        site.path().join("cards/.apis.md.swp"),
-        site.path().join("cards/apis.md"),
-    )
-    .unwrap();
+    save_as_an_editor(&site, "apis.md", |card| {
+        format!("{card}\nSee [[Databases]].\n")
+    });
     let first = events.wait_for("reload");
     assert!(first.contains("\"apis/index.html\""), "{first}");
     assert!(
