@@ -1,8 +1,8 @@
 //! The incremental cache behind `serve`: a [`Project`] runs the pipeline's stages like
 //! [`crate::build`], but keeps what it read and drew, so that a rebuild reads only the
 //! cards whose files changed and draws only the pages whose context changed. When every
-//! change is to the text or the links of cards (same front matter and headings), it
-//! updates the last graph in place where it can and draws only the pages that show what
+//! change is to the text or the links of cards, or to what only pages show of them (a
+//! summary), it updates the last graph in place where it can and draws only the pages that show what
 //! changed; the site's own pages, graph data and search index follow when the edits pause.
 //! A property test checks that every kind of rebuild equals a full build.
 
@@ -103,7 +103,8 @@ struct Last {
 struct Stale {
     /// The search index (after edits of text).
     search: bool,
-    /// The site's own pages and the graph's data files (after edits of links).
+    /// The site's own pages and the graph's data files (after edits of links or of what
+    /// pages show of a card).
     site: bool,
 }
 
@@ -265,9 +266,10 @@ impl Project {
         })
     }
 
-    /// Rebuilds after edits that changed only the text or links of cards (not which files
-    /// there are, nor their front matter or headings, nor the theme), by updating the last
-    /// build's graph in place and drawing only the pages that show what changed. None when
+    /// Rebuilds after edits that changed only the text or links of cards, or what only
+    /// pages show of them (their summary, say; not which files there are, nor the rest of
+    /// their front matter or headings, nor the theme), by updating the last build's graph
+    /// in place and drawing only the pages that show what changed. None when
     /// the edits were of another kind, or the graph cannot take them in place
     /// ([`Graph::relink`]), or there is no last build. The theme is read again unless
     /// `only_cards` says it cannot have changed.
