@@ -81,16 +81,24 @@ pub struct Page<'a, T> {
     pub content: T,
 }
 
-/// A link to a concept as templates draw it. Its `html` (the whole `<a>` element, with the
-/// same markup as links in cards) follows from the other fields and is made only when a
-/// template is rendered.
+/// A link to a concept as templates draw it. Its `url` and `html` (the whole `<a>` element,
+/// with the same markup as links in cards) follow from the other fields and are made only
+/// when a template is rendered: a page whose signature is unchanged needs neither.
 #[derive(Hash, Clone)]
 pub struct NodeLink<'a> {
     pub id: &'a str,
     pub title: &'a str,
     pub status: Status,
     pub summary: Option<&'a str>,
-    pub url: String,
+    /// The site's root, relative to the page the link is on.
+    pub root: &'a str,
+}
+
+impl NodeLink<'_> {
+    /// The address of the concept's page, relative to the page the link is on.
+    pub fn url(&self) -> String {
+        format!("{}{}/", self.root, encode_path(self.id))
+    }
 }
 
 impl Serialize for NodeLink<'_> {
@@ -101,10 +109,11 @@ impl Serialize for NodeLink<'_> {
         link.serialize_field("title", self.title)?;
         link.serialize_field("status", self.status.name())?;
         link.serialize_field("summary", &self.summary)?;
-        link.serialize_field("url", &self.url)?;
+        let url = self.url();
+        link.serialize_field("url", &url)?;
         link.serialize_field(
             "html",
-            &markdown::link_html(href(self.status, self.title, self.url.clone()), self.title),
+            &markdown::link_html(href(self.status, self.title, url), self.title),
         )?;
         link.end()
     }
@@ -247,14 +256,14 @@ pub struct StubsPage<'a> {
 }
 
 /// A link to `node` from a page whose way back to the site root is `root`.
-pub fn node_link<'g>(graph: &'g Graph, node: NodeId, root: &str) -> NodeLink<'g> {
+pub fn node_link<'g>(graph: &'g Graph, node: NodeId, root: &'g str) -> NodeLink<'g> {
     let n = &graph[node];
     NodeLink {
         id: &n.id,
         title: &n.title,
         status: n.status,
         summary: n.card.as_ref().and_then(|c| c.summary.as_deref()),
-        url: format!("{root}{}/", encode_path(&n.id)),
+        root,
     }
 }
 
@@ -286,7 +295,7 @@ pub fn tag_link<'a>(name: &'a str, root: &str) -> TagLink<'a> {
 pub fn backlinks<'g>(
     graph: &'g Graph,
     node: NodeId,
-    root: &str,
+    root: &'g str,
     keep: impl Fn(&Edge) -> bool,
 ) -> Vec<BackLink<'g>> {
     let mut by_source: BTreeMap<NodeId, BackLink> = BTreeMap::new();
@@ -323,7 +332,7 @@ pub fn wanted_stub<'g>(
     graph: &'g Graph,
     stub: NodeId,
     wanting: &[NodeId],
-    root: &str,
+    root: &'g str,
 ) -> WantedStub<'g> {
     WantedStub {
         node: node_link(graph, stub, root),

@@ -37,7 +37,7 @@ pub struct LocalGraph<'a> {
 
 impl<'a> LocalGraph<'a> {
     /// The neighbourhood of `node`, its links relative to `root`.
-    pub fn of(graph: &'a Graph, node: NodeId, root: &str) -> LocalGraph<'a> {
+    pub fn of(graph: &'a Graph, node: NodeId, root: &'a str) -> LocalGraph<'a> {
         let n = &graph[node];
         let links = |ids: &[NodeId]| ids.iter().map(|&i| node_link(graph, i, root)).collect();
         LocalGraph {
@@ -217,7 +217,7 @@ fn draw_box(svg: &mut String, item: &Item, current: &str, x: usize, y: usize) {
             let _ = writeln!(
                 svg,
                 "<a class=\"lg-node lg-{status}{current_class}\" href=\"{}\"><title>{}{note}</title><rect x=\"{x}\" y=\"{y}\" width=\"{BOX_WIDTH}\" height=\"{BOX_HEIGHT}\" rx=\"8\"/><text x=\"{tx}\" y=\"{ty}\" text-anchor=\"middle\">{}</text></a>",
-                link.url,
+                link.url(),
                 escape(link.title),
                 escape(&label)
             );
