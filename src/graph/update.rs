@@ -9,7 +9,7 @@ use crate::card::Card;
 use crate::diagnostic::{Diagnostic, Pos};
 use crate::markdown::Target;
 use crate::slug::slugify;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
 
 impl Graph {
@@ -68,32 +68,39 @@ impl Graph {
         if kept != self.unwritten(&card, &after) {
             return None;
         }
-        // The first link to a stub made it, and has any warning about it: that moves along.
-        let mut moved = Vec::new();
-        for &stub in kept.keys().filter(|&&to| self.made_by_link(node, to)) {
-            let first = |card: &Card, targets: &[Option<NodeId>]| {
-                let at = targets.iter().position(|&to| to == Some(stub))?;
-                Some(card.outline.links[at].pos(card.body_line))
-            };
-            let (Some(from), Some(to)) = (first(&old, &before), first(&card, &after)) else {
-                return None;
-            };
+        // The first link to a stub made it, and has any warning about it: that moves along
+        // (unless the card's front matter names the stub: then that made it).
+        let relations: HashSet<NodeId> = (self.outgoing(node))
+            .filter(|e| e.kind != EdgeKind::Mention)
+            .map(|e| e.to)
+            .collect();
+        let (first_before, first_after) = (first_links(&before), first_links(&after));
+        let mut moved = HashMap::new();
+        for &stub in kept.keys() {
+            let made_here = self.incoming(stub).next().is_some_and(|e| e.from == node);
+            if !made_here || relations.contains(&stub) {
+                continue;
+            }
+            let from = old.outline.links[*first_before.get(&stub)?].pos(old.body_line);
+            let to = card.outline.links[*first_after.get(&stub)?].pos(card.body_line);
             if from == Pos::START || to == Pos::START {
                 return None; // where an orphan's warning is
             }
-            moved.push((from, to));
+            moved.insert(from, to);
         }
         let mut touched: Vec<NodeId> = before.iter().chain(&after).flatten().copied().collect();
         touched.sort_unstable();
         touched.dedup();
         touched.retain(|&t| t != node);
-        for orphan in touched.iter().filter_map(|&t| orphan_problem(self, t)) {
-            if let Some(at) = diagnostics.iter().position(|d| *d == orphan) {
-                diagnostics.remove(at);
-            }
+        // Linear however many links and problems there are: a card may link thousands.
+        let orphans: HashSet<Diagnostic> = (touched.iter())
+            .filter_map(|&t| orphan_problem(self, t))
+            .collect();
+        if !orphans.is_empty() {
+            diagnostics.retain(|d| !orphans.contains(d));
         }
         for d in diagnostics.iter_mut().filter(|d| d.path == card.path) {
-            if let Some(&(_, to)) = moved.iter().find(|(from, _)| *from == d.pos) {
+            if let Some(&to) = moved.get(&d.pos) {
                 d.pos = to;
             }
         }
@@ -119,15 +126,6 @@ impl Graph {
             }
         }
         names
-    }
-
-    /// Whether a link in the text of the card of `node` made the concept `to`: the card
-    /// links to it first of all cards, and not in its front matter.
-    fn made_by_link(&self, node: NodeId, to: NodeId) -> bool {
-        self.incoming(to).next().is_some_and(|e| e.from == node)
-            && !self
-                .outgoing(node)
-                .any(|e| e.to == to && e.kind != EdgeKind::Mention)
     }
 
     /// What each link of `card` names, if every one names a concept (None for an
@@ -193,6 +191,17 @@ impl Graph {
             self.nodes[edge.to.0].incoming.push(index);
         }
     }
+}
+
+/// The first link to each concept among `targets` (what the links of a card lead to).
+fn first_links(targets: &[Option<NodeId>]) -> HashMap<NodeId, usize> {
+    let mut first = HashMap::new();
+    for (at, to) in targets.iter().enumerate() {
+        if let Some(to) = to {
+            first.entry(*to).or_insert(at);
+        }
+    }
+    first
 }
 
 /// The mention edges of `node` for the links of `card` (to `targets`): one for each concept
