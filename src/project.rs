@@ -388,20 +388,37 @@ impl Project {
 
     /// Reads the cards among `sources` that changed since the last load.
     fn load(&mut self, sources: Sources) -> Found {
-        let loaded: Vec<Arc<Loaded>> = sources
+        // Each file with whether it was known, and whether it was read again.
+        let loaded: Vec<(Arc<Loaded>, bool, bool)> = sources
             .cards
             .par_iter()
             .map(|file| match self.cards.get(&file.source) {
                 Some(known) if file.stamp.unchanged_since(&known.stamp, known.read_at) => {
-                    known.clone()
+                    (known.clone(), true, false)
                 }
-                _ => Arc::new(Loaded::read(&self.config, file)),
+                known => {
+                    let read = Arc::new(Loaded::read(&self.config, file));
+                    (read, known.is_some(), true)
+                }
             })
             .collect();
-        self.cards = (sources.cards.iter())
-            .map(|f| f.source.clone())
-            .zip(loaded.iter().cloned())
-            .collect();
+        let same_files =
+            loaded.len() == self.cards.len() && loaded.iter().all(|(_, known, _)| *known);
+        if same_files {
+            // The usual save: the same files, one or two of them read again.
+            for (file, (l, _, read)) in sources.cards.iter().zip(&loaded) {
+                if *read {
+                    self.cards.insert(file.source.clone(), l.clone());
+                }
+            }
+        }
+        let loaded: Vec<Arc<Loaded>> = loaded.into_iter().map(|(l, _, _)| l).collect();
+        if !same_files {
+            self.cards = (sources.cards.iter())
+                .map(|f| f.source.clone())
+                .zip(loaded.iter().cloned())
+                .collect();
+        }
         let (attachments, problems) = (sources.attachments.clone(), sources.problems.clone());
         self.sources = Some(sources);
         Found {

@@ -212,8 +212,7 @@ impl Owner {
         match catch_unwind(AssertUnwindSafe(|| project.finish())) {
             Ok(Ok(Some(site))) => {
                 let old = state.pages();
-                let pages = Pages::from_site(site, &old);
-                let changed = pages.changed_since(&old);
+                let (pages, changed) = Pages::update(site, &old);
                 *state.pages.write().unwrap_or_else(|p| p.into_inner()) = Arc::new(pages);
                 state.hub.send(&Event::new("reload", &changed));
             }
@@ -295,8 +294,7 @@ fn rebuild(
     match outcome.unwrap_or_else(|e| Err(format!("error: {e:#}"))) {
         Ok(site) => {
             let old = state.pages();
-            let pages = Pages::from_site(site, &old);
-            let changed = pages.changed_since(&old);
+            let (pages, changed) = Pages::update(site, &old);
             *state.pages.write().unwrap_or_else(|p| p.into_inner()) = Arc::new(pages);
             *state.build_error.write().unwrap_or_else(|p| p.into_inner()) = None;
             println!(

@@ -79,37 +79,32 @@ pub struct Pages {
 
 impl Pages {
     /// Takes over a rendered site's files, keeping `previous`'s page for every file whose
-    /// bytes are the very same.
-    pub fn from_site(site: Site, previous: &Pages) -> Pages {
-        let files = site
-            .files
-            .into_par_iter()
-            .map(|(path, bytes)| {
-                let page = match previous.files.get(&path) {
-                    Some(old) if Arc::ptr_eq(&old.body, &bytes) => old.clone(),
-                    _ => Arc::new(Page::new(bytes, content_type(&path))),
-                };
-                (path, page)
+    /// bytes are the very same; with the paths whose bytes differ from `previous`'s, or that
+    /// it did not have, sorted (found in the same one pass over the files).
+    pub fn update(site: Site, previous: &Pages) -> (Pages, Vec<String>) {
+        let taken: Vec<(String, Arc<Page>, bool)> = (site.files.into_par_iter())
+            .map(|(path, bytes)| match previous.files.get(&path) {
+                Some(old) if Arc::ptr_eq(&old.body, &bytes) => (path, old.clone(), false),
+                old => {
+                    let page = Arc::new(Page::new(bytes, content_type(&path)));
+                    let changed = old.is_none_or(|o| o.etag != page.etag);
+                    (path, page, changed)
+                }
             })
             .collect();
-        Pages { files }
+        let changed = (taken.iter())
+            .filter(|(_, _, changed)| *changed)
+            .map(|(path, _, _)| path.clone())
+            .collect();
+        let files = (taken.into_iter())
+            .map(|(path, page, _)| (path, page))
+            .collect();
+        (Pages { files }, changed)
     }
 
     /// The file at `path`, if the site has one.
     pub fn get(&self, path: &str) -> Option<&Arc<Page>> {
         self.files.get(path)
-    }
-
-    /// The paths whose bytes differ from `old`'s, or that `old` did not have, sorted.
-    pub fn changed_since(&self, old: &Pages) -> Vec<String> {
-        let mut changed: Vec<String> = self
-            .files
-            .iter()
-            .filter(|(path, page)| old.files.get(*path).is_none_or(|o| o.etag != page.etag))
-            .map(|(path, _)| path.clone())
-            .collect();
-        changed.sort();
-        changed
     }
 }
 
@@ -165,13 +160,12 @@ mod tests {
 
     #[test]
     fn pages_get_the_live_script_and_assets_do_not() {
-        let pages = Pages::from_site(
-            site(&[
-                ("a/index.html", "<body>x</body>"),
-                ("assets/s.css", "</body>"),
-            ]),
-            &Pages::default(),
-        );
+        let files = site(&[
+            ("a/index.html", "<body>x</body>"),
+            ("assets/s.css", "</body>"),
+        ]);
+        let (pages, changed) = Pages::update(files, &Pages::default());
+        assert_eq!(changed, ["a/index.html", "assets/s.css"]);
         let page = pages.get("a/index.html").unwrap();
         assert_eq!(
             sent(page),
@@ -183,12 +177,12 @@ mod tests {
 
     #[test]
     fn changed_pages_are_found_and_unchanged_ones_kept() {
-        let old = Pages::from_site(site(&[("a", "1"), ("b", "2")]), &Pages::default());
+        let (old, _) = Pages::update(site(&[("a", "1"), ("b", "2")]), &Pages::default());
         let mut next = site(&[("b", "3"), ("c", "4")]);
         next.files
             .insert("a".into(), old.get("a").unwrap().body.clone());
-        let new = Pages::from_site(next, &old);
-        assert_eq!(new.changed_since(&old), ["b", "c"]);
+        let (new, changed) = Pages::update(next, &old);
+        assert_eq!(changed, ["b", "c"]);
         assert!(
             Arc::ptr_eq(new.get("a").unwrap(), old.get("a").unwrap()),
             "the same page, not recomputed"

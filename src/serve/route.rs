@@ -93,15 +93,13 @@ mod tests {
             "assets/style.css",
             "my notes/a b.svg",
         ];
-        Pages::from_site(
-            Site {
-                files: files
-                    .iter()
-                    .map(|f| (f.to_string(), Bytes::from(&b""[..])))
-                    .collect(),
-            },
-            &Pages::default(),
-        )
+        let site = Site {
+            files: files
+                .iter()
+                .map(|f| (f.to_string(), Bytes::from(&b""[..])))
+                .collect(),
+        };
+        Pages::update(site, &Pages::default()).0
     }
 
     #[test]
