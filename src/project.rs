@@ -299,25 +299,30 @@ impl Project {
             last.theme = theme;
         }
         let mut shown = Vec::new();
-        for CardEdit { node, old, new } in edits {
-            if old.same_but_text(&new) || old.same_but_shown(&new) {
-                if !old.same_but_text(&new) {
+        for CardEdit {
+            node,
+            old,
+            new,
+            kind,
+        } in edits
+        {
+            if kind == EditKind::Links {
+                let relinked = last.graph.relink(node, new, &mut last.graph_diagnostics);
+                let Some(relinked) = relinked else {
+                    return Ok(None);
+                };
+                shown.extend(relinked);
+                last.stale.site = true;
+            } else {
+                if kind == EditKind::Shown {
                     // Its summary shows on the pages that link to it, and on site pages.
                     shown.extend(last.graph.showing_link(node));
                     last.stale.site = true;
                 }
                 move_link_diagnostics(&mut last.graph_diagnostics, &old, &new);
                 shown.extend(last.graph.retext(node, new));
-                last.stale.search = true;
-            } else {
-                let relinked = last.graph.relink(node, new, &mut last.graph_diagnostics);
-                let Some(relinked) = relinked else {
-                    return Ok(None);
-                };
-                shown.extend(relinked);
-                last.stale.search = true;
-                last.stale.site = true;
             }
+            last.stale.search = true;
         }
         shown.sort_unstable();
         shown.dedup();
@@ -442,12 +447,24 @@ fn replace_files(
     site.files.extend(files);
 }
 
-/// A card whose text, links or what pages show of it changed: its node, and the card
-/// before and after.
+/// A card whose text, links or what pages show of it changed: its node, the card before
+/// and after, and what changed.
 struct CardEdit {
     node: NodeId,
     old: Arc<Card>,
     new: Arc<Card>,
+    kind: EditKind,
+}
+
+/// What an edit of a card changed, besides its text.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum EditKind {
+    /// Nothing else ([`Card::same_but_text`]).
+    Text,
+    /// What only pages show of it, its summary say ([`Card::same_but_shown`]).
+    Shown,
+    /// Its links ([`Card::same_but_links`]).
+    Links,
 }
 
 /// The cards that changed between the last build's load and `now` (the same files), if
@@ -463,11 +480,21 @@ fn card_edits(last: &Last, now: &[Arc<Loaded>]) -> Option<Vec<CardEdit>> {
             continue;
         }
         match (&old.card, &new.card) {
-            (Some(a), Some(b)) if a.same_but_links(b) || a.same_but_shown(b) => {
+            (Some(a), Some(b)) => {
+                let kind = if a.same_but_text(b) {
+                    EditKind::Text
+                } else if a.same_but_shown(b) {
+                    EditKind::Shown
+                } else if a.same_but_links(b) {
+                    EditKind::Links
+                } else {
+                    return None;
+                };
                 edits.push(CardEdit {
                     node: last.graph.card_node(&b.rel)?,
                     old: Arc::clone(a),
                     new: Arc::clone(b),
+                    kind,
                 })
             }
             _ => return None,

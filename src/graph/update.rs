@@ -18,15 +18,15 @@ impl Graph {
     /// stand in. Returns the concepts whose pages show that text: the card's own, those
     /// that embed it, and those it mentions (their backlinks quote it).
     pub fn retext(&mut self, node: NodeId, card: Arc<Card>) -> Vec<NodeId> {
-        let mut sentences: HashMap<NodeId, &Arc<str>> = HashMap::new();
-        for link in &card.outline.links {
-            if let Resolution::Node(to) = self.index.resolve(&card.rel, &link.target) {
-                let sentence = sentences.entry(to).or_insert(&link.context);
-                if sentence.is_empty() {
-                    *sentence = &link.context;
-                }
-            }
-        }
+        let targets: Vec<Option<NodeId>> = (card.outline.links.iter())
+            .map(|link| match self.index.resolve(&card.rel, &link.target) {
+                Resolution::Node(to) => Some(to),
+                _ => None,
+            })
+            .collect();
+        let sentences: HashMap<NodeId, Arc<str>> = (mentions(node, &card, &targets).into_iter())
+            .map(|edge| (edge.to, edge.context))
+            .collect();
         let mut shown = self.embedding(node);
         for &e in &self.nodes[node.0].outgoing {
             let edge = &mut self.edges[e];

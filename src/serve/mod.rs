@@ -14,6 +14,7 @@ use crate::Built;
 use crate::config::Config;
 use crate::diagnostic::Diagnostic;
 use crate::project::{Changes, Project};
+use crate::site::Site;
 use crate::start::{self, StartError};
 use anyhow::Result;
 use live::{Event, Hub};
@@ -61,6 +62,15 @@ pub struct State {
 }
 
 impl State {
+    /// Serves `site` from now on and tells the open pages whose files changed to reload;
+    /// returns how many files changed.
+    fn publish(&self, site: Site) -> usize {
+        let (pages, changed) = Pages::update(site, &self.pages());
+        *self.pages.write().unwrap_or_else(|p| p.into_inner()) = Arc::new(pages);
+        self.hub.send(&Event::new("reload", &changed));
+        changed.len()
+    }
+
     fn pages(&self) -> Arc<Pages> {
         self.pages.read().unwrap_or_else(|p| p.into_inner()).clone()
     }
@@ -211,10 +221,7 @@ impl Owner {
         let project = &mut self.project;
         match catch_unwind(AssertUnwindSafe(|| project.finish())) {
             Ok(Ok(Some(site))) => {
-                let old = state.pages();
-                let (pages, changed) = Pages::update(site, &old);
-                *state.pages.write().unwrap_or_else(|p| p.into_inner()) = Arc::new(pages);
-                state.hub.send(&Event::new("reload", &changed));
+                state.publish(site);
             }
             Ok(Err(error)) => state.fail(format!("error: {error:#}")),
             _ => {}
@@ -293,16 +300,13 @@ fn rebuild(
     });
     match outcome.unwrap_or_else(|e| Err(format!("error: {e:#}"))) {
         Ok(site) => {
-            let old = state.pages();
-            let (pages, changed) = Pages::update(site, &old);
-            *state.pages.write().unwrap_or_else(|p| p.into_inner()) = Arc::new(pages);
             *state.build_error.write().unwrap_or_else(|p| p.into_inner()) = None;
+            let changed = state.publish(site);
             println!(
                 "built in {} ms: {} files changed",
                 started.elapsed().as_millis(),
-                changed.len()
+                changed
             );
-            state.hub.send(&Event::new("reload", &changed));
         }
         Err(message) => state.fail(message),
     }

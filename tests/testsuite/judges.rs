@@ -123,14 +123,19 @@ fn assert_no_violations(found: &[String]) {
 
 /// axe-core's serious and critical violations on each of `pages` of `served`, in the light
 /// and the dark scheme.
-fn axe_in_both_schemes(tab: &mut Tab, served: &Served, pages: &[String], axe: &str) -> Vec<String> {
+fn axe_in_both_schemes(
+    tab: &mut Tab,
+    served: &Served,
+    pages: &[impl AsRef<str>],
+    axe: &str,
+) -> Vec<String> {
     let mut found = Vec::new();
     for scheme in ["light", "dark"] {
         tab.call(
             "Emulation.setEmulatedMedia",
             json!({"features": [{"name": "prefers-color-scheme", "value": scheme}]}),
         );
-        for page in pages {
+        for page in pages.iter().map(AsRef::as_ref) {
             tab.call(
                 "Page.navigate",
                 json!({"url": format!("http://{}{page}", served.addr)}),
@@ -209,8 +214,7 @@ fn a_vaults_pages_pass_axe_in_light_and_dark() {
         "/embedded-note/",
         "/nested/",
         "/private-thoughts/",
-    ]
-    .map(String::from);
+    ];
     let mut found = axe_in_both_schemes(&mut tab, &served, &pages, &axe);
     // The search dialog, open with results, and a link preview.
     tab.eval("document.querySelector('a.search-open').click()");
@@ -260,8 +264,7 @@ fn a_large_sites_list_pages_pass_axe_in_light_and_dark() {
         "/c0/children.html",
         "/stubs/",
         "/tags/",
-    ]
-    .map(String::from);
+    ];
     for page in &pages {
         assert_eq!(served.get(page).status, 200, "{page}");
     }
