@@ -111,7 +111,9 @@ impl Output {
             std::fs::create_dir(&folder).with_context(|| {
                 format!("cannot create {}: remove what is there", folder.display())
             })?;
-            fs::write_atomic(&folder.join(MANIFEST), b"")?;
+            let manifest = folder.join(MANIFEST);
+            std::fs::File::create(&manifest)
+                .with_context(|| format!("cannot create {}", manifest.display()))?;
             let made = Mutex::new(HashSet::from([folder.clone()]));
             Mode::Fresh { folder, made }
         };
@@ -230,14 +232,20 @@ fn fresh_folder(out: &Path) -> Result<PathBuf> {
     Ok(absolute.with_file_name(fresh))
 }
 
-/// Removes the fresh folder a build made, if it is there and is cardweb's (holds a manifest).
+/// Removes the fresh folder a build made, if it is there and is cardweb's (holds a manifest,
+/// or nothing).
 fn remove_fresh_folder(folder: &Path) -> Result<()> {
     match std::fs::symlink_metadata(folder.join(MANIFEST)) {
         Ok(m) if m.is_file() && !std::fs::symlink_metadata(folder)?.file_type().is_symlink() => {
             std::fs::remove_dir_all(folder)
                 .with_context(|| format!("cannot remove {}", folder.display()))
         }
-        _ => Ok(()),
+        // Killed before the manifest was made: an empty folder loses nothing (and
+        // `remove_dir` leaves a folder that holds anything, or a link).
+        _ => {
+            let _ = std::fs::remove_dir(folder);
+            Ok(())
+        }
     }
 }
 

@@ -102,6 +102,22 @@ fn a_first_build_writes_nothing_through_a_link_or_over_a_folder_beside_the_outpu
 }
 
 #[test]
+fn a_build_killed_as_it_made_its_folder_beside_the_output_does_not_stop_the_next() {
+    let site = TestSite::own_cards();
+    // The first step of a first build: its folder, still empty, and then its manifest.
+    let beside = site.path().join(".output.cardweb-new");
+    std::fs::create_dir(&beside).unwrap();
+    site.build();
+    assert!(site.path().join("output/index.html").is_file());
+    assert!(!beside.exists());
+
+    std::fs::rename(site.path().join("output"), &beside).unwrap();
+    site.build();
+    assert!(site.path().join("output/index.html").is_file());
+    assert!(!beside.exists());
+}
+
+#[test]
 fn a_build_killed_at_any_moment_is_made_whole_by_the_next() {
     let site = many_cards(1500);
     let mut moments = Vec::new();
