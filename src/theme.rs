@@ -5,8 +5,8 @@
 use crate::config::Config;
 use crate::fs;
 use crate::site::Bytes;
-use anyhow::{Context, Result, anyhow};
-use std::collections::BTreeMap;
+use anyhow::{Context, Result, anyhow, bail};
+use std::collections::{BTreeMap, BTreeSet};
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::path::Path;
 use tera::Tera;
@@ -56,6 +56,10 @@ const DIAGRAM_SCRIPT: (&str, &[u8]) = (
 pub struct Theme {
     /// The templates, compiled once.
     pub tera: Tera,
+    /// The names of the site's own templates (`templates/NAME`), for errors.
+    own: BTreeSet<String>,
+    /// The text of every template, by name, for errors.
+    templates: BTreeMap<String, String>,
     /// Asset files by path under `assets/`: the files templates name carry a hash of
     /// their bytes in it (`style.1f0c9a22be.css`), so hosts may cache them for ever.
     pub assets: BTreeMap<String, Bytes>,
@@ -76,15 +80,21 @@ impl Theme {
             .iter()
             .map(|(name, text)| (name.to_string(), text.to_string()))
             .collect();
+        let mut own = BTreeSet::new();
         for (name, path) in files_under(&config.root.join("templates"))? {
-            templates.insert(name, fs::read_to_string(&path)?);
+            templates.insert(name.clone(), fs::read_to_string(&path)?);
+            own.insert(name);
         }
         let mut hasher = DefaultHasher::new();
         templates.hash(&mut hasher);
-        let mut tera = Tera::default();
-        tera.add_raw_templates(templates)
-            .map_err(|e| anyhow!("{}", error_chain(&e)))
-            .context("cannot compile the templates")?;
+        let mut tera = Tera::new();
+        if let Err(e) = tera.add_raw_templates(&templates) {
+            let where_ = Place {
+                own: &own,
+                templates: &templates,
+            };
+            bail!("cannot compile the templates: {}", where_.describe(&e));
+        }
         let mut assets: BTreeMap<String, Bytes> = ASSETS
             .iter()
             .map(|(name, bytes)| (name.to_string(), Bytes::from(*bytes)))
@@ -106,6 +116,8 @@ impl Theme {
         assets.hash(&mut hasher);
         Ok(Theme {
             tera,
+            own,
+            templates,
             assets,
             asset_paths,
             diagram_script,
@@ -115,10 +127,62 @@ impl Theme {
 
     /// Renders template `name` with `context`.
     pub fn render(&self, name: &str, context: &impl serde::Serialize) -> Result<String> {
-        let context = tera::Context::from_serialize(context)?;
+        let place = Place {
+            own: &self.own,
+            templates: &self.templates,
+        };
+        let context = tera::Context::from_serialize(context)
+            .map_err(|e| anyhow!("cannot render template {name}: {}", place.describe(&e)))?;
         self.tera
             .render(name, &context)
-            .map_err(|e| anyhow!("cannot render template {name}: {}", error_chain(&e)))
+            .map_err(|e| anyhow!("cannot render template {name}: {}", place.describe(&e)))
+    }
+}
+
+/// Where templates come from, to say where an error of one is.
+struct Place<'a> {
+    own: &'a BTreeSet<String>,
+    templates: &'a BTreeMap<String, String>,
+}
+
+impl Place<'_> {
+    /// A template error as `path:line:col: message` (the site's own `templates/NAME`, or
+    /// cardweb's built-in `NAME`) with Tera's picture of the place, and a hint for a
+    /// template written for Tera 1.
+    fn describe(&self, error: &tera::Error) -> String {
+        let report = match error.kind() {
+            tera::ErrorKind::SyntaxError(r) | tera::ErrorKind::RenderingError(r) => r,
+            _ => return error_chain(error),
+        };
+        let name = report.filename();
+        let file = match self.own.contains(name) {
+            true => format!("templates/{name}"),
+            false => format!("{name} (built in)"),
+        };
+        let span = report.span();
+        let (line, col) = (span.start_line, span.start_col + 1);
+        let mut text = format!("{file}:{line}:{col}: {}", report.message());
+        // Tera's report names the place again before its picture of the line.
+        let full = error_chain(error);
+        let picture = full
+            .lines()
+            .skip_while(|l| !l.trim_start().starts_with("-->"));
+        for line in picture.skip(1) {
+            text.push('\n');
+            text.push_str(line.trim_end());
+        }
+        let source = self.templates.get(name).map_or("", String::as_str);
+        if ["{% macro", "{% import", "self::"]
+            .iter()
+            .any(|old| source.contains(old))
+        {
+            text.push_str(
+                "\n  hint: templates are Tera 2 now: a `{% macro %}` is a `{% component %}`, \
+                 called as `{{ <name arg={value}/> }}`, and needs no `{% import %}` \
+                 (see the README, Templates)",
+            );
+        }
+        text
     }
 }
 

@@ -239,7 +239,36 @@ fn a_broken_template_is_an_error_not_a_panic() {
         .file("cards/a.md", GOOD)
         .file("templates/card.html", "{% if %}");
     let err = site.run(&["build"]).failure().stderr();
-    assert!(err.contains("error: cannot compile the templates"), "{err}");
+    assert!(
+        err.contains("error: cannot compile the templates: templates/card.html:1:"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_template_written_for_tera_1_says_where_and_how_to_port_it() {
+    let site = TestSite::new().file("cards/a.md", GOOD).file(
+        "templates/tags.html",
+        "{% extends \"base.html\" %}\n{% import \"macros.html\" as m %}\n\
+         {% block main %}{{ m::pager(p=pager) }}{% endblock main %}",
+    );
+    let err = site.run(&["build"]).failure().stderr();
+    assert!(
+        err.contains("templates/tags.html:2:4: Unknown tag"),
+        "{err}"
+    );
+    assert!(err.contains("hint: templates are Tera 2 now"), "{err}");
+
+    // Ported: the built-in components are there to call, as the built-in pages do.
+    site.write(
+        "templates/tags.html",
+        "{% extends \"base.html\" %}{% block main %}<p>Own tags page</p>\
+         {{ <pager p={pager}/> }}{% endblock main %}",
+    );
+    site.build();
+    let page = site.page("tags/index.html");
+    assert!(page.contains("<p>Own tags page</p>"), "{page}");
+    assert!(page.contains("class=\"site-header\""), "{page}");
 }
 
 #[test]
