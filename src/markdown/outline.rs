@@ -207,6 +207,10 @@ pub(super) fn place(markdown: &str, links: &mut [Link]) {
 /// in one sentence share it. Linear in the block and its links (times the log of the
 /// number of sentences): a paragraph of 100,000 links is no longer read once per link.
 fn finish_block(block: &mut String, pending: &mut Vec<Pending>, links: &mut Vec<Link>) {
+    if pending.is_empty() {
+        block.clear();
+        return;
+    }
     let stops = sentence_stops(block);
     let mut last: Option<((usize, usize), Arc<str>)> = None;
     for Pending {
@@ -240,11 +244,8 @@ fn finish_block(block: &mut String, pending: &mut Vec<Pending>, links: &mut Vec<
 /// Where the sentences of `text` end: the byte of each `.`, `!` or `?` that whitespace
 /// follows, in order.
 fn sentence_stops(text: &str) -> Vec<usize> {
-    let bytes = text.as_bytes();
-    (0..bytes.len())
-        .filter(|&i| {
-            matches!(bytes[i], b'.' | b'!' | b'?') && text[i + 1..].starts_with(char::is_whitespace)
-        })
+    memchr::memchr3_iter(b'.', b'!', b'?', text.as_bytes())
+        .filter(|&i| text[i + 1..].starts_with(char::is_whitespace))
         .collect()
 }
 
