@@ -279,12 +279,21 @@ impl Project {
         found: &Found,
         only_cards: bool,
     ) -> Result<Option<Built>> {
-        let Some(edits) = card_edits(last, &found.loaded) else {
-            return Ok(None);
+        let (edits, added) = match card_edits(last, &found.loaded) {
+            Some(edits) => (edits, None),
+            None => match card_added(last, &found.loaded) {
+                Some(added) => (Vec::new(), Some(added)),
+                None => return Ok(None),
+            },
         };
-        // The home page shows the home note's text: an edit of it draws the site anew.
-        let home = (self.config.home.as_deref()).and_then(|name| last.graph.find(name));
-        if edits.iter().any(|edit| Some(edit.node) == home) {
+        // The home page shows the home note's text (and what it embeds): an edit of that
+        // draws the site anew, and a new card may be the home note the configuration names.
+        let home = (self.config.home.as_deref()).map(|name| last.graph.find(name));
+        let shows_home = |edit: &CardEdit| {
+            home.flatten()
+                .is_some_and(|home| last.graph.embedding(edit.node).contains(&home))
+        };
+        if edits.iter().any(shows_home) || (added.is_some() && home == Some(None)) {
             return Ok(None);
         }
         let diagnostics = found.diagnostics();
@@ -299,6 +308,17 @@ impl Project {
             last.theme = theme;
         }
         let mut shown = Vec::new();
+        if let Some((after, card)) = added {
+            let placed = last
+                .graph
+                .add_card(after, card, &mut last.graph_diagnostics);
+            let Some(placed) = placed else {
+                return Ok(None);
+            };
+            shown.extend(placed);
+            last.stale.site = true;
+            last.stale.search = true;
+        }
         for CardEdit {
             node,
             old,
@@ -501,6 +521,24 @@ fn card_edits(last: &Last, now: &[Arc<Loaded>]) -> Option<Vec<CardEdit>> {
         }
     }
     Some(edits)
+}
+
+/// The one card file added since the last build's load (the others the same), with the
+/// card before it in the graph (None if it comes first), if that is all that changed.
+fn card_added(last: &Last, now: &[Arc<Loaded>]) -> Option<(Option<NodeId>, Arc<Card>)> {
+    if now.len() != last.loaded.len() + 1 {
+        return None;
+    }
+    let at = (last.loaded.iter().zip(now))
+        .position(|(old, new)| !Arc::ptr_eq(old, new))
+        .unwrap_or(last.loaded.len());
+    let same_after = (last.loaded[at..].iter().zip(&now[at + 1..])).all(|(a, b)| Arc::ptr_eq(a, b));
+    let card = now[at].card.clone()?;
+    let after = (last.loaded[..at].iter().rev())
+        .filter_map(|l| l.card.as_ref())
+        .find_map(|c| last.graph.card_node(&c.rel));
+    // A card before it that is not in the graph (unpublished, say) changes nothing.
+    same_after.then_some((after, card))
 }
 
 /// Moves the problems found at a card's links to where those links stand after an edit

@@ -27,6 +27,7 @@ impl Graph {
             embedded_by: HashMap::new(),
             redirects: Vec::new(),
             card_edges: 0,
+            card_adopts: 0,
         };
         for attachment in &corpus.attachments {
             graph.index.add_file(&attachment.rel);
@@ -87,6 +88,7 @@ impl Graph {
             }
         }
         graph.card_edges = graph.edges.len();
+        graph.card_adopts = graph.edges.len();
         graph.link_parents();
         graph.add_folders(&cards, &nodes);
         checks::check(&graph, &mut diagnostics);

@@ -49,6 +49,7 @@ impl Graph {
                 self.adopt(folder_nodes[folder], parent);
             }
         }
+        self.card_adopts = self.edges.len();
         for (card, &node) in cards.iter().zip(nodes) {
             let folder = card.rel.rsplit_once('/').map(|(folder, _)| folder);
             if let Some(&parent) = folder.and_then(|folder| folder_nodes.get(folder)) {

@@ -74,6 +74,15 @@ impl Index {
             .or_insert_with(|| rel.to_string());
     }
 
+    /// Moves every node from `at` on one place up in the table of near misses.
+    pub fn shift_near(&mut self, at: NodeId) {
+        for node in self.near.values_mut().flatten() {
+            if *node >= at {
+                *node = NodeId(node.index() + 1);
+            }
+        }
+    }
+
     /// Records a card's id for [`Index::near_misses`].
     pub fn add_near(&mut self, id: &str, node: NodeId) {
         for variant in variants(id) {

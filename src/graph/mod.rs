@@ -8,6 +8,7 @@ mod checks;
 mod embeds;
 mod folders;
 mod index;
+mod insert;
 mod moved;
 mod update;
 
@@ -164,6 +165,9 @@ pub struct Graph {
     /// their folders): a block for each card, in node order, its relations then its
     /// mentions.
     card_edges: usize,
+    /// Where the edges that put cards under their folders start (after those that put
+    /// folders under folders): one for each card so placed, in node order.
+    card_adopts: usize,
 }
 
 impl std::ops::Index<NodeId> for Graph {

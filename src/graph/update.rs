@@ -130,7 +130,7 @@ impl Graph {
 
     /// What each link of `card` names, if every one names a concept (None for an
     /// attachment) without a problem to report; None if one does not.
-    fn plain_links(&self, card: &Card) -> Option<Vec<Option<NodeId>>> {
+    pub(super) fn plain_links(&self, card: &Card) -> Option<Vec<Option<NodeId>>> {
         (card.outline.links.iter())
             .map(|link| {
                 let shared = |name: &str| self.index.shared.contains_key(&slugify(name));
@@ -156,7 +156,7 @@ impl Graph {
 
     /// `node` and the concepts whose pages show its text: those that embed it, and those
     /// that embed them.
-    fn embedding(&self, node: NodeId) -> Vec<NodeId> {
+    pub fn embedding(&self, node: NodeId) -> Vec<NodeId> {
         let mut shown = vec![node];
         let mut at = 0;
         while let Some(&shown_node) = shown.get(at) {
@@ -172,7 +172,7 @@ impl Graph {
 
     /// Puts `mentions` in place of the mentions of `node` (a card), where a full build puts
     /// them: after its relations, in its block of the cards' edges; then lists every
-    /// node's edges anew, as a full build lists them (in the order of the edges).
+    /// node's edges anew ([`Graph::list_edges`]).
     fn replace_mentions(&mut self, node: NodeId, mentions: Vec<Edge>) {
         let cards = &self.edges[..self.card_edges];
         let start = cards.partition_point(|e| e.from < node);
@@ -182,14 +182,8 @@ impl Graph {
         let removed = end - relations;
         self.edges.splice(relations..end, mentions);
         self.card_edges = self.card_edges + added - removed;
-        for n in &mut self.nodes {
-            n.outgoing.clear();
-            n.incoming.clear();
-        }
-        for (index, edge) in self.edges.iter().enumerate() {
-            self.nodes[edge.from.0].outgoing.push(index);
-            self.nodes[edge.to.0].incoming.push(index);
-        }
+        self.card_adopts = self.card_adopts + added - removed;
+        self.list_edges();
     }
 }
 
@@ -207,7 +201,7 @@ fn first_links(targets: &[Option<NodeId>]) -> HashMap<NodeId, usize> {
 /// The mention edges of `node` for the links of `card` (to `targets`): one for each concept
 /// linked to, with the sentence of the first link to it that has one, as a full build
 /// makes them.
-fn mentions(node: NodeId, card: &Card, targets: &[Option<NodeId>]) -> Vec<Edge> {
+pub(super) fn mentions(node: NodeId, card: &Card, targets: &[Option<NodeId>]) -> Vec<Edge> {
     let mut edges: Vec<Edge> = Vec::new();
     let mut made: HashMap<NodeId, usize> = HashMap::new();
     for (link, &to) in card.outline.links.iter().zip(targets) {

@@ -136,7 +136,7 @@ fn incremental_builds_equal_full_builds() {
     let mut project = Project::new(config.clone());
     project.build().unwrap();
     for step in 0..200 {
-        let action = random.below(21);
+        let action = random.below(23);
         // The files each step touches, as a watcher would report them.
         let mut touched: Vec<String> = Vec::new();
         let what = match action {
@@ -196,6 +196,32 @@ fn incremental_builds_equal_full_builds() {
                 touched.push(format!("cards/{folder}{name}.md"));
                 format!("add {folder}{name}")
             }
+            21 | 22 if !present.is_empty() => {
+                // A note with a name of its own that links to written cards: it can come
+                // into the graph in place.
+                let name = format!("fresh-{step}");
+                let folder = if random.below(2) == 0 { "" } else { "more/" };
+                let pick = |r: &mut Random| {
+                    let other = &present[r.below(present.len())];
+                    other.rsplit('/').next().unwrap_or(other).to_string()
+                };
+                let parent = match random.below(2) {
+                    0 => String::new(),
+                    _ => format!("parent: {}\n", pick(&mut random)),
+                };
+                let text = format!(
+                    "---\ntitle: Fresh {step}\nstatus: complete\n{parent}related: [{}]\n---\n\
+                     About [[{}]], and [[{}#part-one]].\n",
+                    pick(&mut random),
+                    pick(&mut random),
+                    pick(&mut random)
+                );
+                let rel = format!("cards/{folder}{name}.md");
+                write(&site, &rel, &text, &mut clock);
+                present.push(format!("{folder}{name}"));
+                touched.push(rel);
+                format!("add fresh {folder}{name}")
+            }
             7 if present.len() > 1 => {
                 let name = present.swap_remove(random.below(present.len()));
                 std::fs::remove_file(site.path().join(format!("cards/{name}.md"))).unwrap();
@@ -239,12 +265,45 @@ fn incremental_builds_equal_full_builds() {
             "step {step}: {what}"
         );
         let files = |b: &cardweb::Built| b.site.as_ref().map(|s| s.files.clone());
+        let (incremental, full) = (files(&incremental), files(&full));
         assert_eq!(
-            files(&incremental),
-            files(&full),
-            "step {step}: {what}: the sites differ"
+            incremental.is_some(),
+            full.is_some(),
+            "step {step}: {what}: drawn"
+        );
+        let differ = differences(&incremental.unwrap_or_default(), &full.unwrap_or_default());
+        assert!(
+            differ.is_empty(),
+            "step {step}: {what}: the sites differ: {differ:#?}"
         );
     }
+}
+
+/// The files that differ between two sites: each path with its first differing line in
+/// each (or "missing").
+fn differences(a: &BTreeMap<String, Bytes>, b: &BTreeMap<String, Bytes>) -> Vec<String> {
+    let paths: std::collections::BTreeSet<&String> = a.keys().chain(b.keys()).collect();
+    let line = |site: &BTreeMap<String, Bytes>, path: &str, at: usize| match site.get(path) {
+        Some(bytes) => String::from_utf8_lossy(bytes)
+            .lines()
+            .nth(at)
+            .unwrap_or("")
+            .to_string(),
+        None => "missing".to_string(),
+    };
+    (paths.into_iter())
+        .filter(|p| a.get(*p) != b.get(*p))
+        .map(|p| {
+            let text = |site: &BTreeMap<String, Bytes>| {
+                site.get(p)
+                    .map(|b| String::from_utf8_lossy(b).into_owned())
+                    .unwrap_or_default()
+            };
+            let (x, y) = (text(a), text(b));
+            let at = x.lines().zip(y.lines()).take_while(|(l, m)| l == m).count();
+            format!("{p}: {:?} vs {:?}", line(a, p, at), line(b, p, at))
+        })
+        .collect()
 }
 
 /// Builds `cards` with a long-lived project, then applies `edit` and builds again; returns
@@ -273,6 +332,20 @@ fn build_then_edit(
         "incremental equals full"
     );
     (before, after)
+}
+
+#[test]
+fn an_edit_of_a_note_the_home_note_embeds_redraws_the_home_page() {
+    let (_, after) = build_then_edit(
+        &[
+            ("cardweb.yaml", "home: a\n"),
+            ("cards/a.md", "---\ntitle: A\n---\nWelcome.\n\n![[b]]\n"),
+            ("cards/b.md", "---\ntitle: B\n---\nFirst words.\n"),
+        ],
+        ("cards/b.md", "---\ntitle: B\n---\nSecond words.\n"),
+    );
+    let home = String::from_utf8_lossy(&after["index.html"]).into_owned();
+    assert!(home.contains("Second words."), "{home}");
 }
 
 #[test]
