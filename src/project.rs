@@ -169,7 +169,7 @@ impl Project {
         let cards = std::path::absolute(&self.config.cards)?;
         let known = (self.sources.as_ref())
             .filter(|_| !changes.theme && !changes.config)
-            .and_then(|s| s.refresh(&cards, &changes.cards));
+            .and_then(|s| s.refresh(&self.config, &cards, &changes.cards));
         match known {
             Some(sources) => self.build_from(sources, true),
             None => self.build(),
@@ -529,10 +529,15 @@ fn card_added(last: &Last, now: &[Arc<Loaded>]) -> Option<(Option<NodeId>, Arc<C
     if now.len() != last.loaded.len() + 1 {
         return None;
     }
+    // A card read again soon after it was written (its time stamp could not tell a later
+    // edit) is the same if it reads the same.
+    let same = |a: &Arc<Loaded>, b: &Arc<Loaded>| {
+        Arc::ptr_eq(a, b) || (a.card == b.card && a.diagnostics == b.diagnostics)
+    };
     let at = (last.loaded.iter().zip(now))
-        .position(|(old, new)| !Arc::ptr_eq(old, new))
+        .position(|(old, new)| !same(old, new))
         .unwrap_or(last.loaded.len());
-    let same_after = (last.loaded[at..].iter().zip(&now[at + 1..])).all(|(a, b)| Arc::ptr_eq(a, b));
+    let same_after = (last.loaded[at..].iter().zip(&now[at + 1..])).all(|(a, b)| same(a, b));
     let card = now[at].card.clone()?;
     let after = (last.loaded[..at].iter().rev())
         .filter_map(|l| l.card.as_ref())

@@ -66,7 +66,7 @@ pub struct Reading {
 
 /// One concept card, as read from its file: its front matter and the outline of its
 /// Markdown (the Markdown itself is not kept).
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Card {
     /// The slug of the file stem; unique across the site.
     pub id: String,

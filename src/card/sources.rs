@@ -69,19 +69,57 @@ pub struct Sources {
 
 impl Sources {
     /// These sources after changes to `changed` (absolute paths, as a watcher reports
-    /// them) under the absolute `cards_dir`, if each is one of these card files and still
-    /// a file: only those are looked at again. None when the changes may have added,
-    /// removed or renamed files, which only a new [`find_sources`] can tell.
-    pub fn refresh(&self, cards_dir: &Path, changed: &[PathBuf]) -> Option<Sources> {
+    /// them) under the absolute `cards_dir`, if each is a card file, or was one, in a
+    /// folder these sources have cards in: only those are looked at again, and a card
+    /// file added or removed there is taken in or left out where a new walk puts it. None
+    /// when a change may have touched anything else (a folder, an attachment, a link),
+    /// which only a new [`find_sources`] can tell.
+    pub fn refresh(
+        &self,
+        config: &Config,
+        cards_dir: &Path,
+        changed: &[PathBuf],
+    ) -> Option<Sources> {
         let mut sources = self.clone();
         for path in changed {
             path.strip_prefix(cards_dir).ok()?;
             let rel = relative_name(cards_dir, path);
-            let file = sources.cards.iter_mut().find(|f| f.rel == rel)?;
-            let metadata = std::fs::metadata(path).ok().filter(|m| m.is_file())?;
-            file.stamp = Stamp::of(Some(&metadata));
+            let known = sources.cards.iter().position(|f| f.rel == rel);
+            match (known, std::fs::symlink_metadata(path)) {
+                (Some(at), Ok(metadata)) if metadata.is_file() => {
+                    sources.cards[at].stamp = Stamp::of(Some(&metadata));
+                }
+                (Some(at), Err(e)) if e.kind() == std::io::ErrorKind::NotFound => {
+                    sources.cards.remove(at);
+                }
+                (None, Ok(metadata)) if metadata.is_file() && sources.may_hold(config, &rel) => {
+                    let order = |f: &CardFile| f.rel.split('/').cmp(rel.split('/'));
+                    let at = sources.cards.partition_point(|f| order(f).is_lt());
+                    let card = CardFile {
+                        source: path.clone(),
+                        rel,
+                        stamp: Stamp::of(Some(&metadata)),
+                    };
+                    sources.cards.insert(at, card);
+                }
+                _ => return None,
+            }
         }
         Some(sources)
+    }
+
+    /// Whether a walk would take `rel` as a card file: a Markdown file, not hidden nor
+    /// ignored, in a folder that holds a card already (so the walk went into it).
+    fn may_hold(&self, config: &Config, rel: &str) -> bool {
+        let folder = rel.rsplit_once('/').map_or("", |(folder, _)| folder);
+        let in_folder = |f: &CardFile| f.rel.rsplit_once('/').map_or("", |(f, _)| f) == folder;
+        let ignored = std::iter::successors(Some(rel), |r| r.rsplit_once('/').map(|(up, _)| up))
+            .any(|r| config.ignore.is_match(r));
+        rel.rsplit_once('.')
+            .is_some_and(|(_, e)| e.eq_ignore_ascii_case("md"))
+            && !rel.split('/').any(|part| part.starts_with('.'))
+            && !ignored
+            && self.cards.iter().any(in_folder)
     }
 }
 
@@ -178,32 +216,59 @@ mod tests {
     use super::*;
 
     #[test]
-    fn sources_refresh_only_known_card_files() {
+    fn sources_refresh_card_files_in_known_folders_like_a_new_walk() {
         let dir = tempfile::tempdir().unwrap();
         let root = std::path::absolute(dir.path()).unwrap();
         let cards = root.join("cards");
         std::fs::create_dir_all(cards.join("web")).unwrap();
         std::fs::write(cards.join("web/dns.md"), "DNS.\n").unwrap();
+        std::fs::write(cards.join("web-z.md"), "Z.\n").unwrap();
         std::fs::write(cards.join("a.png"), "png").unwrap();
+        std::fs::write(root.join("cardweb.yaml"), "ignore: [\"web/skip*\"]\n").unwrap();
         let config = Config::load(&root).unwrap();
         let sources = find_sources(&config).unwrap();
+        let rels = |s: &Sources| s.cards.iter().map(|f| f.rel.clone()).collect::<Vec<_>>();
         std::fs::write(cards.join("web/dns.md"), "DNS, longer.\n").unwrap();
         let refreshed = sources
-            .refresh(&cards, &[cards.join("web/dns.md")])
+            .refresh(&config, &cards, &[cards.join("web/dns.md")])
             .unwrap();
         assert_ne!(refreshed.cards[0].stamp, sources.cards[0].stamp);
         assert_eq!(refreshed.attachments, sources.attachments);
-        for unknown in ["new.md", "a.png", "web", "../elsewhere.md"] {
+
+        // New and removed cards in folders the walk knows: as a new walk finds them.
+        for new in ["web/a.md", "web/zz.md", "0.md", "web.md"] {
+            std::fs::write(cards.join(new), "New.\n").unwrap();
+            let refreshed = sources.refresh(&config, &cards, &[cards.join(new)]);
+            assert_eq!(
+                rels(&refreshed.unwrap()),
+                rels(&find_sources(&config).unwrap()),
+                "{new}"
+            );
+            std::fs::remove_file(cards.join(new)).unwrap();
+        }
+        std::fs::remove_file(cards.join("web-z.md")).unwrap();
+        let refreshed = sources.refresh(&config, &cards, &[cards.join("web-z.md")]);
+        assert_eq!(rels(&refreshed.unwrap()), ["web/dns.md"]);
+        std::fs::write(cards.join("web-z.md"), "Z.\n").unwrap();
+
+        // What only a new walk can tell.
+        std::fs::create_dir_all(cards.join("new")).unwrap();
+        for unknown in [
+            "new/x.md",
+            "b.png",
+            "web/skip-me.md",
+            ".hidden.md",
+            "web",
+            "../elsewhere.md",
+        ] {
+            let path = cards.join(unknown);
+            if !path.exists() && unknown.contains('.') && !unknown.starts_with("..") {
+                std::fs::write(&path, "x").unwrap();
+            }
             assert!(
-                sources.refresh(&cards, &[cards.join(unknown)]).is_none(),
+                sources.refresh(&config, &cards, &[path]).is_none(),
                 "{unknown}"
             );
         }
-        std::fs::remove_file(cards.join("web/dns.md")).unwrap();
-        assert!(
-            sources
-                .refresh(&cards, &[cards.join("web/dns.md")])
-                .is_none()
-        );
     }
 }

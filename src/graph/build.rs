@@ -28,6 +28,8 @@ impl Graph {
             redirects: Vec::new(),
             card_edges: 0,
             card_adopts: 0,
+            folders: Default::default(),
+            folder_nodes: 0,
         };
         for attachment in &corpus.attachments {
             graph.index.add_file(&attachment.rel);

@@ -30,6 +30,7 @@ impl Graph {
                 rel = folder;
             }
         }
+        self.folder_nodes = self.nodes.len();
         if folders.is_empty() {
             return;
         }
@@ -50,6 +51,9 @@ impl Graph {
             }
         }
         self.card_adopts = self.edges.len();
+        self.folders = (folder_nodes.iter())
+            .map(|(&folder, &node)| (folder.to_string(), node))
+            .collect();
         for (card, &node) in cards.iter().zip(nodes) {
             let folder = card.rel.rsplit_once('/').map(|(folder, _)| folder);
             if let Some(&parent) = folder.and_then(|folder| folder_nodes.get(folder)) {

@@ -10,7 +10,7 @@ use crate::card::{Card, Status};
 use crate::diagnostic::Diagnostic;
 use crate::markdown::Target;
 use crate::slug::{edit_distance, slugify};
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 impl Graph {
@@ -18,9 +18,10 @@ impl Graph {
     /// None) in path order, if that can be done in place: it has no aliases, old addresses,
     /// permalink or embeds of cards, is published and not a draft; no concept, stub,
     /// folder, redirect or near-miss warning has its names; its links and relations all name
-    /// written cards; and its folder already has a node. `diagnostics` then follow (orphans).
-    /// Returns the concepts whose pages change: its own, its parent's and those it links to.
-    /// None, the graph untouched, when a full build is needed.
+    /// written cards; and its folder has a node, or can have a new one under the node of
+    /// the folder above. `diagnostics` then follow (orphans). Returns the concepts whose
+    /// pages change: its own, its folder's (and the folder above a new one), and those it
+    /// links to. None, the graph untouched, when a full build is needed.
     pub fn add_card(
         &mut self,
         after: Option<NodeId>,
@@ -31,19 +32,18 @@ impl Graph {
         if !self.takes_in_place(&card, at) {
             return None;
         }
-        let targets = self.written_targets(&card)?;
+        let (relation_targets, link_targets) = self.written_targets(&card)?;
         // A card without a parent sits under its folder's node, if it is in a folder.
         let folder = match card.parent.is_none() && card.rel.contains('/') {
-            true => Some(self.folder_of(&card.rel)?),
+            true => Some(self.folder_place(&card.rel)?),
             false => None,
         };
         // With fewer than two cards, whether a card is an orphan depends on the count.
         self.nodes.iter().filter(|n| n.card.is_some()).nth(1)?;
-        let (relation_targets, link_targets) = targets;
         let mut touched: Vec<NodeId> = (relation_targets.iter().chain(link_targets.iter()))
             .flatten()
             .copied()
-            .chain(folder)
+            .chain(folder.as_ref().and_then(Folder::node))
             .collect();
         touched.sort_unstable();
         touched.dedup();
@@ -52,9 +52,18 @@ impl Graph {
             .collect();
 
         self.make_room(at);
+        if self.folder_nodes >= at.0 {
+            self.folder_nodes += 1;
+        }
+        self.nodes
+            .insert(at.0, node(&card.id, &card.title, card.status, Some(&card)));
+        self.index.paths.insert(card.rel.clone(), at);
+        self.index.add_note(&card.rel, at);
+        self.index.add_near(&card.id, at);
+        self.index.keys.insert(card.id.clone(), at);
+        self.index.keys.insert(slugify(&card.title), at);
         let shift = |n: NodeId| NodeId(n.0 + usize::from(n >= at));
-        let touched: Vec<NodeId> = touched.into_iter().map(shift).collect();
-        let folder = folder.map(shift);
+        let mut touched: Vec<NodeId> = touched.into_iter().map(shift).collect();
         let mut edges: Vec<Edge> = Vec::new();
         for ((kind, _), to) in relations(&card).zip(&relation_targets) {
             let to = shift(to.expect("relations name written cards"));
@@ -70,40 +79,69 @@ impl Graph {
         self.edges.splice(block..block, edges);
         self.card_edges += added;
         self.card_adopts += added;
+        let folder = match folder {
+            None => None,
+            Some(Folder::Known(node)) => Some(shift(node)),
+            Some(Folder::New { path, id, up }) => {
+                let (made, up) = self.add_folder(path, id, up.map(shift));
+                touched.extend(up);
+                Some(made)
+            }
+        };
         if let Some(folder) = folder {
             let adopts = &self.edges[self.card_adopts..];
             let place = self.card_adopts + adopts.partition_point(|e| e.from < at);
             let edge = Edge::new(at, folder, EdgeKind::Parent, Arc::from(""));
             self.edges.insert(place, edge);
+            touched.push(folder);
         }
-        self.nodes.insert(
-            at.0,
-            Node {
-                id: card.id.clone(),
-                title: card.title.clone(),
-                status: card.status,
-                card: Some(Arc::clone(&card)),
-                parent: None,
-                children: Vec::new(),
-                outgoing: Vec::new(),
-                incoming: Vec::new(),
-            },
-        );
         self.list_edges();
-        self.index.paths.insert(card.rel.clone(), at);
-        self.index.add_note(&card.rel, at);
-        self.index.add_near(&card.id, at);
-        self.index.keys.insert(card.id.clone(), at);
-        self.index.keys.insert(slugify(&card.title), at);
 
         if !orphans.is_empty() {
             diagnostics.retain(|d| !orphans.contains(d));
         }
-        let now = touched.iter().chain([&at]);
-        diagnostics.extend(now.filter_map(|&t| orphan_problem(self, t)));
-        let mut shown = touched;
-        shown.push(at);
-        Some(shown)
+        touched.push(at);
+        touched.sort_unstable();
+        touched.dedup();
+        diagnostics.extend(touched.iter().filter_map(|&t| orphan_problem(self, t)));
+        Some(touched)
+    }
+
+    /// Adds the node of the new folder at `path` (with `id`, under the node `up` of the
+    /// folder above, if any) where a full build puts it: among the nodes made for folders,
+    /// in the order of their paths, its edge among those that put folders under folders.
+    /// Returns it, and the node above it (as numbered now).
+    fn add_folder(
+        &mut self,
+        path: String,
+        id: String,
+        up: Option<NodeId>,
+    ) -> (NodeId, Option<NodeId>) {
+        let made_before = (self.folders.range(..path.clone()))
+            .filter(|(_, n)| n.0 >= self.folder_nodes)
+            .count();
+        let at = NodeId(self.folder_nodes + made_before);
+        self.make_room(at);
+        let up = up.map(|n| NodeId(n.0 + usize::from(n >= at)));
+        let name = path.rsplit('/').next().unwrap_or(&path);
+        self.nodes
+            .insert(at.0, node(&id, name, Status::Folder, None));
+        self.index.keys.insert(id, at);
+        if let Some(up) = up {
+            // Folders go under folders in the order of their paths.
+            let paths: HashMap<NodeId, &str> = (self.folders.iter())
+                .map(|(p, &n)| (n, p.as_str()))
+                .collect();
+            let region = &self.edges[self.card_edges..self.card_adopts];
+            let place = self.card_edges
+                + region
+                    .partition_point(|e| paths.get(&e.from).is_some_and(|p| *p < path.as_str()));
+            let edge = Edge::new(at, up, EdgeKind::Parent, Arc::from(""));
+            self.edges.insert(place, edge);
+            self.card_adopts += 1;
+        }
+        self.folders.insert(path, at);
+        (at, up)
     }
 
     /// Whether nothing in the graph depends on `card`'s names or would move with it, so
@@ -128,7 +166,8 @@ impl Graph {
             && !self.index.unpublished.contains_key(id)
             && !self.index.unpublished.contains_key(&title)
             && !self.index.shared.contains_key(id)
-            && !self.nodes.iter().any(|n| n.id == id);
+            && !self.nodes.iter().any(|n| n.id == id)
+            && !self.clashes_with_a_file(id);
         // No stub a link would now find this card for, or hint at it.
         let no_stub_near = !self.nodes.iter().any(|n| {
             n.card.is_none()
@@ -189,23 +228,44 @@ impl Graph {
         matches!(target, Target::Name(name) if self.index.shared.contains_key(&slugify(name)))
     }
 
-    /// The node that a card without a parent in the folder of `rel` sits under: that of
-    /// another such card there. None if there is none, or `rel` is in no folder.
-    fn folder_of(&self, rel: &str) -> Option<NodeId> {
+    /// Where a card without a parent in the folder of `rel` goes: under its folder's node,
+    /// or under a new one for its folder (whose name no concept has, and that would not be
+    /// a folder note or a filled stub), if the folder above has a node or there is none.
+    fn folder_place(&self, rel: &str) -> Option<Folder> {
         let (folder, _) = rel.rsplit_once('/')?;
-        self.edges[self.card_adopts..]
-            .iter()
-            .filter(|e| {
-                self[e.from]
-                    .card
-                    .as_ref()
-                    .is_some_and(|c| c.parent.is_none())
-            })
-            .find(|e| {
-                let child = &self[e.from].card.as_ref().map_or("", |c| c.rel.as_str());
-                child.rsplit_once('/').map(|(f, _)| f) == Some(folder)
-            })
-            .map(|e| e.to)
+        if let Some(&node) = self.folders.get(folder) {
+            return Some(Folder::Known(node));
+        }
+        let up = match folder.rsplit_once('/') {
+            Some((up, _)) => Some(*self.folders.get(up)?),
+            None => None,
+        };
+        let name = folder.rsplit('/').next().unwrap_or(folder);
+        let beside = match folder.rsplit_once('/') {
+            Some((up, _)) => format!("{up}/{name}.md"),
+            None => format!("{name}.md"),
+        };
+        let inside = format!("{folder}/{name}.md");
+        let paths = &self.index.paths;
+        let id = slugify(name);
+        let numbered = format!("{id}-");
+        let free = !id.is_empty()
+            && super::build::free_id(&id) == id
+            && !self.index.keys.contains_key(&id)
+            && !(self.nodes.iter()).any(|n| n.id == id || n.id.starts_with(&numbered))
+            && !self.clashes_with_a_file(&id);
+        let noteless = !paths.contains_key(&inside) && !paths.contains_key(&beside);
+        (free && noteless).then(|| Folder::New {
+            path: folder.to_string(),
+            id,
+            up,
+        })
+    }
+
+    /// Whether the site has an attachment where the pages of `id` go.
+    fn clashes_with_a_file(&self, id: &str) -> bool {
+        let folder = format!("{id}/");
+        self.index.files.keys().any(|f| f.starts_with(&folder))
     }
 
     /// Moves every node from `at` on one place up, in every table that names nodes.
@@ -225,6 +285,7 @@ impl Graph {
             table.values_mut().for_each(shift);
         }
         index.shared.values_mut().flatten().for_each(shift);
+        self.folders.values_mut().for_each(shift);
         index.shift_near(at);
         let embedded_by = std::mem::take(&mut self.embedded_by);
         self.embedded_by = (embedded_by.into_iter())
@@ -254,5 +315,42 @@ impl Graph {
                 self.nodes[edge.to.0].children.push(edge.from);
             }
         }
+    }
+}
+
+/// Where a new card without a parent goes in its folder.
+enum Folder {
+    /// Under the node its folder has.
+    Known(NodeId),
+    /// Under a new node for the folder at `path`, with `id`, itself under `up`, the node
+    /// of the folder above, if any.
+    New {
+        path: String,
+        id: String,
+        up: Option<NodeId>,
+    },
+}
+
+impl Folder {
+    /// The node the folder has already, if any.
+    fn node(&self) -> Option<NodeId> {
+        match self {
+            Folder::Known(node) => Some(*node),
+            Folder::New { .. } => None,
+        }
+    }
+}
+
+/// A node, before its edges are listed.
+fn node(id: &str, title: &str, status: Status, card: Option<&Arc<Card>>) -> Node {
+    Node {
+        id: id.to_string(),
+        title: title.to_string(),
+        status,
+        card: card.cloned(),
+        parent: None,
+        children: Vec::new(),
+        outgoing: Vec::new(),
+        incoming: Vec::new(),
     }
 }

@@ -168,6 +168,11 @@ pub struct Graph {
     /// Where the edges that put cards under their folders start (after those that put
     /// folders under folders): one for each card so placed, in node order.
     card_adopts: usize,
+    /// The node of each folder that holds a card without a parent, or a folder that does.
+    folders: std::collections::BTreeMap<String, NodeId>,
+    /// Where the nodes made for folders (not notes or stubs) start: the last nodes, in the
+    /// order of their folders.
+    folder_nodes: usize,
 }
 
 impl std::ops::Index<NodeId> for Graph {

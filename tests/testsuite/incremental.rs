@@ -136,7 +136,7 @@ fn incremental_builds_equal_full_builds() {
     let mut project = Project::new(config.clone());
     project.build().unwrap();
     for step in 0..200 {
-        let action = random.below(23);
+        let action = random.below(25);
         // The files each step touches, as a watcher would report them.
         let mut touched: Vec<String> = Vec::new();
         let what = match action {
@@ -196,11 +196,17 @@ fn incremental_builds_equal_full_builds() {
                 touched.push(format!("cards/{folder}{name}.md"));
                 format!("add {folder}{name}")
             }
-            21 | 22 if !present.is_empty() => {
+            21..=24 if !present.is_empty() => {
                 // A note with a name of its own that links to written cards: it can come
                 // into the graph in place.
                 let name = format!("fresh-{step}");
-                let folder = if random.below(2) == 0 { "" } else { "more/" };
+                let folder = match random.below(4) {
+                    0 => String::new(),
+                    1 => "more/".to_string(),
+                    // A folder of its own: it gets a node, at the top or in `more/`.
+                    2 => format!("folder-{step}/"),
+                    _ => format!("more/deeper-{step}/"),
+                };
                 let pick = |r: &mut Random| {
                     let other = &present[r.below(present.len())];
                     other.rsplit('/').next().unwrap_or(other).to_string()
@@ -238,7 +244,8 @@ fn incremental_builds_equal_full_builds() {
                 if present.contains(&new) {
                     continue;
                 }
-                std::fs::create_dir_all(site.path().join("cards/more")).unwrap();
+                let to = site.path().join(format!("cards/{new}.md"));
+                std::fs::create_dir_all(to.parent().unwrap()).unwrap();
                 std::fs::rename(
                     site.path().join(format!("cards/{old}.md")),
                     site.path().join(format!("cards/{new}.md")),

@@ -225,6 +225,34 @@ fn a_new_link_reloads_both_cards_at_once_and_the_graph_data_after() {
 }
 
 #[test]
+fn a_new_card_reloads_its_page_and_those_it_names_at_once_and_the_home_page_after() {
+    let site = TestSite::own_cards();
+    let served = Served::start(&site);
+    let mut events = served.events();
+    site.write(
+        "cards/caching.md",
+        "---\ntitle: Caching\nparent: backend\n---\nKeeping answers near: see [[Databases]].\n",
+    );
+    let first = events.wait_for("reload");
+    for page in ["caching", "databases", "backend"] {
+        assert!(
+            first.contains(&format!("\"{page}/index.html\"")),
+            "{page}: {first}"
+        );
+    }
+    assert!(
+        !first.contains("\"index.html\""),
+        "the home page is drawn when edits pause: {first}"
+    );
+    let after = events.wait_for("reload");
+    assert!(after.contains("\"index.html\""), "{after}");
+    assert!(served.get("/").text().contains("href=\"./caching/\""));
+    let databases = served.get("/databases/").text();
+    assert!(databases.contains("href=\"../caching/\""), "a backlink");
+    assert_eq!(served.get("/caching/").status, 200);
+}
+
+#[test]
 fn a_broken_card_shows_an_error_and_the_old_page_stays() {
     let site = TestSite::own_cards();
     let served = Served::start(&site);
