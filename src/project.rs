@@ -279,11 +279,15 @@ impl Project {
         found: &Found,
         only_cards: bool,
     ) -> Result<Option<Built>> {
-        let (edits, added) = match card_edits(last, &found.loaded) {
-            Some(edits) => (edits, None),
-            None => match card_added(last, &found.loaded) {
-                Some(added) => (Vec::new(), Some(added)),
-                None => return Ok(None),
+        let (edits, added, removed) = match card_edits(last, &found.loaded) {
+            Some(edits) => (edits, None, None),
+            None => match (
+                card_added(last, &found.loaded),
+                card_removed(last, &found.loaded),
+            ) {
+                (Some(added), _) => (Vec::new(), Some(added), None),
+                (None, Some(removed)) => (Vec::new(), None, Some(removed)),
+                (None, None) => return Ok(None),
             },
         };
         // The home page shows the home note's text (and what it embeds): an edit of that
@@ -293,7 +297,8 @@ impl Project {
             home.flatten()
                 .is_some_and(|home| last.graph.embedding(edit.node).contains(&home))
         };
-        if edits.iter().any(shows_home) || (added.is_some() && home == Some(None)) {
+        let home_goes = removed.is_some_and(|node| home == Some(Some(node)));
+        if edits.iter().any(shows_home) || (added.is_some() && home == Some(None)) || home_goes {
             return Ok(None);
         }
         let diagnostics = found.diagnostics();
@@ -308,6 +313,18 @@ impl Project {
             last.theme = theme;
         }
         let mut shown = Vec::new();
+        // The pages of a card that went are replaced (by its stub's, if it has one).
+        let mut gone = Vec::new();
+        if let Some(node) = removed {
+            let Some((placed, ids)) = last.graph.remove_card(node, &mut last.graph_diagnostics)
+            else {
+                return Ok(None);
+            };
+            shown.extend(placed);
+            gone = ids;
+            last.stale.site = true;
+            last.stale.search = true;
+        }
         if let Some((after, card)) = added {
             let placed = last
                 .graph
@@ -354,7 +371,9 @@ impl Project {
             &shown,
         )?;
         // A concept may have fewer pages of backlinks now: its pages are replaced.
-        let ids: HashSet<&str> = shown.iter().map(|&n| last.graph[n].id.as_str()).collect();
+        let ids: HashSet<&str> = (shown.iter().map(|&n| last.graph[n].id.as_str()))
+            .chain(gone.iter().map(String::as_str))
+            .collect();
         let drawn_here = |path: &str| {
             (path.split_once('/'))
                 .is_some_and(|(id, _)| ids.contains(id) && render::is_concept_page(id, path))
@@ -529,21 +548,38 @@ fn card_added(last: &Last, now: &[Arc<Loaded>]) -> Option<(Option<NodeId>, Arc<C
     if now.len() != last.loaded.len() + 1 {
         return None;
     }
-    // A card read again soon after it was written (its time stamp could not tell a later
-    // edit) is the same if it reads the same.
-    let same = |a: &Arc<Loaded>, b: &Arc<Loaded>| {
-        Arc::ptr_eq(a, b) || (a.card == b.card && a.diagnostics == b.diagnostics)
-    };
     let at = (last.loaded.iter().zip(now))
-        .position(|(old, new)| !same(old, new))
+        .position(|(old, new)| !same_loaded(old, new))
         .unwrap_or(last.loaded.len());
-    let same_after = (last.loaded[at..].iter().zip(&now[at + 1..])).all(|(a, b)| same(a, b));
+    let same_after = (last.loaded[at..].iter().zip(&now[at + 1..])).all(|(a, b)| same_loaded(a, b));
     let card = now[at].card.clone()?;
     let after = (last.loaded[..at].iter().rev())
         .filter_map(|l| l.card.as_ref())
         .find_map(|c| last.graph.card_node(&c.rel));
     // A card before it that is not in the graph (unpublished, say) changes nothing.
     same_after.then_some((after, card))
+}
+
+/// The node of the one card whose file is gone since the last build's load (the others
+/// the same), if that is all that changed.
+fn card_removed(last: &Last, now: &[Arc<Loaded>]) -> Option<NodeId> {
+    if now.len() + 1 != last.loaded.len() {
+        return None;
+    }
+    let at = (last.loaded.iter().zip(now))
+        .position(|(old, new)| !same_loaded(old, new))
+        .unwrap_or(now.len());
+    let same_after = (last.loaded[at + 1..].iter().zip(&now[at..])).all(|(a, b)| same_loaded(a, b));
+    let card = last.loaded[at].card.as_ref()?;
+    same_after
+        .then(|| last.graph.card_node(&card.rel))
+        .flatten()
+}
+
+/// Whether two readings of a card file are the same: one, or a card read again soon after
+/// it was written (its time stamp could not tell a later edit) that reads the same.
+fn same_loaded(a: &Arc<Loaded>, b: &Arc<Loaded>) -> bool {
+    Arc::ptr_eq(a, b) || (a.card == b.card && a.diagnostics == b.diagnostics)
 }
 
 /// Moves the problems found at a card's links to where those links stand after an edit

@@ -142,6 +142,7 @@ impl Graph {
         }
         for (card, &node) in cards.iter().zip(&nodes) {
             if self[node].id != card.id {
+                self.index.contested.insert(card.id.clone());
                 self.index.keys.entry(card.id.clone()).or_insert(node);
             }
         }
@@ -153,7 +154,8 @@ impl Graph {
                 let key = slugify(alias);
                 match owners.get(&key) {
                     Some(&(other, _, _)) if other == node => {}
-                    Some(&(_, other, what)) => diagnostics.push(
+                    Some(&(_, other, what)) => diagnostics.push({
+                        self.index.contested.insert(key.clone());
                         Diagnostic::warning(
                             &card.path,
                             *pos,
@@ -162,8 +164,8 @@ impl Graph {
                                 other.path.display()
                             ),
                         )
-                        .hint("an alias names one card; remove it from one of the two"),
-                    ),
+                        .hint("an alias names one card; remove it from one of the two")
+                    }),
                     None => {
                         owners.insert(key.clone(), (node, card, "alias"));
                         self.index.keys.insert(key, node);
@@ -172,7 +174,16 @@ impl Graph {
             }
         }
         for (card, &node) in cards.iter().zip(&nodes) {
-            self.index.keys.entry(slugify(&card.title)).or_insert(node);
+            let key = slugify(&card.title);
+            match self.index.keys.get(&key) {
+                Some(&owner) if owner != node => {
+                    self.index.contested.insert(key);
+                }
+                Some(_) => {}
+                None => {
+                    self.index.keys.insert(key, node);
+                }
+            }
         }
         nodes
     }
@@ -308,7 +319,7 @@ impl Graph {
 
     /// A card id within two edits of `id`: a link that probably meant it. Only for names
     /// of a sensible length: finding near ids costs the square of the length.
-    fn near_miss(&self, id: &str) -> Option<&str> {
+    pub(super) fn near_miss(&self, id: &str) -> Option<&str> {
         if !(4..=MAX_NEAR_MISS_LEN).contains(&id.chars().count()) {
             return None;
         }
@@ -403,7 +414,7 @@ fn page_ids(cards: &[Arc<Card>]) -> Vec<String> {
 }
 
 /// Keeps the stub's most readable name: `DNS` or `Domain Name System` over `dns`.
-fn prefer_readable_title(name: &mut String, target: &Target) {
+pub(super) fn prefer_readable_title(name: &mut String, target: &Target) {
     if let Target::Name(candidate) = target {
         let is_slug = |s: &str| slugify(s) == s;
         if is_slug(name) && !is_slug(candidate) {

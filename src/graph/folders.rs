@@ -113,6 +113,9 @@ impl Graph {
             incoming: Vec::new(),
         });
         if !key.is_empty() {
+            if self.index.keys.contains_key(&key) {
+                self.index.contested.insert(key.clone());
+            }
             self.index.keys.entry(key).or_insert(node);
         }
         node

@@ -5,7 +5,7 @@
 use super::NodeId;
 use crate::markdown::Target;
 use crate::slug::slugify;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::hash::Hasher;
 use std::path::PathBuf;
 
@@ -53,6 +53,12 @@ pub struct Index {
     /// The slug of the id, title or alias of a note left out with `publish: false` → its
     /// file: links to it become stubs, with a warning that says why.
     pub unpublished: HashMap<String, PathBuf>,
+    /// Slugs that more than one card or folder claims as its id, alias or title: only the
+    /// first has it, and another would take it if that one went.
+    pub contested: HashSet<String>,
+    /// The first part of every old address (`moved_from:`, a path-like alias) of a card:
+    /// a card with such an id keeps it from leading anywhere.
+    pub old_addresses: HashSet<String>,
     /// An attachment's relative path → itself.
     pub files: HashMap<String, String>,
     /// An attachment's lower-cased file name → its relative path (the first in path order).
@@ -74,13 +80,24 @@ impl Index {
             .or_insert_with(|| rel.to_string());
     }
 
-    /// Moves every node from `at` on one place up in the table of near misses.
-    pub fn shift_near(&mut self, at: NodeId) {
-        for node in self.near.values_mut().flatten() {
-            if *node >= at {
-                *node = NodeId(node.index() + 1);
-            }
+    /// Gives every node in the tables its new number.
+    pub fn renumber(&mut self, new: &dyn Fn(NodeId) -> NodeId) {
+        for table in [&mut self.keys, &mut self.paths, &mut self.notes] {
+            table.values_mut().for_each(|n| *n = new(*n));
         }
+        let lists = self.shared.values_mut().chain(self.near.values_mut());
+        lists.flatten().for_each(|n| *n = new(*n));
+    }
+
+    /// Takes `node` out of the tables.
+    pub fn forget(&mut self, node: NodeId) {
+        for table in [&mut self.keys, &mut self.paths, &mut self.notes] {
+            table.retain(|_, n| *n != node);
+        }
+        for nodes in self.near.values_mut() {
+            nodes.retain(|&n| n != node);
+        }
+        self.near.retain(|_, nodes| !nodes.is_empty());
     }
 
     /// Records a card's id for [`Index::near_misses`].

@@ -268,36 +268,6 @@ impl Graph {
         self.index.files.keys().any(|f| f.starts_with(&folder))
     }
 
-    /// Moves every node from `at` on one place up, in every table that names nodes.
-    fn make_room(&mut self, at: NodeId) {
-        let shift = |n: &mut NodeId| {
-            if *n >= at {
-                n.0 += 1;
-            }
-        };
-        for edge in &mut self.edges {
-            shift(&mut edge.from);
-            shift(&mut edge.to);
-        }
-        let index = &mut self.index;
-        let tables = [&mut index.keys, &mut index.paths, &mut index.notes];
-        for table in tables {
-            table.values_mut().for_each(shift);
-        }
-        index.shared.values_mut().flatten().for_each(shift);
-        self.folders.values_mut().for_each(shift);
-        index.shift_near(at);
-        let embedded_by = std::mem::take(&mut self.embedded_by);
-        self.embedded_by = (embedded_by.into_iter())
-            .map(|(mut to, mut by)| {
-                shift(&mut to);
-                by.iter_mut().for_each(shift);
-                (to, by)
-            })
-            .collect();
-        self.redirects.iter_mut().for_each(|r| shift(&mut r.to));
-    }
-
     /// Lists every node's edges, parent and children anew from the edges, in their order,
     /// as a full build lists them.
     pub(super) fn list_edges(&mut self) {
@@ -342,7 +312,7 @@ impl Folder {
 }
 
 /// A node, before its edges are listed.
-fn node(id: &str, title: &str, status: Status, card: Option<&Arc<Card>>) -> Node {
+pub(super) fn node(id: &str, title: &str, status: Status, card: Option<&Arc<Card>>) -> Node {
     Node {
         id: id.to_string(),
         title: title.to_string(),

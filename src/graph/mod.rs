@@ -10,6 +10,8 @@ mod folders;
 mod index;
 mod insert;
 mod moved;
+mod remove;
+mod renumber;
 mod update;
 
 pub use index::Resolution;

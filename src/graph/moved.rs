@@ -30,6 +30,7 @@ impl Graph {
         let ids: HashSet<&str> = self.nodes.iter().map(|n| n.id.as_str()).collect();
         let mut claimed: HashMap<String, NodeId> = HashMap::new();
         let mut redirects = Vec::new();
+        let mut roots = HashSet::new();
         for (node, n) in self.iter() {
             let Some(card) = &n.card else { continue };
             let paths = (card.moved_from.iter().map(|m| (m, slugify(&m.name)))).chain(
@@ -39,6 +40,7 @@ impl Graph {
             );
             for (Located { name, pos }, path) in paths {
                 let first = path.split('/').next().unwrap_or_default();
+                roots.insert(first.to_string());
                 if path.is_empty() || path == n.id {
                     continue;
                 }
@@ -65,6 +67,7 @@ impl Graph {
             }
         }
         self.redirects = redirects;
+        self.index.old_addresses = roots;
     }
 }
 

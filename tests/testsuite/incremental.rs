@@ -119,9 +119,17 @@ fn write(site: &TestSite, rel: &str, text: &str, clock: &mut u64) {
 
 #[test]
 fn incremental_builds_equal_full_builds() {
+    // The second sequence found a page that embeds a card linking to a deleted one.
+    for seed in [0x5eed_cafe, 0x0bad_f00d] {
+        incremental_builds_equal_full_builds_from(seed);
+    }
+}
+
+/// 200 random steps from `seed`, each followed by an incremental and a full build.
+fn incremental_builds_equal_full_builds_from(seed: u64) {
     // The home page shows a note that the edits change too.
     let site = TestSite::new().file("cardweb.yaml", "home: beta\n");
-    let mut random = Random(0x5eed_cafe);
+    let mut random = Random(seed);
     let mut clock = 0;
     let mut present: Vec<String> = Vec::new();
     for name in &NAMES[..6] {
@@ -136,7 +144,7 @@ fn incremental_builds_equal_full_builds() {
     let mut project = Project::new(config.clone());
     project.build().unwrap();
     for step in 0..200 {
-        let action = random.below(25);
+        let action = random.below(28);
         // The files each step touches, as a watcher would report them.
         let mut touched: Vec<String> = Vec::new();
         let what = match action {
@@ -199,7 +207,8 @@ fn incremental_builds_equal_full_builds() {
             21..=24 if !present.is_empty() => {
                 // A note with a name of its own that links to written cards: it can come
                 // into the graph in place.
-                let name = format!("fresh-{step}");
+                // Names far apart: no stub left by one is a near miss of another.
+                let name = format!("fresh-{:08x}", (step as u64).wrapping_mul(0x9e37_79b9) >> 8);
                 let folder = match random.below(4) {
                     0 => String::new(),
                     1 => "more/".to_string(),
@@ -215,9 +224,14 @@ fn incremental_builds_equal_full_builds() {
                     0 => String::new(),
                     _ => format!("parent: {}\n", pick(&mut random)),
                 };
+                // Half of them link to a stub by its slug too: such a note leaves in place.
+                let stub = match random.below(2) {
+                    0 => String::new(),
+                    _ => format!(" See [[missing-{}]].", random.below(4)),
+                };
                 let text = format!(
                     "---\ntitle: Fresh {step}\nstatus: complete\n{parent}related: [{}]\n---\n\
-                     About [[{}]], and [[{}#part-one]].\n",
+                     About [[{}]], and [[{}#part-one]].{stub}\n",
                     pick(&mut random),
                     pick(&mut random),
                     pick(&mut random)
@@ -227,6 +241,17 @@ fn incremental_builds_equal_full_builds() {
                 present.push(format!("{folder}{name}"));
                 touched.push(rel);
                 format!("add fresh {folder}{name}")
+            }
+            25..=27 if present.iter().any(|p| p.contains("fresh-")) => {
+                // A note that links only to cards (others may link to it): it can leave the
+                // graph in place, a stub taking its links.
+                let fresh: Vec<usize> = (0..present.len())
+                    .filter(|&i| present[i].contains("fresh-"))
+                    .collect();
+                let name = present.swap_remove(fresh[random.below(fresh.len())]);
+                std::fs::remove_file(site.path().join(format!("cards/{name}.md"))).unwrap();
+                touched.push(format!("cards/{name}.md"));
+                format!("delete fresh {name}")
             }
             7 if present.len() > 1 => {
                 let name = present.swap_remove(random.below(present.len()));
@@ -342,6 +367,69 @@ fn build_then_edit(
 }
 
 #[test]
+fn a_deleted_parent_becomes_a_stub_for_its_children_and_links_like_a_full_build() {
+    let mut clock = 0;
+    let site = TestSite::new();
+    let cards = [
+        (
+            "cards/web/server.md",
+            "---\ntitle: Server\n---\nIt answers. See [[Client]].\n",
+        ),
+        (
+            "cards/web/client.md",
+            "---\ntitle: Client\nparent: server\n---\nIt asks through a [[proxy]], or [[missing-thing]].\n",
+        ),
+        (
+            "cards/web/cache.md",
+            "---\ntitle: Cache\nparent: client\nrelated: [server]\n---\nKeeps answers: [[Missing Thing]].\n",
+        ),
+        (
+            "cards/web/dns.md",
+            "---\ntitle: DNS\nparent: server\n---\nNames: ask [[client]] and [[Client]].\n",
+        ),
+    ];
+    for (rel, text) in cards {
+        write(&site, rel, text, &mut clock);
+    }
+    // Only the card that goes links to it: it is an orphan after.
+    write(
+        &site,
+        "cards/proxy.md",
+        "---\ntitle: Proxy\n---\nIn between.\n",
+        &mut clock,
+    );
+    let config = Config::load(site.path()).unwrap();
+    let mut project = Project::new(config.clone());
+    let before = project.build().unwrap().site.unwrap().files;
+    std::fs::remove_file(site.path().join("cards/web/client.md")).unwrap();
+    let changes = Changes {
+        cards: vec![site.path().join("cards/web/client.md")],
+        ..Changes::default()
+    };
+    let drawn = project.rebuild(&changes).unwrap();
+    let first = drawn.site.unwrap().files;
+    // Done in place: the pages that show the card at once, the home page when edits pause.
+    assert_eq!(first["index.html"], before["index.html"]);
+    let after = project
+        .finish()
+        .unwrap()
+        .map_or(first.clone(), |site| site.files);
+    assert_ne!(after["index.html"], before["index.html"]);
+    let full = cardweb::build_site(&config).unwrap();
+    assert_eq!(drawn.report.diagnostics, full.report.diagnostics);
+    let orphan = |d: &&cardweb::diagnostic::Diagnostic| d.message.contains("orphan");
+    assert_eq!(drawn.report.diagnostics.iter().filter(orphan).count(), 1);
+    let differ = differences(&after, &full.site.unwrap().files);
+    assert!(differ.is_empty(), "{differ:#?}");
+    let stub = String::from_utf8_lossy(&after["client/index.html"]).into_owned();
+    assert!(stub.contains("stub-page"), "{stub}");
+    assert!(
+        stub.contains("href=\"../cache/\""),
+        "its child stays below it: {stub}"
+    );
+}
+
+#[test]
 fn an_edit_of_a_note_the_home_note_embeds_redraws_the_home_page() {
     let (_, after) = build_then_edit(
         &[
@@ -406,6 +494,13 @@ fn a_link_edit_moves_the_warnings_of_its_links_and_finds_new_orphans_like_a_full
     for (rel, text) in cards {
         write(&site, rel, text, &mut clock);
     }
+    // Only the card that goes links to it: it is an orphan after.
+    write(
+        &site,
+        "cards/proxy.md",
+        "---\ntitle: Proxy\n---\nIn between.\n",
+        &mut clock,
+    );
     let config = Config::load(site.path()).unwrap();
     let mut project = Project::new(config.clone());
     project.build().unwrap();

@@ -1,0 +1,327 @@
+//! Taking a deleted card out of the graph in place, for `serve`: the links and relations
+//! that named it then name one stub, made where a full build makes it (among the stubs, in
+//! the order their first links come), or the graph declines and a full build runs. A
+//! property test compares the two.
+
+use super::build::{free_id, prefer_readable_title};
+use super::checks::orphan_problem;
+use super::{EdgeKind, Graph, NodeId, Resolution, relations};
+use crate::card::{Card, Status};
+use crate::diagnostic::{Diagnostic, Pos};
+use crate::markdown::Target;
+use crate::slug::{edit_distance, slugify};
+use std::collections::HashSet;
+use std::path::PathBuf;
+
+/// A link or relation that named the deleted card: what it says and where it stands.
+#[derive(Clone)]
+struct Reference {
+    target: Target,
+    pos: Pos,
+    path: PathBuf,
+}
+
+impl Reference {
+    /// The name it uses, as a stub takes it.
+    fn name(&self) -> &str {
+        match &self.target {
+            Target::Name(name) | Target::Path(name) => name.trim(),
+        }
+    }
+}
+
+impl Graph {
+    /// Takes out the card of `node`, whose file is gone, if that can be done in place: it
+    /// has no embeds either way, old addresses, permalink or aliases others claim; it is
+    /// no folder's node, and its folder keeps its node; no stub's warning hints at it; and
+    /// all that named it named it by one name (not a path), which then names a new stub.
+    /// The stubs it linked to keep their place, title and warning as the links that are
+    /// left give them, or go with their last link. `diagnostics` follow (its own go,
+    /// orphans, the warnings at stubs' first links). Returns the concepts whose pages
+    /// change: the stubs', those that named it or that it named, and everything below it;
+    /// and the ids of the concepts that are gone (its own, and stubs'), whose pages go.
+    /// None, the graph untouched, when a full build is needed.
+    pub fn remove_card(
+        &mut self,
+        node: NodeId,
+        diagnostics: &mut Vec<Diagnostic>,
+    ) -> Option<(Vec<NodeId>, Vec<String>)> {
+        let card = self[node].card.clone()?;
+        if !self.leaves_in_place(node, &card) {
+            return None;
+        }
+        let references = self.references(node, None)?;
+        let stub_id = match references.first() {
+            Some(first) => {
+                let id = slugify(first.name());
+                let same = references.iter().all(|r| slugify(r.name()) == id);
+                let taken =
+                    |n: &super::Node| n.id == free_id(&id) && n.card.as_ref() != Some(&card);
+                let free = !id.is_empty()
+                    && !self.index.unpublished.contains_key(&id)
+                    && self.index.keys.get(&id).is_none_or(|&n| n == node)
+                    && !self.nodes.iter().any(taken);
+                if !(same && free) {
+                    return None;
+                }
+                Some(id)
+            }
+            None => None,
+        };
+        // The stubs it links to, with the links to each that are left (first to last), and
+        // the warning each made at the link that made it, which moves to the next link.
+        let mut linked: Vec<(NodeId, Vec<Reference>)> = Vec::new();
+        let mut made: Vec<(String, Reference)> = Vec::new();
+        for stub in self.outgoing(node).map(|e| e.to) {
+            let seen = linked.iter().any(|(s, _)| *s == stub);
+            if !seen && self[stub].card.is_none() && self[stub].status == Status::Stub {
+                if self.index.unpublished.contains_key(&self[stub].id) {
+                    return None;
+                }
+                let left = self.references(stub, Some(node))?;
+                let maker = self.incoming(stub).next().map(|e| e.from);
+                if let (Some(first), Some(maker)) = (left.first(), maker)
+                    && maker == node
+                {
+                    made.push((slugify(first.name()), first.clone()));
+                }
+                linked.push((stub, left));
+            }
+        }
+        // What it named loses a link: none of those is an orphan yet, some may be after.
+        let mut named: Vec<NodeId> = self.outgoing(node).map(|e| e.to).collect();
+        let mut shown: Vec<NodeId> = (self.incoming(node).map(|e| e.from))
+            .chain(named.iter().copied())
+            .chain(self.below(node))
+            .filter(|&n| n != node)
+            .collect();
+        let mut stubs: Vec<NodeId> = linked.iter().map(|(s, _)| *s).collect();
+        let renumber = |nodes: &mut Vec<NodeId>, new: &dyn Fn(NodeId) -> NodeId| {
+            nodes.iter_mut().for_each(|n| *n = new(*n));
+        };
+
+        // Its stub goes in first (its place among the stubs follows) and takes its links.
+        let stub = stub_id.clone().map(|id| {
+            let stub = NodeId(self.folder_nodes);
+            self.make_room(stub);
+            self.folder_nodes += 1;
+            let title = stub_title(&references);
+            let stub_node = super::insert::node(&free_id(&id), &title, Status::Stub, None);
+            self.nodes.insert(stub.0, stub_node);
+            for edge in self.edges.iter_mut().filter(|e| e.to == node) {
+                edge.to = stub;
+            }
+            self.index.keys.insert(id, stub);
+            let up = |n: NodeId| NodeId(n.0 + usize::from(n >= stub));
+            renumber(&mut shown, &up);
+            renumber(&mut named, &up);
+            renumber(&mut stubs, &up);
+            stub
+        });
+        // Then the card goes: its edges, its node and its names.
+        let block = (self.edges[..self.card_edges].iter())
+            .filter(|e| e.from == node)
+            .count();
+        self.edges.retain(|e| e.from != node);
+        self.card_edges -= block;
+        self.card_adopts -= block;
+        self.take_out(node);
+        let back = |n: NodeId| NodeId(n.0 - usize::from(n > node));
+        renumber(&mut shown, &back);
+        renumber(&mut named, &back);
+        renumber(&mut stubs, &back);
+        let mut stub = stub.map(back);
+        // The stubs it linked to: retitled by the links left (the pages that link to one
+        // show its title), or gone with their last.
+        for (&s, (_, left)) in stubs.iter().zip(&linked) {
+            if !left.is_empty() && self.nodes[s.0].title != stub_title(left) {
+                self.nodes[s.0].title = stub_title(left);
+                let linking: Vec<NodeId> = self
+                    .edges
+                    .iter()
+                    .filter(|e| e.to == s)
+                    .map(|e| e.from)
+                    .collect();
+                shown.extend(linking);
+            }
+        }
+        let mut gone: Vec<NodeId> = (stubs.iter().zip(&linked))
+            .filter(|(_, (_, left))| left.is_empty())
+            .map(|(&s, _)| s)
+            .collect();
+        gone.sort_unstable();
+        let mut gone_ids: Vec<String> = gone.iter().map(|&s| self[s].id.clone()).collect();
+        gone_ids.push(card.id.clone());
+        for &s in gone.iter().rev() {
+            self.take_out(s);
+            let back = |n: NodeId| NodeId(n.0 - usize::from(n > s));
+            shown.retain(|&n| n != s);
+            named.retain(|&n| n != s);
+            renumber(&mut shown, &back);
+            renumber(&mut named, &back);
+            stub = stub.map(back);
+        }
+        let order = self.order_stubs();
+        let moved = |n: NodeId| NodeId(order[n.0]);
+        renumber(&mut shown, &moved);
+        renumber(&mut named, &moved);
+        let stub = stub.map(moved);
+        self.list_edges();
+
+        // The warning at a stub's first link, where a card's id is near the stub's.
+        let own = stub_id.zip(references.first().cloned());
+        for (id, first) in own.into_iter().chain(made) {
+            if let Some(near) = self.near_miss(&id) {
+                diagnostics.push(
+                    Diagnostic::warning(
+                        &first.path,
+                        first.pos,
+                        format!("`{}` matches no card, so it becomes a stub", first.name()),
+                    )
+                    .hint(format!("did you mean `{near}`?")),
+                );
+            }
+        }
+        diagnostics.retain(|d| d.path != card.path);
+        diagnostics.extend(named.iter().filter_map(|&t| orphan_problem(self, t)));
+        shown.extend(stub);
+        // A page that embeds a card shows that card's links too.
+        let embedding: Vec<NodeId> = shown.iter().flat_map(|&n| self.embedding(n)).collect();
+        shown.extend(embedding);
+        shown.sort_unstable();
+        shown.dedup();
+        Some((shown, gone_ids))
+    }
+
+    /// Whether nothing but the links to it depends on the card of `node`.
+    fn leaves_in_place(&self, node: NodeId, card: &Card) -> bool {
+        let plain = card.moved_from.is_empty()
+            && card.permalink.is_none()
+            && self[node].id == card.id
+            && !self.index.shared.contains_key(&card.id)
+            && !self.embedded_by.contains_key(&node)
+            && !self.embedded_by.values().flatten().any(|&n| n == node)
+            && !self.redirects.iter().any(|r| r.to == node)
+            && !self.folders.values().any(|&n| n == node);
+        // It sits under its folder only beside another card.
+        let outgoing = self.outgoing(node).all(|e| {
+            self[e.to].card.is_some()
+                || self[e.to].status == Status::Stub
+                || (e.kind == EdgeKind::Parent && self.adopted_beside(node, e.to))
+        });
+        // Its names pass to no other card or folder, and no old address waits for its id.
+        let mut names: Vec<String> = card.aliases.iter().map(|a| slugify(&a.name)).collect();
+        names.extend([slugify(&card.title), card.id.clone()]);
+        let others_name = names.iter().any(|n| self.index.contested.contains(n));
+        let waiting = self.index.old_addresses.contains(&card.id);
+        // No stub's warning hints at it.
+        let hinted = self.nodes.iter().any(|n| {
+            n.status == Status::Stub
+                && n.card.is_none()
+                && (4..=64).contains(&n.id.chars().count())
+                && edit_distance(&n.id, &card.id) <= 2
+        });
+        let cards = self
+            .nodes
+            .iter()
+            .filter(|n| n.card.is_some())
+            .nth(2)
+            .is_some();
+        plain && outgoing && !others_name && !waiting && !hinted && cards
+    }
+
+    /// Whether `node` sits under the folder node `folder` beside another card there.
+    fn adopted_beside(&self, node: NodeId, folder: NodeId) -> bool {
+        self.edges[self.card_adopts..]
+            .iter()
+            .any(|e| e.to == folder && e.from != node)
+    }
+
+    /// Every link and relation that names `node` (but those of `without`), in the order a
+    /// full build meets them, if none names it by a path or asks for a heading it lacks.
+    fn references(&self, node: NodeId, without: Option<NodeId>) -> Option<Vec<Reference>> {
+        let mut sources: Vec<NodeId> = (self.incoming(node).map(|e| e.from))
+            .filter(|&f| f != node && Some(f) != without)
+            .collect();
+        sources.dedup();
+        let mut found = Vec::new();
+        for source in sources {
+            let card = self[source].card.as_deref()?;
+            let named = (relations(card))
+                .map(|(_, l)| (Target::Name(l.name.clone()), l.pos, None))
+                .chain(
+                    card.outline
+                        .links
+                        .iter()
+                        .map(|l| (l.target.clone(), l.pos(card.body_line), l.anchor.as_deref())),
+                );
+            for (target, pos, anchor) in named {
+                if self.index.resolve(&card.rel, &target) != Resolution::Node(node) {
+                    continue;
+                }
+                let missing =
+                    anchor.is_some_and(|a| self.missing_heading(card, node, a, pos).is_some());
+                if matches!(&target, Target::Path(_)) || missing {
+                    return None;
+                }
+                let reference = Reference {
+                    target,
+                    pos,
+                    path: card.path.clone(),
+                };
+                if reference.name().contains('/') {
+                    return None;
+                }
+                found.push(reference);
+            }
+        }
+        Some(found)
+    }
+
+    /// Puts the stubs (the nodes between the cards and those made for folders) in the
+    /// order of the first edge into each, as a full build makes them; returns where each
+    /// node went.
+    fn order_stubs(&mut self) -> Vec<usize> {
+        let cards = self.nodes.iter().take_while(|n| n.card.is_some()).count();
+        let mut first = vec![usize::MAX; self.nodes.len()];
+        for (index, edge) in self.edges.iter().enumerate().rev() {
+            first[edge.to.0] = index;
+        }
+        let mut stubs: Vec<usize> = (cards..self.folder_nodes).collect();
+        stubs.sort_by_key(|&s| first[s]);
+        let mut order: Vec<usize> = (0..self.nodes.len()).collect();
+        for (rank, &s) in stubs.iter().enumerate() {
+            order[s] = cards + rank;
+        }
+        if order.iter().enumerate().any(|(i, &o)| i != o) {
+            self.reorder(&order);
+        }
+        order
+    }
+
+    /// Every node below `node` in the concept tree (their breadcrumbs show it).
+    fn below(&self, node: NodeId) -> Vec<NodeId> {
+        let mut below = self[node].children.clone();
+        let mut seen: HashSet<NodeId> = below.iter().copied().collect();
+        let mut at = 0;
+        while let Some(&n) = below.get(at) {
+            for &c in &self[n].children {
+                if c != node && seen.insert(c) {
+                    below.push(c);
+                }
+            }
+            at += 1;
+        }
+        below
+    }
+}
+
+/// The title a stub takes from the links to it: the name of the first, or of the first
+/// later one not written as a slug where the first was.
+fn stub_title(references: &[Reference]) -> String {
+    let mut title = references[0].name().to_string();
+    for reference in &references[1..] {
+        prefer_readable_title(&mut title, &reference.target);
+    }
+    title
+}
