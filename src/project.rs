@@ -446,23 +446,19 @@ impl Project {
                 }
             })
             .collect();
-        let same_files =
-            loaded.len() == self.cards.len() && loaded.iter().all(|(_, known, _)| *known);
-        if same_files {
-            // The usual save: the same files, one or two of them read again.
-            for (file, (l, _, read)) in sources.cards.iter().zip(&loaded) {
-                if *read {
-                    self.cards.insert(file.source.clone(), l.clone());
-                }
+        // The usual save: the same files, one or two of them read again (or one more or
+        // one fewer): the cache changes where they did.
+        let known = loaded.iter().filter(|(_, known, _)| *known).count();
+        if known != self.cards.len() {
+            let now: HashSet<&PathBuf> = sources.cards.iter().map(|f| &f.source).collect();
+            self.cards.retain(|path, _| now.contains(path));
+        }
+        for (file, (l, _, read)) in sources.cards.iter().zip(&loaded) {
+            if *read {
+                self.cards.insert(file.source.clone(), l.clone());
             }
         }
         let loaded: Vec<Arc<Loaded>> = loaded.into_iter().map(|(l, _, _)| l).collect();
-        if !same_files {
-            self.cards = (sources.cards.iter())
-                .map(|f| f.source.clone())
-                .zip(loaded.iter().cloned())
-                .collect();
-        }
         let (attachments, problems) = (sources.attachments.clone(), sources.problems.clone());
         self.sources = Some(sources);
         Found {

@@ -130,7 +130,7 @@ impl Graph {
             nodes.push(node);
             self.index.paths.insert(card.rel.clone(), node);
             self.index.add_note(&card.rel, node);
-            self.index.add_near(&id, node);
+            self.index.add_near(&id);
             owners.insert(id.clone(), (node, card, "id"));
             self.index.keys.insert(id, node);
         }
@@ -323,9 +323,9 @@ impl Graph {
         if !(4..=MAX_NEAR_MISS_LEN).contains(&id.chars().count()) {
             return None;
         }
-        self.index
-            .near_misses(id)
-            .filter(|&n| slug::edit_distance(id, &self[n].id) <= 2)
+        (self.index.near_misses(id))
+            .filter(|near| slug::edit_distance(id, near) <= 2)
+            .filter_map(|near| self.index.keys.get(near).copied())
             .min()
             .map(|n| self[n].id.as_str())
     }

@@ -8,6 +8,7 @@ use crate::slug::slugify;
 use std::collections::{HashMap, HashSet};
 use std::hash::Hasher;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 /// What a link target turned out to be.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -66,8 +67,9 @@ pub struct Index {
     /// A hash of every card id, and of every id with one character deleted → the cards it
     /// came from: finds ids a misspelt link is close to with a few hash lookups instead of a
     /// scan. Hashes, not strings, so that no string is built per variant (a collision only
-    /// adds a candidate, and callers confirm every candidate).
-    near: HashMap<u64, Vec<NodeId>>,
+    /// adds a candidate, and callers confirm every candidate). Ids, not nodes, so that
+    /// nodes may be numbered anew without it.
+    near: HashMap<u64, Vec<Arc<str>>>,
 }
 
 impl Index {
@@ -85,8 +87,10 @@ impl Index {
         for table in [&mut self.keys, &mut self.paths, &mut self.notes] {
             table.values_mut().for_each(|n| *n = new(*n));
         }
-        let lists = self.shared.values_mut().chain(self.near.values_mut());
-        lists.flatten().for_each(|n| *n = new(*n));
+        self.shared
+            .values_mut()
+            .flatten()
+            .for_each(|n| *n = new(*n));
     }
 
     /// Takes `node` out of the tables.
@@ -94,26 +98,36 @@ impl Index {
         for table in [&mut self.keys, &mut self.paths, &mut self.notes] {
             table.retain(|_, n| *n != node);
         }
-        for nodes in self.near.values_mut() {
-            nodes.retain(|&n| n != node);
-        }
-        self.near.retain(|_, nodes| !nodes.is_empty());
     }
 
     /// Records a card's id for [`Index::near_misses`].
-    pub fn add_near(&mut self, id: &str, node: NodeId) {
-        for variant in variants(id) {
-            self.near.entry(variant).or_default().push(node);
+    pub fn add_near(&mut self, id: &str) {
+        let id: Arc<str> = Arc::from(id);
+        for variant in variants(&id) {
+            self.near.entry(variant).or_default().push(Arc::clone(&id));
         }
     }
 
-    /// Cards whose id might be within two edits of `id`: those sharing `id` or one of its
-    /// one-character deletions, or having `id` as one of theirs. Callers confirm the distance.
-    pub fn near_misses(&self, id: &str) -> impl Iterator<Item = NodeId> {
+    /// Takes a card's id out of the table of near misses.
+    pub fn remove_near(&mut self, id: &str) {
+        for variant in variants(id) {
+            if let Some(ids) = self.near.get_mut(&variant) {
+                ids.retain(|other| **other != *id);
+                if ids.is_empty() {
+                    self.near.remove(&variant);
+                }
+            }
+        }
+    }
+
+    /// Ids of cards that might be within two edits of `id`: those sharing `id` or one of
+    /// its one-character deletions, or having `id` as one of theirs. Callers confirm the
+    /// distance.
+    pub fn near_misses(&self, id: &str) -> impl Iterator<Item = &str> {
         variants(id)
             .filter_map(|variant| self.near.get(&variant))
             .flatten()
-            .copied()
+            .map(|id| &**id)
     }
 
     /// What `target`, written in the card at `from` (relative to the cards folder), means.
@@ -262,18 +276,29 @@ mod tests {
     #[test]
     fn near_misses_find_close_ids() {
         let mut i = Index::default();
-        i.add_near("frontend", NodeId(0));
-        i.add_near("backend", NodeId(1));
-        let near = |id: &str| i.near_misses(id).collect::<Vec<_>>();
-        assert!(near("frontent").contains(&NodeId(0)), "substitution");
-        assert!(near("frontnd").contains(&NodeId(0)), "deletion");
-        assert!(near("fronttend").contains(&NodeId(0)), "insertion");
+        i.add_near("frontend");
+        i.add_near("backend");
+        let near = |i: &Index, id: &str| i.near_misses(id).map(String::from).collect::<Vec<_>>();
         assert!(
-            near("fornt").is_empty(),
+            near(&i, "frontent").contains(&"frontend".into()),
+            "substitution"
+        );
+        assert!(near(&i, "frontnd").contains(&"frontend".into()), "deletion");
+        assert!(
+            near(&i, "fronttend").contains(&"frontend".into()),
+            "insertion"
+        );
+        assert!(
+            near(&i, "fornt").is_empty(),
             "too short to share a deletion with frontend"
         );
-        assert!(near("backedn").contains(&NodeId(1)), "transposition");
-        assert!(!near("databases").contains(&NodeId(0)));
+        assert!(
+            near(&i, "backedn").contains(&"backend".into()),
+            "transposition"
+        );
+        assert!(!near(&i, "databases").contains(&"frontend".into()));
+        i.remove_near("backend");
+        assert!(near(&i, "backedn").is_empty(), "gone with its card");
     }
 
     #[test]

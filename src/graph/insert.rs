@@ -59,7 +59,7 @@ impl Graph {
             .insert(at.0, node(&card.id, &card.title, card.status, Some(&card)));
         self.index.paths.insert(card.rel.clone(), at);
         self.index.add_note(&card.rel, at);
-        self.index.add_near(&card.id, at);
+        self.index.add_near(&card.id);
         self.index.keys.insert(card.id.clone(), at);
         self.index.keys.insert(slugify(&card.title), at);
         let shift = |n: NodeId| NodeId(n.0 + usize::from(n >= at));

@@ -125,6 +125,7 @@ impl Graph {
         self.edges.retain(|e| e.from != node);
         self.card_edges -= block;
         self.card_adopts -= block;
+        self.index.remove_near(&card.id);
         self.take_out(node);
         let back = |n: NodeId| NodeId(n.0 - usize::from(n > node));
         renumber(&mut shown, &back);
