@@ -89,36 +89,14 @@ impl Graph {
             }
         }
         // What it named loses a link: none of those is an orphan yet, some may be after.
-        let mut named: Vec<NodeId> = self.outgoing(node).map(|e| e.to).collect();
+        let named: Vec<NodeId> = self.outgoing(node).map(|e| e.to).collect();
         let mut shown: Vec<NodeId> = (self.incoming(node).map(|e| e.from))
             .chain(named.iter().copied())
             .chain(self.below(node))
             .filter(|&n| n != node)
             .collect();
-        let mut stubs: Vec<NodeId> = linked.iter().map(|(s, _)| *s).collect();
-        let renumber = |nodes: &mut Vec<NodeId>, new: &dyn Fn(NodeId) -> NodeId| {
-            nodes.iter_mut().for_each(|n| *n = new(*n));
-        };
 
-        // Its stub goes in first (its place among the stubs follows) and takes its links.
-        let stub = stub_id.clone().map(|id| {
-            let stub = NodeId(self.folder_nodes);
-            self.make_room(stub);
-            self.folder_nodes += 1;
-            let title = stub_title(&references);
-            let stub_node = super::insert::node(&free_id(&id), &title, Status::Stub, None);
-            self.nodes.insert(stub.0, stub_node);
-            for edge in self.edges.iter_mut().filter(|e| e.to == node) {
-                edge.to = stub;
-            }
-            self.index.keys.insert(id, stub);
-            let up = |n: NodeId| NodeId(n.0 + usize::from(n >= stub));
-            renumber(&mut shown, &up);
-            renumber(&mut named, &up);
-            renumber(&mut stubs, &up);
-            stub
-        });
-        // Then the card goes: its edges, its node and its names.
+        // Its node becomes its stub (which keeps the links to it), or goes; its edges go.
         let block = (self.edges[..self.card_edges].iter())
             .filter(|e| e.from == node)
             .count();
@@ -126,47 +104,37 @@ impl Graph {
         self.card_edges -= block;
         self.card_adopts -= block;
         self.index.remove_near(&card.id);
-        self.take_out(node);
-        let back = |n: NodeId| NodeId(n.0 - usize::from(n > node));
-        renumber(&mut shown, &back);
-        renumber(&mut named, &back);
-        renumber(&mut stubs, &back);
-        let mut stub = stub.map(back);
+        self.index.forget(node);
+        let mut dropped: Vec<NodeId> = Vec::new();
+        match &stub_id {
+            Some(id) => {
+                let title = stub_title(&references);
+                self.nodes[node.0] = super::insert::node(&free_id(id), &title, Status::Stub, None);
+                self.index.keys.insert(id.clone(), node);
+            }
+            None => dropped.push(node),
+        }
         // The stubs it linked to: retitled by the links left (the pages that link to one
         // show its title), or gone with their last.
-        for (&s, (_, left)) in stubs.iter().zip(&linked) {
-            if !left.is_empty() && self.nodes[s.0].title != stub_title(left) {
-                self.nodes[s.0].title = stub_title(left);
-                let linking: Vec<NodeId> = self
-                    .edges
-                    .iter()
-                    .filter(|e| e.to == s)
-                    .map(|e| e.from)
-                    .collect();
-                shown.extend(linking);
+        let mut gone_ids = vec![card.id.clone()];
+        for (stub, left) in &linked {
+            if left.is_empty() {
+                dropped.push(*stub);
+                gone_ids.push(self[*stub].id.clone());
+                self.index.forget(*stub);
+            } else if self[*stub].title != stub_title(left) {
+                self.nodes[stub.0].title = stub_title(left);
+                let linking = self.edges.iter().filter(|e| e.to == *stub);
+                shown.extend(linking.map(|e| e.from).collect::<Vec<_>>());
             }
         }
-        let mut gone: Vec<NodeId> = (stubs.iter().zip(&linked))
-            .filter(|(_, (_, left))| left.is_empty())
-            .map(|(&s, _)| s)
-            .collect();
-        gone.sort_unstable();
-        let mut gone_ids: Vec<String> = gone.iter().map(|&s| self[s].id.clone()).collect();
-        gone_ids.push(card.id.clone());
-        for &s in gone.iter().rev() {
-            self.take_out(s);
-            let back = |n: NodeId| NodeId(n.0 - usize::from(n > s));
-            shown.retain(|&n| n != s);
-            named.retain(|&n| n != s);
-            renumber(&mut shown, &back);
-            renumber(&mut named, &back);
-            stub = stub.map(back);
-        }
-        let order = self.order_stubs();
-        let moved = |n: NodeId| NodeId(order[n.0]);
-        renumber(&mut shown, &moved);
-        renumber(&mut named, &moved);
-        let stub = stub.map(moved);
+        let order = self.order_after_removal(&dropped);
+        self.reorder(&order);
+        let now = |n: NodeId| order[n.0].map(NodeId);
+        let shown_now = |nodes: &[NodeId]| nodes.iter().filter_map(|&n| now(n)).collect();
+        let mut shown: Vec<NodeId> = shown_now(&shown);
+        let named: Vec<NodeId> = shown_now(&named);
+        let stub = stub_id.as_ref().and_then(|_| now(node));
         self.list_edges();
 
         // The warning at a stub's first link, where a card's id is near the stub's.
@@ -279,24 +247,33 @@ impl Graph {
         Some(found)
     }
 
-    /// Puts the stubs (the nodes between the cards and those made for folders) in the
-    /// order of the first edge into each, as a full build makes them; returns where each
-    /// node went.
-    fn order_stubs(&mut self) -> Vec<usize> {
-        let cards = self.nodes.iter().take_while(|n| n.card.is_some()).count();
+    /// Where each node goes once a card left (its node a stub now, unless it is among
+    /// `dropped`, which go): the cards in their order, then the stubs in the order of
+    /// the first edge into each (as a full build makes them), then the nodes made for
+    /// folders. None for a node that goes.
+    fn order_after_removal(&mut self, dropped: &[NodeId]) -> Vec<Option<usize>> {
         let mut first = vec![usize::MAX; self.nodes.len()];
         for (index, edge) in self.edges.iter().enumerate().rev() {
             first[edge.to.0] = index;
         }
-        let mut stubs: Vec<usize> = (cards..self.folder_nodes).collect();
+        let kept = |n: &usize| !dropped.contains(&NodeId(*n));
+        let all = 0..self.nodes.len();
+        let cards = all.clone().filter(|&n| self.nodes[n].card.is_some());
+        let mut stubs: Vec<usize> = (all.clone())
+            .filter(|&n| n < self.folder_nodes && self.nodes[n].card.is_none())
+            .filter(kept)
+            .collect();
         stubs.sort_by_key(|&s| first[s]);
-        let mut order: Vec<usize> = (0..self.nodes.len()).collect();
-        for (rank, &s) in stubs.iter().enumerate() {
-            order[s] = cards + rank;
+        let folders = self.folder_nodes..self.nodes.len();
+        let mut order = vec![None; self.nodes.len()];
+        let placed = cards
+            .chain(stubs.iter().copied())
+            .filter(kept)
+            .chain(folders);
+        for (place, n) in placed.enumerate() {
+            order[n] = Some(place);
         }
-        if order.iter().enumerate().any(|(i, &o)| i != o) {
-            self.reorder(&order);
-        }
+        self.folder_nodes -= dropped.len();
         order
     }
 

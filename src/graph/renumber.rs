@@ -25,25 +25,17 @@ impl Graph {
         self.renumber(|n| NodeId(n.0 + usize::from(n >= at)));
     }
 
-    /// Takes `node` out of the list of nodes and the tables, and moves every node after it
-    /// one place down (its edges must be gone, or lead elsewhere, already).
-    pub(super) fn take_out(&mut self, node: NodeId) {
-        self.nodes.remove(node.0);
-        self.index.forget(node);
-        self.renumber(|n| NodeId(n.0 - usize::from(n > node)));
-        if self.folder_nodes > node.0 {
-            self.folder_nodes -= 1;
-        }
-    }
-
-    /// Puts node `i` at place `order[i]`, for every node.
-    pub(super) fn reorder(&mut self, order: &[usize]) {
+    /// Puts node `i` at place `order[i]`, for every node; a node without a place goes
+    /// (nothing may name it any more).
+    pub(super) fn reorder(&mut self, order: &[Option<usize>]) {
         let mut places: Vec<Option<super::Node>> = Vec::new();
         places.resize_with(self.nodes.len(), || None);
         for (i, node) in std::mem::take(&mut self.nodes).into_iter().enumerate() {
-            places[order[i]] = Some(node);
+            if let Some(place) = order[i] {
+                places[place] = Some(node);
+            }
         }
         self.nodes = places.into_iter().flatten().collect();
-        self.renumber(|n| NodeId(order[n.0]));
+        self.renumber(|n| order[n.0].map_or(n, NodeId));
     }
 }
