@@ -10,14 +10,14 @@ use crate::card::{self, Attachment, Card, CardFile, Corpus, Sources, Stamp};
 use crate::config::Config;
 use crate::diagnostic::{Diagnostic, Pos};
 use crate::graph::{Graph, NodeId};
-use crate::render::{self, PageCache, Search};
+use crate::render::{self, Lists, PageCache, Search};
 use crate::site::{Bytes, Site};
 use crate::theme::Theme;
 use crate::{Built, Report, check_paths, draw, every_problem, graph_of, read_attachments};
 use crate::{export, search};
 use anyhow::Result;
 use rayon::prelude::*;
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::SystemTime;
@@ -99,8 +99,11 @@ struct Last {
 }
 
 /// What in-place edits left to make again.
-#[derive(Clone, Copy, Default)]
+#[derive(Clone, Default)]
 struct Stale {
+    /// The concepts (by page id) whose long lists of backlinks and children may have
+    /// changed.
+    lists: BTreeSet<String>,
     /// The search index (after edits of text).
     search: bool,
     /// The site's own pages and the graph's data files (after edits of links or of what
@@ -257,7 +260,7 @@ impl Project {
             },
             stale: Stale {
                 search: search == Search::Later,
-                site: false,
+                ..Stale::default()
             },
         });
         Ok(Built {
@@ -363,22 +366,27 @@ impl Project {
         }
         shown.sort_unstable();
         shown.dedup();
+        // Their pages now, the long lists of their backlinks and children when edits pause.
         let pages = render::redraw(
             &self.config,
             &last.graph,
             &last.theme,
             &mut self.pages,
             &shown,
+            Lists::Later,
         )?;
-        // A concept may have fewer pages of backlinks now: its pages are replaced.
-        let ids: HashSet<&str> = (shown.iter().map(|&n| last.graph[n].id.as_str()))
-            .chain(gone.iter().map(String::as_str))
+        let ids: HashSet<&str> = shown.iter().map(|&n| last.graph[n].id.as_str()).collect();
+        let gone: HashSet<&str> = (gone.iter().map(String::as_str))
+            .filter(|id| !ids.contains(id))
             .collect();
         let drawn_here = |path: &str| {
-            (path.split_once('/'))
-                .is_some_and(|(id, _)| ids.contains(id) && render::is_concept_page(id, path))
+            (path.split_once('/')).is_some_and(|(id, file)| {
+                (ids.contains(id) && file == "index.html")
+                    || (gone.contains(id) && render::is_concept_page(id, path))
+            })
         };
         replace_files(&mut last.site, &last.attachments, drawn_here, pages);
+        last.stale.lists.extend(ids.iter().map(|id| id.to_string()));
         let attachments = read_attachments(&found.attachments)?;
         last.site.files.extend(attachments);
         last.loaded = found.loaded.clone();
@@ -406,6 +414,27 @@ impl Project {
             return Ok(None);
         };
         let stale = std::mem::take(&mut last.stale);
+        if !stale.lists.is_empty() {
+            // A concept may have fewer pages of backlinks now: its pages are replaced.
+            let nodes: Vec<NodeId> = (last.graph.iter())
+                .filter(|(_, n)| stale.lists.contains(&n.id))
+                .map(|(node, _)| node)
+                .collect();
+            let pages = render::redraw(
+                &self.config,
+                &last.graph,
+                &last.theme,
+                &mut self.pages,
+                &nodes,
+                Lists::Drawn,
+            )?;
+            let drawn_here = |path: &str| {
+                (path.split_once('/')).is_some_and(|(id, _)| {
+                    stale.lists.contains(id) && render::is_concept_page(id, path)
+                })
+            };
+            replace_files(&mut last.site, &last.attachments, drawn_here, pages);
+        }
         if stale.site {
             let files =
                 render::redraw_site(&self.config, &last.graph, &last.theme, &mut self.pages)?;
@@ -425,7 +454,8 @@ impl Project {
                 files,
             );
         }
-        Ok((stale.search || stale.site).then(|| Site {
+        let redrawn = stale.search || stale.site || !stale.lists.is_empty();
+        Ok(redrawn.then(|| Site {
             files: last.site.files.clone(),
         }))
     }

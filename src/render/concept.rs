@@ -52,14 +52,26 @@ fn own_list<'a>(
     }
 }
 
-/// The page of `node`, and the pages of its backlinks and children where it has more than
-/// it shows; each drawn unless `previous` holds it with the same signature.
+/// Which pages of a concept to draw.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Lists {
+    /// Its page, and the pages of its backlinks and children where it has more than it
+    /// shows.
+    Drawn,
+    /// Its page alone (`serve` draws the long lists when edits pause).
+    Later,
+}
+
+/// The page of `node`, and (with [`Lists::Drawn`]) the pages of its backlinks and
+/// children where it has more than it shows; each drawn unless `previous` holds it with
+/// the same signature.
 pub fn render_concept(
     info: &SiteInfo,
     graph: &Graph,
     theme: &Theme,
     node: NodeId,
     previous: Option<&PageCache>,
+    lists_now: Lists,
 ) -> Result<Vec<Drawn>> {
     let n = &graph[node];
     let links = |kind: EdgeKind| -> Vec<NodeLink> {
@@ -83,7 +95,7 @@ pub fn render_concept(
     let drawing = (previous, theme, info);
     let of = || Some(node_link(graph, node, UP));
     let mut lists = Vec::new();
-    if all_backlinks.is_some() {
+    if all_backlinks.is_some() && lists_now == Lists::Drawn {
         lists.extend(draw_list(drawing, &backlinks_list, of, |range| {
             (backlinks[range].iter())
                 .map(|b| ListEntry {
@@ -93,9 +105,9 @@ pub fn render_concept(
                 })
                 .collect()
         })?);
-        backlinks.truncate(SHOWN);
     }
-    if all_children.is_some() {
+    backlinks.truncate(SHOWN);
+    if all_children.is_some() && lists_now == Lists::Drawn {
         lists.extend(draw_list(drawing, &children_list, of, |range| {
             (n.children[range].iter())
                 .map(|&c| ListEntry::summarised(node_link(graph, c, UP), 0))

@@ -17,7 +17,7 @@ mod tree;
 mod wholegraph;
 
 pub use cache::PageCache;
-pub use concept::is_concept_page;
+pub use concept::{Lists, is_concept_page};
 pub use paths::clashes;
 pub use wholegraph::whole_graph_svg;
 
@@ -69,7 +69,8 @@ pub fn render(
                 || {
                     (graph.ids().collect::<Vec<_>>().into_par_iter())
                         .map(|node| {
-                            let pages = render_concept(&info, graph, theme, node, previous)?;
+                            let pages =
+                                render_concept(&info, graph, theme, node, previous, Lists::Drawn)?;
                             pages.into_iter().map(emit).collect::<Result<Vec<_>>>()
                         })
                         .collect::<Result<Vec<Vec<_>>>>()
@@ -126,20 +127,22 @@ pub fn render(
     Ok(())
 }
 
-/// Draws the pages of `nodes` again (after their cards' text changed), unless `cache`
-/// holds them with the same signature, and updates `cache`. Returns each page by path.
+/// Draws the pages of `nodes` again (after their cards changed), or with `lists` their
+/// pages alone, unless `cache` holds them with the same signature, and updates `cache`.
+/// Returns each page by path.
 pub fn redraw(
     config: &Config,
     graph: &Graph,
     theme: &Theme,
     cache: &mut PageCache,
     nodes: &[NodeId],
+    lists: Lists,
 ) -> Result<Vec<(String, Bytes)>> {
     let info = SiteInfo::of(config, theme);
     let previous = Some(&*cache);
     let drawn: Vec<Vec<Drawn>> = nodes
         .par_iter()
-        .map(|&node| render_concept(&info, graph, theme, node, previous))
+        .map(|&node| render_concept(&info, graph, theme, node, previous, lists))
         .collect::<Result<_>>()?;
     Ok((drawn.into_iter().flatten())
         .map(|page| {
