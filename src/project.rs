@@ -170,7 +170,7 @@ impl Project {
     /// changed, only those are looked at again instead of every file under `cards/`.
     pub fn rebuild(&mut self, changes: &Changes) -> Result<Built> {
         let cards = std::path::absolute(&self.config.cards)?;
-        let known = (self.sources.as_ref())
+        let known = (self.sources.take())
             .filter(|_| !changes.theme && !changes.config)
             .and_then(|s| s.refresh(&self.config, &cards, &changes.cards));
         match known {

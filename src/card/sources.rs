@@ -75,12 +75,12 @@ impl Sources {
     /// when a change may have touched anything else (a folder, an attachment, a link),
     /// which only a new [`find_sources`] can tell.
     pub fn refresh(
-        &self,
+        self,
         config: &Config,
         cards_dir: &Path,
         changed: &[PathBuf],
     ) -> Option<Sources> {
-        let mut sources = self.clone();
+        let mut sources = self;
         for path in changed {
             path.strip_prefix(cards_dir).ok()?;
             let rel = relative_name(cards_dir, path);
@@ -230,6 +230,7 @@ mod tests {
         let rels = |s: &Sources| s.cards.iter().map(|f| f.rel.clone()).collect::<Vec<_>>();
         std::fs::write(cards.join("web/dns.md"), "DNS, longer.\n").unwrap();
         let refreshed = sources
+            .clone()
             .refresh(&config, &cards, &[cards.join("web/dns.md")])
             .unwrap();
         assert_ne!(refreshed.cards[0].stamp, sources.cards[0].stamp);
@@ -238,7 +239,7 @@ mod tests {
         // New and removed cards in folders the walk knows: as a new walk finds them.
         for new in ["web/a.md", "web/zz.md", "0.md", "web.md"] {
             std::fs::write(cards.join(new), "New.\n").unwrap();
-            let refreshed = sources.refresh(&config, &cards, &[cards.join(new)]);
+            let refreshed = sources.clone().refresh(&config, &cards, &[cards.join(new)]);
             assert_eq!(
                 rels(&refreshed.unwrap()),
                 rels(&find_sources(&config).unwrap()),
@@ -247,7 +248,9 @@ mod tests {
             std::fs::remove_file(cards.join(new)).unwrap();
         }
         std::fs::remove_file(cards.join("web-z.md")).unwrap();
-        let refreshed = sources.refresh(&config, &cards, &[cards.join("web-z.md")]);
+        let refreshed = sources
+            .clone()
+            .refresh(&config, &cards, &[cards.join("web-z.md")]);
         assert_eq!(rels(&refreshed.unwrap()), ["web/dns.md"]);
         std::fs::write(cards.join("web-z.md"), "Z.\n").unwrap();
 
@@ -266,7 +269,7 @@ mod tests {
                 std::fs::write(&path, "x").unwrap();
             }
             assert!(
-                sources.refresh(&config, &cards, &[path]).is_none(),
+                sources.clone().refresh(&config, &cards, &[path]).is_none(),
                 "{unknown}"
             );
         }
