@@ -70,22 +70,27 @@ impl Graph {
         };
         // The stubs it links to, with the links to each that are left (first to last), and
         // the warning each made at the link that made it, which moves to the next link.
-        let mut linked: Vec<(NodeId, Vec<Reference>)> = Vec::new();
+        let mut linked: Vec<(NodeId, Vec<Reference>, bool)> = Vec::new();
         let mut made: Vec<(String, Reference)> = Vec::new();
         for stub in self.outgoing(node).map(|e| e.to) {
-            let seen = linked.iter().any(|(s, _)| *s == stub);
+            let seen = linked.iter().any(|(s, ..)| *s == stub);
             if !seen && self[stub].card.is_none() && self[stub].status == Status::Stub {
                 if self.index.unpublished.contains_key(&self[stub].id) {
                     return None;
                 }
-                let left = self.references(stub, Some(node))?;
-                let maker = self.incoming(stub).next().map(|e| e.from);
-                if let (Some(first), Some(maker)) = (left.first(), maker)
-                    && maker == node
-                {
+                // The links left matter where it made the stub or gave it its title; else
+                // only whether there are any.
+                let maker = self.incoming(stub).next().map(|e| e.from) == Some(node);
+                let titled = self.names(node, stub).contains(&self[stub].title);
+                let left = match maker || titled {
+                    true => self.references(stub, Some(node))?,
+                    false => Vec::new(),
+                };
+                let others = self.incoming(stub).any(|e| e.from != node);
+                if let (Some(first), true) = (left.first(), maker) {
                     made.push((slugify(first.name()), first.clone()));
                 }
-                linked.push((stub, left));
+                linked.push((stub, left, others));
             }
         }
         // What it named loses a link: none of those is an orphan yet, some may be after.
@@ -117,12 +122,12 @@ impl Graph {
         // The stubs it linked to: retitled by the links left (the pages that link to one
         // show its title), or gone with their last.
         let mut gone_ids = vec![card.id.clone()];
-        for (stub, left) in &linked {
-            if left.is_empty() {
+        for (stub, left, others) in &linked {
+            if !others {
                 dropped.push(*stub);
                 gone_ids.push(self[*stub].id.clone());
                 self.index.forget(*stub);
-            } else if self[*stub].title != stub_title(left) {
+            } else if !left.is_empty() && self[*stub].title != stub_title(left) {
                 self.nodes[stub.0].title = stub_title(left);
                 let linking = self.edges.iter().filter(|e| e.to == *stub);
                 shown.extend(linking.map(|e| e.from).collect::<Vec<_>>());
@@ -275,6 +280,20 @@ impl Graph {
         }
         self.folder_nodes -= dropped.len();
         order
+    }
+
+    /// The names the card of `node` gives `stub` in its links and relations.
+    fn names(&self, node: NodeId, stub: NodeId) -> Vec<String> {
+        let Some(card) = self[node].card.as_deref() else {
+            return Vec::new();
+        };
+        (relations(card).map(|(_, l)| Target::Name(l.name.clone())))
+            .chain(card.outline.links.iter().map(|l| l.target.clone()))
+            .filter(|t| self.index.resolve(&card.rel, t) == Resolution::Node(stub))
+            .map(|t| match t {
+                Target::Name(name) | Target::Path(name) => name.trim().to_string(),
+            })
+            .collect()
     }
 
     /// Every node below `node` in the concept tree (their breadcrumbs show it).

@@ -290,9 +290,12 @@ fn rebuild(
         }
     };
     let outcome = outcome.map(|built| {
+        // Written at once: a large site may have thousands of warnings.
+        let mut warnings = String::new();
         for d in built.report.diagnostics.iter().filter(|d| !d.is_error()) {
-            eprintln!("{d}");
+            warnings.push_str(&format!("{d}\n"));
         }
+        let _ = std::io::Write::write_all(&mut std::io::stderr().lock(), warnings.as_bytes());
         match built.site {
             Some(site) => Ok(site),
             None => Err(error_text(&built.report.diagnostics)),
