@@ -387,8 +387,12 @@ impl Project {
         };
         replace_files(&mut last.site, &last.attachments, drawn_here, pages);
         last.stale.lists.extend(ids.iter().map(|id| id.to_string()));
-        let attachments = read_attachments(&found.attachments)?;
-        last.site.files.extend(attachments);
+        // An attachment may have been edited (only card files, when `only_cards`).
+        if !only_cards {
+            last.site
+                .files
+                .extend(read_attachments(&found.attachments)?);
+        }
         last.loaded = found.loaded.clone();
         let built = Built {
             report: Report {

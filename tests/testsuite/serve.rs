@@ -135,6 +135,22 @@ fn no_request_reaches_outside_the_site() {
 }
 
 #[test]
+fn an_edited_attachment_is_served_new_and_stays_through_card_edits() {
+    let site = TestSite::own_cards().file("cards/notes/figure.txt", "first");
+    let served = Served::start(&site);
+    assert_eq!(served.get("/notes/figure.txt").text(), "first");
+    let mut events = served.events();
+    site.write("cards/notes/figure.txt", "second");
+    let reload = events.wait_for("reload");
+    assert!(reload.contains("notes/figure.txt"), "{reload}");
+    assert_eq!(served.get("/notes/figure.txt").text(), "second");
+    save_as_an_editor(&site, "apis.md", |card| format!("{card}\nOne more line.\n"));
+    let reload = events.wait_for("reload");
+    assert!(reload.contains("apis/index.html"), "{reload}");
+    assert_eq!(served.get("/notes/figure.txt").text(), "second");
+}
+
+#[test]
 fn echo_returns_the_request_as_data() {
     let site = TestSite::own_cards();
     let served = Served::start(&site);
