@@ -19,10 +19,11 @@ use crate::start::{self, StartError};
 use anyhow::Result;
 use live::{Event, Hub};
 use pages::Pages;
+use std::collections::HashSet;
 use std::net::SocketAddr;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, channel};
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
 
 /// How long edits must pause before what in-place edits left stale (search index, the
@@ -50,6 +51,9 @@ pub struct State {
     token: String,
     pages: RwLock<Arc<Pages>>,
     build_error: RwLock<Option<String>>,
+    /// The warnings of the last build, each printed once: a save prints only new ones (a
+    /// large site may have thousands; `cardweb check` lists them all).
+    warned: Mutex<HashSet<String>>,
     hub: Hub,
     log_requests: bool,
     /// Where requests to start a card go: the loop that owns the project.
@@ -119,6 +123,7 @@ pub fn serve(
         token: random_token(),
         pages: RwLock::default(),
         build_error: RwLock::default(),
+        warned: Mutex::default(),
         hub: Hub::default(),
         log_requests: options.log_requests,
         inbox: inbox.clone(),
@@ -290,12 +295,22 @@ fn rebuild(
         }
     };
     let outcome = outcome.map(|built| {
-        // Written at once: a large site may have thousands of warnings.
-        let mut warnings = String::new();
-        for d in built.report.diagnostics.iter().filter(|d| !d.is_error()) {
-            warnings.push_str(&format!("{d}\n"));
+        // In the order of the report (by file and place), each new one once.
+        let warnings: Vec<String> = (built.report.diagnostics.iter())
+            .filter(|d| !d.is_error())
+            .map(|d| d.to_string())
+            .collect();
+        let mut warned = state.warned.lock().unwrap_or_else(|p| p.into_inner());
+        let new: Vec<&str> = (warnings.iter())
+            .filter(|w| !warned.contains(*w))
+            .map(String::as_str)
+            .collect();
+        if !new.is_empty() {
+            let text = new.join("\n") + "\n";
+            let _ = std::io::Write::write_all(&mut std::io::stderr().lock(), text.as_bytes());
         }
-        let _ = std::io::Write::write_all(&mut std::io::stderr().lock(), warnings.as_bytes());
+        *warned = warnings.into_iter().collect();
+        drop(warned);
         match built.site {
             Some(site) => Ok(site),
             None => Err(error_text(&built.report.diagnostics)),

@@ -189,6 +189,41 @@ fn save_as_an_editor(site: &TestSite, name: &str, edit: impl FnOnce(&str) -> Str
 }
 
 #[test]
+fn a_save_prints_each_warning_once_when_it_first_appears() {
+    use std::io::BufRead;
+    let site = TestSite::own_cards();
+    let log = site.path().join("warnings.log");
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_cardweb"))
+        .args(["serve", "--port", "0"])
+        .current_dir(site.path())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::fs::File::create(&log).unwrap())
+        .spawn()
+        .unwrap();
+    let mut lines = std::io::BufReader::new(child.stdout.take().unwrap()).lines();
+    let mut built = || {
+        let line = lines.find(|l| l.as_ref().is_ok_and(|l| l.starts_with("built in")));
+        assert!(line.is_some(), "a build");
+    };
+    built();
+    let lonely = "---\ntitle: Lonely\n---\nNobody links here.\n";
+    site.write("cards/lonely.md", lonely);
+    built();
+    site.write("cards/lonely.md", format!("{lonely}Still nobody.\n"));
+    built();
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let printed = std::fs::read_to_string(&log).unwrap();
+    let orphan = "cards/lonely.md:1:1: warning: `lonely` is an orphan";
+    assert_eq!(printed.matches(orphan).count(), 1, "{printed}");
+    let mut lines: Vec<&str> = printed.lines().filter(|l| l.contains("warning:")).collect();
+    let all = lines.len();
+    lines.sort_unstable();
+    lines.dedup();
+    assert_eq!(lines.len(), all, "no warning twice: {printed}");
+}
+
+#[test]
 fn an_edited_card_reloads_open_pages() {
     let site = TestSite::own_cards();
     let served = Served::start(&site);
