@@ -17,6 +17,7 @@ use crate::{Built, Report, check_paths, draw, every_problem, graph_of, read_atta
 use crate::{export, search};
 use anyhow::Result;
 use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
@@ -76,7 +77,7 @@ impl Loaded {
 pub struct Project {
     config: Config,
     /// Every card file as last read, by its path on disk.
-    cards: HashMap<PathBuf, Arc<Loaded>>,
+    cards: FxHashMap<PathBuf, Arc<Loaded>>,
     /// The files the last load found.
     sources: Option<Sources>,
     pages: PageCache,
@@ -146,7 +147,7 @@ impl Project {
     pub fn new(config: Config) -> Project {
         Project {
             config,
-            cards: HashMap::new(),
+            cards: FxHashMap::default(),
             sources: None,
             pages: PageCache::default(),
             last: None,

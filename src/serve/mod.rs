@@ -53,7 +53,7 @@ pub struct State {
     build_error: RwLock<Option<String>>,
     /// The warnings of the last build, each printed once: a save prints only new ones (a
     /// large site may have thousands; `cardweb check` lists them all).
-    warned: Mutex<HashSet<String>>,
+    warned: Mutex<HashSet<Diagnostic>>,
     hub: Hub,
     log_requests: bool,
     /// Where requests to start a card go: the loop that owns the project.
@@ -296,20 +296,17 @@ fn rebuild(
     };
     let outcome = outcome.map(|built| {
         // In the order of the report (by file and place), each new one once.
-        let warnings: Vec<String> = (built.report.diagnostics.iter())
-            .filter(|d| !d.is_error())
-            .map(|d| d.to_string())
-            .collect();
+        let warnings = (built.report.diagnostics.iter()).filter(|d| !d.is_error());
         let mut warned = state.warned.lock().unwrap_or_else(|p| p.into_inner());
-        let new: Vec<&str> = (warnings.iter())
+        let new: Vec<String> = (warnings.clone())
             .filter(|w| !warned.contains(*w))
-            .map(String::as_str)
+            .map(|w| w.to_string())
             .collect();
         if !new.is_empty() {
             let text = new.join("\n") + "\n";
             let _ = std::io::Write::write_all(&mut std::io::stderr().lock(), text.as_bytes());
         }
-        *warned = warnings.into_iter().collect();
+        *warned = warnings.cloned().collect();
         drop(warned);
         match built.site {
             Some(site) => Ok(site),
