@@ -105,6 +105,15 @@ fn reshow(text: &str, how: usize, number: usize) -> String {
 
 /// Writes a file with a distinct stamp in the past, so that the project's cache of cards is
 /// used rather than bypassed as "just written".
+/// A new site with `cards` (path, text) written in order, each a second after the last.
+fn site_with(cards: &[(&str, &str)], clock: &mut u64) -> TestSite {
+    let site = TestSite::new();
+    for (rel, text) in cards {
+        write(&site, rel, text, clock);
+    }
+    site
+}
+
 fn write(site: &TestSite, rel: &str, text: &str, clock: &mut u64) {
     site.write(rel, text);
     *clock += 1;
@@ -345,10 +354,7 @@ fn build_then_edit(
     edit: (&str, &str),
 ) -> (BTreeMap<String, Bytes>, BTreeMap<String, Bytes>) {
     let mut clock = 0;
-    let site = TestSite::new();
-    for (rel, text) in cards {
-        write(&site, rel, text, &mut clock);
-    }
+    let site = site_with(cards, &mut clock);
     let config = Config {
         drafts: true,
         ..Config::load(site.path()).unwrap()
@@ -369,7 +375,6 @@ fn build_then_edit(
 #[test]
 fn a_deleted_parent_becomes_a_stub_for_its_children_and_links_like_a_full_build() {
     let mut clock = 0;
-    let site = TestSite::new();
     let cards = [
         (
             "cards/web/server.md",
@@ -388,9 +393,7 @@ fn a_deleted_parent_becomes_a_stub_for_its_children_and_links_like_a_full_build(
             "---\ntitle: DNS\nparent: server\n---\nNames: ask [[client]] and [[Client]].\n",
         ),
     ];
-    for (rel, text) in cards {
-        write(&site, rel, text, &mut clock);
-    }
+    let site = site_with(&cards, &mut clock);
     // Only the card that goes links to it: it is an orphan after.
     write(
         &site,
@@ -481,7 +484,6 @@ fn dropping_a_relation_redraws_the_local_graph_of_the_other_side() {
 #[test]
 fn a_link_edit_moves_the_warnings_of_its_links_and_finds_new_orphans_like_a_full_build() {
     let mut clock = 0;
-    let site = TestSite::new();
     let cards = [
         ("cards/alpha.md", "---\ntitle: Alpha\n---\nSee [[beta]].\n"),
         ("cards/beta.md", "---\ntitle: Beta\n---\nSee [[alpha]].\n"),
@@ -491,16 +493,7 @@ fn a_link_edit_moves_the_warnings_of_its_links_and_finds_new_orphans_like_a_full
             "---\ntitle: Note\n---\nSee [[alpha]] and [[alpah]].\n",
         ),
     ];
-    for (rel, text) in cards {
-        write(&site, rel, text, &mut clock);
-    }
-    // Only the card that goes links to it: it is an orphan after.
-    write(
-        &site,
-        "cards/proxy.md",
-        "---\ntitle: Proxy\n---\nIn between.\n",
-        &mut clock,
-    );
+    let site = site_with(&cards, &mut clock);
     let config = Config::load(site.path()).unwrap();
     let mut project = Project::new(config.clone());
     project.build().unwrap();
