@@ -576,35 +576,34 @@ fn card_edits(last: &Last, now: &[Arc<Loaded>]) -> Option<Vec<CardEdit>> {
 /// The one card file added since the last build's load (the others the same), with the
 /// card before it in the graph (None if it comes first), if that is all that changed.
 fn card_added(last: &Last, now: &[Arc<Loaded>]) -> Option<(Option<NodeId>, Arc<Card>)> {
-    if now.len() != last.loaded.len() + 1 {
-        return None;
-    }
-    let at = (last.loaded.iter().zip(now))
-        .position(|(old, new)| !same_loaded(old, new))
-        .unwrap_or(last.loaded.len());
-    let same_after = (last.loaded[at..].iter().zip(&now[at + 1..])).all(|(a, b)| same_loaded(a, b));
+    let at = extra_entry(now, &last.loaded)?;
     let card = now[at].card.clone()?;
+    // A card before it that is not in the graph (unpublished, say) changes nothing.
     let after = (last.loaded[..at].iter().rev())
         .filter_map(|l| l.card.as_ref())
         .find_map(|c| last.graph.card_node(&c.rel));
-    // A card before it that is not in the graph (unpublished, say) changes nothing.
-    same_after.then_some((after, card))
+    Some((after, card))
 }
 
 /// The node of the one card whose file is gone since the last build's load (the others
 /// the same), if that is all that changed.
 fn card_removed(last: &Last, now: &[Arc<Loaded>]) -> Option<NodeId> {
-    if now.len() + 1 != last.loaded.len() {
+    let at = extra_entry(&last.loaded, now)?;
+    let card = last.loaded[at].card.as_ref()?;
+    last.graph.card_node(&card.rel)
+}
+
+/// Where `longer` has the one entry that `shorter` lacks, if that is all that tells them
+/// apart.
+fn extra_entry(longer: &[Arc<Loaded>], shorter: &[Arc<Loaded>]) -> Option<usize> {
+    if longer.len() != shorter.len() + 1 {
         return None;
     }
-    let at = (last.loaded.iter().zip(now))
-        .position(|(old, new)| !same_loaded(old, new))
-        .unwrap_or(now.len());
-    let same_after = (last.loaded[at + 1..].iter().zip(&now[at..])).all(|(a, b)| same_loaded(a, b));
-    let card = last.loaded[at].card.as_ref()?;
-    same_after
-        .then(|| last.graph.card_node(&card.rel))
-        .flatten()
+    let at = (shorter.iter().zip(longer))
+        .position(|(a, b)| !same_loaded(a, b))
+        .unwrap_or(shorter.len());
+    let same_after = (longer[at + 1..].iter().zip(&shorter[at..])).all(|(a, b)| same_loaded(a, b));
+    same_after.then_some(at)
 }
 
 /// Whether two readings of a card file are the same: one, or a card read again soon after

@@ -317,6 +317,17 @@ impl Graph {
         )
     }
 
+    /// Whether a stub has an id within two edits of `id`: its warning could hint at a card
+    /// of that id (see [`Graph::near_miss`]).
+    pub(super) fn stub_near(&self, id: &str) -> bool {
+        self.nodes.iter().any(|n| {
+            n.status == Status::Stub
+                && n.card.is_none()
+                && (4..=MAX_NEAR_MISS_LEN).contains(&n.id.chars().count())
+                && slug::edit_distance(&n.id, id) <= 2
+        })
+    }
+
     /// A card id within two edits of `id`: a link that probably meant it. Only for names
     /// of a sensible length: finding near ids costs the square of the length.
     pub(super) fn near_miss(&self, id: &str) -> Option<&str> {

@@ -9,7 +9,7 @@ use super::{Edge, EdgeKind, Graph, Node, NodeId, Resolution, relations};
 use crate::card::{Card, Status};
 use crate::diagnostic::Diagnostic;
 use crate::markdown::Target;
-use crate::slug::{edit_distance, slugify};
+use crate::slug::slugify;
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
@@ -165,17 +165,15 @@ impl Graph {
             && !self.index.keys.contains_key(&title)
             && !self.index.unpublished.contains_key(id)
             && !self.index.unpublished.contains_key(&title)
-            && !self.index.shared.contains_key(id)
-            && !self.nodes.iter().any(|n| n.id == id)
-            && !self.clashes_with_a_file(id);
-        // No stub a link would now find this card for, or hint at it.
-        let no_stub_near = !self.nodes.iter().any(|n| {
-            n.card.is_none()
-                && (n.id.ends_with(id)
-                    || (n.status == Status::Stub
-                        && (4..=64).contains(&n.id.chars().count())
-                        && edit_distance(&n.id, id) <= 2))
-        });
+            && !self.index.shared.contains_key(id);
+        if !(plain && in_order && names_free) {
+            return false;
+        }
+        // No concept has its id, nor a file its pages' place.
+        let unclaimed = !self.nodes.iter().any(|n| n.id == id) && !self.clashes_with_a_file(id);
+        // No stub a link would now find this card for (by path), or hint at it.
+        let no_stub_near = !(self.nodes.iter()).any(|n| n.card.is_none() && n.id.ends_with(id))
+            && !self.stub_near(id);
         let no_redirect = !(self.redirects.iter()).any(|r| r.path.split('/').next() == Some(id));
         // Not the note of a folder, nor in a folder named like it.
         let stem = card.rel.strip_suffix(".md").unwrap_or(&card.rel);
@@ -183,20 +181,12 @@ impl Graph {
         let name = stem.rsplit('/').next().unwrap_or(stem);
         let not_a_folder_note = folder_name.flatten() != Some(name)
             && !(self.index.paths.keys()).any(|rel| rel.starts_with(&format!("{stem}/")));
-        let known_tags: HashSet<&str> = (self.nodes.iter())
-            .filter_map(|n| n.card.as_deref())
-            .flat_map(|c| c.tags.iter().chain(&c.outline.tags))
-            .map(String::as_str)
-            .collect();
+        // Only tags the site has already (a new tag makes new tag pages).
+        let mut tags = card.tags.iter().chain(&card.outline.tags);
+        let cards = || self.nodes.iter().filter_map(|n| n.card.as_deref());
         let tags_known =
-            (card.tags.iter().chain(&card.outline.tags)).all(|t| known_tags.contains(t.as_str()));
-        plain
-            && in_order
-            && names_free
-            && no_stub_near
-            && no_redirect
-            && not_a_folder_note
-            && tags_known
+            tags.all(|t| cards().any(|c| c.tags.contains(t) || c.outline.tags.contains(t)));
+        unclaimed && no_stub_near && no_redirect && not_a_folder_note && tags_known
     }
 
     /// What `card`'s relations and links name, if each relation names a written card and

@@ -9,7 +9,7 @@ use super::{EdgeKind, Graph, NodeId, Resolution, relations};
 use crate::card::{Card, Status};
 use crate::diagnostic::{Diagnostic, Pos};
 use crate::markdown::Target;
-use crate::slug::{edit_distance, slugify};
+use crate::slug::slugify;
 use std::collections::HashSet;
 use std::path::PathBuf;
 
@@ -135,6 +135,7 @@ impl Graph {
         }
         let order = self.order_after_removal(&dropped);
         self.reorder(&order);
+        self.folder_nodes -= dropped.len();
         let now = |n: NodeId| order[n.0].map(NodeId);
         let shown_now = |nodes: &[NodeId]| nodes.iter().filter_map(|&n| now(n)).collect();
         let mut shown: Vec<NodeId> = shown_now(&shown);
@@ -189,12 +190,7 @@ impl Graph {
         let others_name = names.iter().any(|n| self.index.contested.contains(n));
         let waiting = self.index.old_addresses.contains(&card.id);
         // No stub's warning hints at it.
-        let hinted = self.nodes.iter().any(|n| {
-            n.status == Status::Stub
-                && n.card.is_none()
-                && (4..=64).contains(&n.id.chars().count())
-                && edit_distance(&n.id, &card.id) <= 2
-        });
+        let hinted = self.stub_near(&card.id);
         let cards = self
             .nodes
             .iter()
@@ -221,15 +217,7 @@ impl Graph {
         let mut found = Vec::new();
         for source in sources {
             let card = self[source].card.as_deref()?;
-            let named = (relations(card))
-                .map(|(_, l)| (Target::Name(l.name.clone()), l.pos, None))
-                .chain(
-                    card.outline
-                        .links
-                        .iter()
-                        .map(|l| (l.target.clone(), l.pos(card.body_line), l.anchor.as_deref())),
-                );
-            for (target, pos, anchor) in named {
+            for (target, pos, anchor) in targets(card) {
                 if self.index.resolve(&card.rel, &target) != Resolution::Node(node) {
                     continue;
                 }
@@ -256,7 +244,7 @@ impl Graph {
     /// `dropped`, which go): the cards in their order, then the stubs in the order of
     /// the first edge into each (as a full build makes them), then the nodes made for
     /// folders. None for a node that goes.
-    fn order_after_removal(&mut self, dropped: &[NodeId]) -> Vec<Option<usize>> {
+    fn order_after_removal(&self, dropped: &[NodeId]) -> Vec<Option<usize>> {
         let mut first = vec![usize::MAX; self.nodes.len()];
         for (index, edge) in self.edges.iter().enumerate().rev() {
             first[edge.to.0] = index;
@@ -278,7 +266,6 @@ impl Graph {
         for (place, n) in placed.enumerate() {
             order[n] = Some(place);
         }
-        self.folder_nodes -= dropped.len();
         order
     }
 
@@ -287,10 +274,9 @@ impl Graph {
         let Some(card) = self[node].card.as_deref() else {
             return Vec::new();
         };
-        (relations(card).map(|(_, l)| Target::Name(l.name.clone())))
-            .chain(card.outline.links.iter().map(|l| l.target.clone()))
-            .filter(|t| self.index.resolve(&card.rel, t) == Resolution::Node(stub))
-            .map(|t| match t {
+        (targets(card))
+            .filter(|(t, ..)| self.index.resolve(&card.rel, t) == Resolution::Node(stub))
+            .map(|(t, ..)| match t {
                 Target::Name(name) | Target::Path(name) => name.trim().to_string(),
             })
             .collect()
@@ -321,4 +307,13 @@ fn stub_title(references: &[Reference]) -> String {
         prefer_readable_title(&mut title, &reference.target);
     }
     title
+}
+
+/// What the links and relations of `card` name, in the order a full build meets them:
+/// each target with where it stands and the heading it asks for.
+fn targets(card: &Card) -> impl Iterator<Item = (Target, Pos, Option<&str>)> {
+    (relations(card).map(|(_, l)| (Target::Name(l.name.clone()), l.pos, None))).chain(
+        (card.outline.links.iter())
+            .map(|l| (l.target.clone(), l.pos(card.body_line), l.anchor.as_deref())),
+    )
 }

@@ -8,7 +8,6 @@ use super::{Edge, EdgeKind, Graph, NodeId, Resolution};
 use crate::card::Card;
 use crate::diagnostic::{Diagnostic, Pos};
 use crate::markdown::Target;
-use crate::slug::slugify;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
 
@@ -133,8 +132,7 @@ impl Graph {
     pub(super) fn plain_links(&self, card: &Card) -> Option<Vec<Option<NodeId>>> {
         (card.outline.links.iter())
             .map(|link| {
-                let shared = |name: &str| self.index.shared.contains_key(&slugify(name));
-                if matches!(&link.target, Target::Name(name) if shared(name)) {
+                if self.is_shared(&link.target) {
                     return None;
                 }
                 match self.index.resolve(&card.rel, &link.target) {
