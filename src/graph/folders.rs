@@ -70,14 +70,9 @@ impl Graph {
         taken: &mut HashSet<String>,
     ) -> NodeId {
         let name = folder.rsplit('/').next().unwrap_or(folder);
-        let beside = match folder.rsplit_once('/') {
-            Some((up, _)) => format!("{up}/{name}.md"),
-            None => format!("{name}.md"),
-        };
-        let inside = format!("{folder}/{name}.md");
-        if let Some(&note) = by_path
-            .get(inside.as_str())
-            .or(by_path.get(beside.as_str()))
+        if let Some(&note) = folder_notes(folder)
+            .iter()
+            .find_map(|p| by_path.get(p.as_str()))
         {
             return note;
         }
@@ -143,4 +138,14 @@ impl Graph {
         self.nodes[child.0].parent = Some(parent);
         self.nodes[parent.0].children.push(child);
     }
+}
+
+/// Where the note of `folder` would be: inside it, then beside it (named like it).
+pub(super) fn folder_notes(folder: &str) -> [String; 2] {
+    let name = folder.rsplit('/').next().unwrap_or(folder);
+    let beside = match folder.rsplit_once('/') {
+        Some((up, _)) => format!("{up}/{name}.md"),
+        None => format!("{name}.md"),
+    };
+    [format!("{folder}/{name}.md"), beside]
 }

@@ -4,6 +4,7 @@
 //! graph declines and a full build runs. A property test compares the two.
 
 use super::checks::orphan_problem;
+use super::folders::folder_notes;
 use super::update::mentions;
 use super::{Edge, EdgeKind, Graph, Node, NodeId, Resolution, relations};
 use crate::card::{Card, Status};
@@ -231,12 +232,6 @@ impl Graph {
             None => None,
         };
         let name = folder.rsplit('/').next().unwrap_or(folder);
-        let beside = match folder.rsplit_once('/') {
-            Some((up, _)) => format!("{up}/{name}.md"),
-            None => format!("{name}.md"),
-        };
-        let inside = format!("{folder}/{name}.md");
-        let paths = &self.index.paths;
         let id = slugify(name);
         let numbered = format!("{id}-");
         let free = !id.is_empty()
@@ -244,7 +239,9 @@ impl Graph {
             && !self.index.keys.contains_key(&id)
             && !(self.nodes.iter()).any(|n| n.id == id || n.id.starts_with(&numbered))
             && !self.clashes_with_a_file(&id);
-        let noteless = !paths.contains_key(&inside) && !paths.contains_key(&beside);
+        let noteless = !folder_notes(folder)
+            .iter()
+            .any(|p| self.index.paths.contains_key(p));
         (free && noteless).then(|| Folder::New {
             path: folder.to_string(),
             id,
