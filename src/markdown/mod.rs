@@ -11,6 +11,7 @@ mod inline;
 mod math;
 mod media;
 mod outline;
+mod packed;
 mod sections;
 mod slots;
 

@@ -182,9 +182,11 @@ pub(super) fn take_out(html: String) -> (String, Vec<Section>) {
 mod tests {
     use super::super::outline;
 
-    fn section<'o>(o: &'o crate::markdown::Outline, anchor: &str) -> &'o str {
+    fn section(o: &crate::markdown::Outline, anchor: &str) -> String {
         let html = o.html.section_html(anchor);
-        html.unwrap_or_else(|| panic!("no {anchor}")).trim_start()
+        html.unwrap_or_else(|| panic!("no {anchor}"))
+            .trim_start()
+            .to_string()
     }
 
     #[test]

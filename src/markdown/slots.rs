@@ -3,6 +3,7 @@
 //! graph is built. So a card is rendered once, with a marker where each such link opens and
 //! closes, and the markers are replaced by the resolved links when a page is drawn.
 
+use super::packed::Packed;
 use super::sections::{self, Section};
 use super::{Href, link_close, link_open, media};
 use crate::html::escape;
@@ -23,7 +24,7 @@ const MARK: char = '\0';
 /// outline's links, and where its sections are.
 #[derive(Clone, Debug, Default)]
 pub struct Unlinked {
-    html: String,
+    html: Packed,
     slots: Vec<Slot>,
     sections: Vec<Section>,
     /// A hash of the three, made the first time it is hashed: `serve` hashes a card's HTML
@@ -167,7 +168,8 @@ impl Unlinked {
 
     /// Sets the HTML, once every slot is known, and finds its sections.
     pub(super) fn set_html(&mut self, html: String) {
-        (self.html, self.sections) = sections::take_out(html);
+        let (html, sections) = sections::take_out(html);
+        (self.html, self.sections) = (Packed::of(&html), sections);
         self.fingerprint = OnceLock::new();
     }
 
@@ -196,7 +198,8 @@ impl Unlinked {
 
     /// The HTML of `part` (all of it, a section) with its links drawn as `drawn` says.
     pub fn draw(&self, part: Range<usize>, drawn: &Drawn) -> String {
-        let Some(html) = self.html.get(part) else {
+        let whole = self.html.unpack();
+        let Some(html) = whole.get(part) else {
             return String::new();
         };
         let mut out = String::with_capacity(html.len() + 96 * self.slots.len());
@@ -259,8 +262,11 @@ impl Unlinked {
 
     /// The HTML of the section `anchor` with no links drawn (for tests).
     #[cfg(test)]
-    pub(super) fn section_html(&self, anchor: &str) -> Option<&str> {
-        self.html.get(self.section(anchor)?)
+    pub(super) fn section_html(&self, anchor: &str) -> Option<String> {
+        self.html
+            .unpack()
+            .get(self.section(anchor)?)
+            .map(str::to_string)
     }
 }
 
