@@ -139,6 +139,25 @@ impl Theme {
     }
 }
 
+/// A value for templates made once and given to many pages: a page's context takes it as
+/// it is, where anything else in the context is converted for every page that has it.
+#[derive(Clone)]
+pub struct Shared(tera::Value);
+
+impl Shared {
+    /// `value` as templates see it; None if it cannot be converted (a map whose keys are
+    /// not text), which [`Theme::render`] would report for a page that has it.
+    pub fn of(value: &impl serde::Serialize) -> Option<Shared> {
+        tera::Value::try_from_serializable(value).ok().map(Shared)
+    }
+}
+
+impl serde::Serialize for Shared {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.0.serialize(serializer)
+    }
+}
+
 /// Where templates come from, to say where an error of one is.
 struct Place<'a> {
     own: &'a BTreeSet<String>,

@@ -78,11 +78,12 @@ pub fn render_concept(
         graph
             .outgoing(node)
             .filter(|e| e.kind == kind)
-            .map(|e| node_link(graph, e.to, UP))
+            .map(|e| info.link(graph, e.to))
             .collect()
     };
     let next = links(EdgeKind::Next);
-    let mut backlinks = backlinks(graph, node, UP, |e| e.kind != EdgeKind::Parent);
+    let link = |n| info.link(graph, n);
+    let mut backlinks = backlinks(graph, node, link, |e| e.kind != EdgeKind::Parent);
     let backlinks_list = own_list(&n.id, BACKLINKS, backlinks.len(), "Linked from");
     let children_list = own_list(&n.id, CHILDREN, n.children.len(), "Narrower concepts");
     let more = |list: &List| {
@@ -93,7 +94,7 @@ pub fn render_concept(
     };
     let (all_backlinks, all_children) = (more(&backlinks_list), more(&children_list));
     let drawing = (previous, theme, info);
-    let of = || Some(node_link(graph, node, UP));
+    let of = || Some(link(node));
     let mut lists = Vec::new();
     if all_backlinks.is_some() && lists_now == Lists::Drawn {
         lists.extend(draw_list(drawing, &backlinks_list, of, |range| {
@@ -110,14 +111,14 @@ pub fn render_concept(
     if all_children.is_some() && lists_now == Lists::Drawn {
         lists.extend(draw_list(drawing, &children_list, of, |range| {
             (n.children[range].iter())
-                .map(|&c| ListEntry::summarised(node_link(graph, c, UP), 0))
+                .map(|&c| ListEntry::summarised(link(c), 0))
                 .collect()
         })?);
     }
     let body = Body::of(graph, node);
     let diagrams = body.has_diagrams();
     let content = ConceptPage {
-        node: node_link(graph, node, UP),
+        node: link(node),
         card: n.card.as_deref().map(|card| CardView {
             path: card.path.display().to_string(),
             tags: card.tags.iter().map(|t| tag_link(t, UP)).collect(),
@@ -139,9 +140,7 @@ pub fn render_concept(
             ..node_link(graph, a, UP)
         })
         .collect(),
-        children: (n.children.iter().take(SHOWN))
-            .map(|&c| node_link(graph, c, UP))
-            .collect(),
+        children: (n.children.iter().take(SHOWN)).map(|&c| link(c)).collect(),
         all_children,
         next_has_stubs: next.iter().any(|l| l.status == Status::Stub),
         next,

@@ -13,9 +13,11 @@ use crate::graph::{Counts, Edge, EdgeKind, Graph, NodeId};
 use crate::html::encode_path;
 use crate::markdown::{self, Href};
 use crate::slug::slugify;
-use crate::theme::Theme;
+use crate::theme::{Shared, Theme};
 use serde::Serialize;
 use std::collections::BTreeMap;
+use std::hash::{Hash, Hasher};
+use std::sync::OnceLock;
 
 /// The relative prefix from a page one folder deep back to the site root.
 pub const UP: &str = "../";
@@ -38,11 +40,14 @@ pub struct SiteInfo<'a> {
     /// Whether links name each page's `index.html` (`links: files`).
     #[serde(skip)]
     pub file_links: bool,
+    /// Links from concept pages, as templates see them.
+    #[serde(skip)]
+    links: SharedLinks,
 }
 
 impl<'a> SiteInfo<'a> {
-    /// What `config` and `theme` tell every page.
-    pub fn of(config: &'a Config, theme: &'a Theme) -> SiteInfo<'a> {
+    /// What `config` and `theme` tell every page of a site of `graph`.
+    pub fn of(config: &'a Config, theme: &'a Theme, graph: &Graph) -> SiteInfo<'a> {
         SiteInfo {
             title: &config.title,
             description: config.description.as_deref(),
@@ -52,8 +57,31 @@ impl<'a> SiteInfo<'a> {
             assets: &theme.asset_paths,
             home: config.home.as_deref(),
             file_links: config.file_links,
+            links: SharedLinks(
+                std::iter::repeat_with(OnceLock::new)
+                    .take(graph.len())
+                    .collect(),
+            ),
         }
     }
+
+    /// A link to `node` from a concept page (one folder deep): made for templates once,
+    /// the first time a page shows it, and shared by every page that shows it after.
+    pub fn link<'l>(&'l self, graph: &'l Graph, node: NodeId) -> NodeLink<'l> {
+        NodeLink {
+            shared: self.links.0.get(node.index()),
+            ..node_link(graph, node, UP)
+        }
+    }
+}
+
+/// The template values of links to each concept from concept pages, by node, each made
+/// when a page first shows it: most links are to the same concepts from many pages.
+struct SharedLinks(Vec<OnceLock<Option<Shared>>>);
+
+/// Nothing: each value is made from its link, which a page hashes itself.
+impl Hash for SharedLinks {
+    fn hash<H: Hasher>(&self, _: &mut H) {}
 }
 
 /// `extra:` of the configuration, for templates; hashed by its text.
@@ -84,7 +112,7 @@ pub struct Page<'a, T> {
 /// A link to a concept as templates draw it. Its `url` and `html` (the whole `<a>` element,
 /// with the same markup as links in cards) follow from the other fields and are made only
 /// when a template is rendered: a page whose signature is unchanged needs neither.
-#[derive(Hash, Clone)]
+#[derive(Clone)]
 pub struct NodeLink<'a> {
     pub id: &'a str,
     pub title: &'a str,
@@ -92,6 +120,15 @@ pub struct NodeLink<'a> {
     pub summary: Option<&'a str>,
     /// The site's root, relative to the page the link is on.
     pub root: &'a str,
+    /// Where the link's value for templates is kept once made, if it is shared
+    /// ([`SiteInfo::link`]).
+    pub shared: Option<&'a OnceLock<Option<Shared>>>,
+}
+
+impl Hash for NodeLink<'_> {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        (self.id, self.title, self.status, self.summary, self.root).hash(state);
+    }
 }
 
 impl NodeLink<'_> {
@@ -103,17 +140,33 @@ impl NodeLink<'_> {
 
 impl Serialize for NodeLink<'_> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self
+            .shared
+            .map(|made| made.get_or_init(|| Shared::of(&Fields(self))))
+        {
+            Some(Some(shared)) => shared.serialize(serializer),
+            _ => Fields(self).serialize(serializer),
+        }
+    }
+}
+
+/// A link's fields as templates see them, made from the link.
+struct Fields<'l, 'a>(&'l NodeLink<'a>);
+
+impl Serialize for Fields<'_, '_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
+        let Fields(node) = self;
         let mut link = serializer.serialize_struct("NodeLink", 6)?;
-        link.serialize_field("id", self.id)?;
-        link.serialize_field("title", self.title)?;
-        link.serialize_field("status", self.status.name())?;
-        link.serialize_field("summary", &self.summary)?;
-        let url = self.url();
+        link.serialize_field("id", node.id)?;
+        link.serialize_field("title", node.title)?;
+        link.serialize_field("status", node.status.name())?;
+        link.serialize_field("summary", &node.summary)?;
+        let url = node.url();
         link.serialize_field("url", &url)?;
         link.serialize_field(
             "html",
-            &markdown::link_html(href(self.status, self.title, url), self.title),
+            &markdown::link_html(href(node.status, node.title, url), node.title),
         )?;
         link.end()
     }
@@ -264,6 +317,7 @@ pub fn node_link<'g>(graph: &'g Graph, node: NodeId, root: &'g str) -> NodeLink<
         status: n.status,
         summary: n.card.as_ref().and_then(|c| c.summary.as_deref()),
         root,
+        shared: None,
     }
 }
 
@@ -291,17 +345,17 @@ pub fn tag_link<'a>(name: &'a str, root: &str) -> TagLink<'a> {
 }
 
 /// One entry per node with an edge into `node` that `keep` accepts, in node order, with
-/// the sentence of its first link in the text, if it has one.
+/// the sentence of its first link in the text, if it has one; `link` makes the links.
 pub fn backlinks<'g>(
     graph: &'g Graph,
     node: NodeId,
-    root: &'g str,
+    link: impl Fn(NodeId) -> NodeLink<'g>,
     keep: impl Fn(&Edge) -> bool,
 ) -> Vec<BackLink<'g>> {
     let mut by_source: BTreeMap<NodeId, BackLink> = BTreeMap::new();
     for edge in graph.incoming(node).filter(|e| e.from != node && keep(e)) {
         let entry = by_source.entry(edge.from).or_insert_with(|| BackLink {
-            node: node_link(graph, edge.from, root),
+            node: link(edge.from),
             kind: edge.kind,
             context: "",
         });

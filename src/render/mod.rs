@@ -55,7 +55,7 @@ pub fn render(
     search: Search,
     put: Put,
 ) -> Result<()> {
-    let info = SiteInfo::of(config, theme);
+    let info = SiteInfo::of(config, theme, graph);
     let previous = cache.as_deref();
     // A page goes out as soon as it is drawn; what the cache needs of it is kept.
     let emit = |(path, signature, bytes): Drawn| -> Result<Option<(String, (u64, Bytes))>> {
@@ -138,7 +138,7 @@ pub fn redraw(
     nodes: &[NodeId],
     lists: Lists,
 ) -> Result<Vec<(String, Bytes)>> {
-    let info = SiteInfo::of(config, theme);
+    let info = SiteInfo::of(config, theme, graph);
     let previous = Some(&*cache);
     let drawn: Vec<Vec<Drawn>> = nodes
         .par_iter()
@@ -161,7 +161,7 @@ pub fn redraw_site(
     theme: &Theme,
     cache: &mut PageCache,
 ) -> Result<Vec<(String, Bytes)>> {
-    let info = SiteInfo::of(config, theme);
+    let info = SiteInfo::of(config, theme, graph);
     let pages = site_pages::site_pages(config, graph, theme, &info, Some(&*cache))?;
     let data = crate::export::to_site_files(graph).into_iter();
     Ok((pages.into_iter())

@@ -171,7 +171,7 @@ pub fn site_pages(
             || None,
             |range| {
                 (all[range].iter())
-                    .map(|&(n, depth)| ListEntry::summarised(node_link(graph, n, UP), depth))
+                    .map(|&(n, depth)| ListEntry::summarised(info.link(graph, n), depth))
                     .collect()
             },
         ),
@@ -184,7 +184,7 @@ pub fn site_pages(
             || None,
             |range| {
                 (path[range].iter())
-                    .map(|&n| ListEntry::summarised(node_link(graph, n, UP), 0))
+                    .map(|&n| ListEntry::summarised(info.link(graph, n), 0))
                     .collect()
             },
         ),
