@@ -451,7 +451,7 @@ impl Project {
             );
         }
         if stale.search {
-            let files = render::search_files(&self.config, &last.graph);
+            let files = render::search_files(&self.config, &last.graph)?;
             replace_files(
                 &mut last.site,
                 &last.attachments,

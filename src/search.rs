@@ -13,6 +13,7 @@
 use crate::card::Status;
 use crate::graph::{Graph, NodeId};
 use crate::words::words;
+use anyhow::Result;
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use serde_json::json;
@@ -26,6 +27,9 @@ const MAX_SHARD: usize = 48 * 1024;
 const MAX_KEY: usize = 6;
 /// About how many records a chunk holds.
 const RECORDS_PER_CHUNK: usize = 64;
+/// How many records' words are weighed at a time (in parallel) before they join the
+/// index: all the site's at once would be held at once.
+const WEIGHED_AT_ONCE: usize = 4096;
 /// Weights of a word by where it stands; a record takes the highest.
 const TITLE: u8 = 9;
 const ALIAS: u8 = 8;
@@ -36,7 +40,7 @@ const TEXT: u8 = 1;
 /// A word this often in a card's text weighs 2.
 const OFTEN: usize = 3;
 /// The records a word is in, each with the word's weight there, in record order.
-type Postings = Vec<(usize, u8)>;
+type Postings = Vec<(u32, u8)>;
 
 /// What to leave out of the index.
 #[derive(Clone, Copy, Debug)]
@@ -45,8 +49,13 @@ pub struct Options {
     pub drafts: bool,
 }
 
-/// The files of the search index of `graph`, by path.
-pub fn index_files(graph: &Graph, options: Options) -> Vec<(String, String)> {
+/// Makes the files of the search index of `graph`, handing each to `emit` with its path
+/// as soon as it is made; stops at the first error `emit` returns.
+pub fn index_files(
+    graph: &Graph,
+    options: Options,
+    mut emit: impl FnMut(String, String) -> Result<()>,
+) -> Result<()> {
     let nodes: Vec<NodeId> = (graph.ids())
         .filter(|&n| options.drafts || graph[n].status != Status::Draft)
         .collect();
@@ -59,12 +68,16 @@ pub fn index_files(graph: &Graph, options: Options) -> Vec<(String, String)> {
         chunk.sort_by(|&a, &b| graph[a].id.cmp(&graph[b].id));
     }
     let order: Vec<NodeId> = by_chunk.iter().flatten().copied().collect();
-    let words: Vec<Vec<(Cow<str>, u8)>> =
-        order.par_iter().map(|&n| weighed_words(graph, n)).collect();
     let mut postings: FxHashMap<Cow<str>, Postings> = FxHashMap::default();
-    for (record, words) in words.into_iter().enumerate() {
-        for (word, weight) in words {
-            postings.entry(word).or_default().push((record, weight));
+    let mut records = 0..;
+    for block in order.chunks(WEIGHED_AT_ONCE) {
+        let words: Vec<Vec<(Cow<str>, u8)>> =
+            block.par_iter().map(|&n| weighed_words(graph, n)).collect();
+        // Words first: when they run out, zip takes no record number with them.
+        for (words, record) in words.into_iter().zip(records.by_ref()) {
+            for (word, weight) in words {
+                postings.entry(word).or_default().push((record, weight));
+            }
         }
     }
     let mut by_key: BTreeMap<String, Vec<(Cow<str>, Postings)>> = BTreeMap::new();
@@ -78,38 +91,37 @@ pub fn index_files(graph: &Graph, options: Options) -> Vec<(String, String)> {
     for (key, words) in by_key {
         split(key, words, &mut shards);
     }
-    let mut files = Vec::with_capacity(shards.len() + chunks + 1);
     let mut starts = Vec::with_capacity(chunks);
     let mut start = 0;
     for (n, chunk) in by_chunk.iter().enumerate() {
         starts.push(start);
         start += chunk.len();
         let records: Vec<serde_json::Value> = chunk.iter().map(|&n| record(graph, n)).collect();
-        files.push((
+        emit(
             format!("search/r/{n}.js"),
             format!("cardwebSearch.records({n},{});\n", json!(records)),
-        ));
+        )?;
     }
     let keys: Vec<&String> = shards.keys().collect();
-    files.push((
+    emit(
         "search/meta.js".into(),
         format!(
             "cardwebSearch.meta({});\n",
             json!({"shards": keys, "starts": starts, "chunks": chunks})
         ),
-    ));
+    )?;
     for (key, mut words) in shards {
         words.sort_by(|a, b| a.0.cmp(&b.0));
         let mut table = serde_json::Map::new();
         for (word, list) in words {
             table.insert(word.into_owned(), encode(&list).into());
         }
-        files.push((
+        emit(
             format!("search/t/{}.js", file_name(&key)),
             format!("cardwebSearch.shard({},{});\n", json!(key), json!(table)),
-        ));
+        )?;
     }
-    files
+    Ok(())
 }
 
 /// What a result shows: id, title, status, summary, and for a stub who wants it.
@@ -210,8 +222,6 @@ fn split<'a>(
     }
 }
 
-/// The file name of shard `key`: letters `a`–`z` and digits as they are, anything else as
-/// `_` and its code point in hex (`search.js` names them the same way).
 /// Whether `path` names one of the files [`index_files`] makes (their number changes with
 /// the words of the site).
 pub fn is_index_file(path: &str) -> bool {
@@ -221,6 +231,8 @@ pub fn is_index_file(path: &str) -> bool {
     path == "search/meta.js" || in_folder("search/r/") || in_folder("search/t/")
 }
 
+/// The file name of shard `key`: letters `a`–`z` and digits as they are, anything else as
+/// `_` and its code point in hex (`search.js` names them the same way).
 fn file_name(key: &str) -> String {
     let mut name = String::new();
     for c in key.chars() {
@@ -235,7 +247,7 @@ fn file_name(key: &str) -> String {
 }
 
 /// A word's records: each the distance from the one before, in base 36, then its weight.
-fn encode(list: &[(usize, u8)]) -> String {
+fn encode(list: &[(u32, u8)]) -> String {
     let mut out = String::with_capacity(list.len() * 4);
     let mut previous = 0;
     for (i, &(record, weight)) in list.iter().enumerate() {
@@ -249,11 +261,11 @@ fn encode(list: &[(usize, u8)]) -> String {
     out
 }
 
-fn push_base36(out: &mut String, mut n: usize) {
+fn push_base36(out: &mut String, mut n: u32) {
     const DIGITS: &[u8] = b"0123456789abcdefghijklmnopqrstuvwxyz";
     let mut digits = Vec::new();
     loop {
-        digits.push(DIGITS[n % 36]);
+        digits.push(DIGITS[(n % 36) as usize]);
         n /= 36;
         if n == 0 {
             break;
@@ -280,6 +292,62 @@ mod tests {
     #[test]
     fn postings_are_deltas_in_base36_with_a_weight() {
         assert_eq!(encode(&[(0, 9), (1, 1), (40, 2)]), "09,11,132");
+    }
+
+    /// The data a script file of the index hands to `cardwebSearch.CALL(…)`: its only
+    /// argument (`meta`), or the one after the chunk or key (`records`, `shard`).
+    fn argument(file: &str, call: &str) -> serde_json::Value {
+        let inner = file
+            .strip_prefix(&format!("cardwebSearch.{call}("))
+            .unwrap();
+        let inner = inner.trim_end().strip_suffix(");").unwrap();
+        let json = match call {
+            "meta" => inner,
+            _ => &inner[inner.find(',').unwrap() + 1..],
+        };
+        serde_json::from_str(json).unwrap()
+    }
+
+    #[test]
+    fn each_title_word_finds_its_own_card_when_the_site_is_weighed_in_many_blocks() {
+        use crate::card::{Corpus, parse_card};
+        use std::sync::Arc;
+        let n = 2 * WEIGHED_AT_ONCE + 3;
+        let cards = (0..n).map(|i| {
+            let (rel, text) = (format!("c{i}.md"), format!("---\ntitle: Q{i}x\n---\n"));
+            Arc::new(
+                parse_card(std::path::Path::new(&rel), &rel, &text)
+                    .0
+                    .unwrap(),
+            )
+        });
+        let corpus = Corpus {
+            cards: cards.collect(),
+            attachments: Vec::new(),
+        };
+        let (graph, _) = Graph::build(&corpus, true);
+        let mut files = BTreeMap::new();
+        index_files(&graph, Options { drafts: true }, |path, text| {
+            files.insert(path, text);
+            Ok(())
+        })
+        .unwrap();
+        // Every record by its number: the chunks' records, each chunk from its start on.
+        let meta = argument(&files["search/meta.js"], "meta");
+        let mut ids = BTreeMap::new();
+        for (chunk, start) in meta["starts"].as_array().unwrap().iter().enumerate() {
+            let records = argument(&files[&format!("search/r/{chunk}.js")], "records");
+            for (k, record) in records.as_array().unwrap().iter().enumerate() {
+                ids.insert(start.as_u64().unwrap() + k as u64, record[0].clone());
+            }
+        }
+        for i in [0, WEIGHED_AT_ONCE - 1, WEIGHED_AT_ONCE, n - 1] {
+            let word = format!("q{i}x");
+            let shard = argument(&files[&format!("search/t/{}.js", &word[..2])], "shard");
+            let posting = shard[&word].as_str().unwrap();
+            let record = u64::from_str_radix(&posting[..posting.len() - 1], 36).unwrap();
+            assert_eq!(ids[&record], format!("c{i}"), "`{word}` finds c{i}");
+        }
     }
 
     #[test]

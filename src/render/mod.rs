@@ -85,8 +85,12 @@ pub fn render(
             rayon::join(
                 || crate::export::to_site_files(graph),
                 || match search {
-                    Search::Now => search::index_files(graph, search_options(config)),
-                    Search::Later => Vec::new(),
+                    Search::Now => {
+                        search::index_files(graph, search_options(config), |path, text| {
+                            put(path, text.into_bytes().into())
+                        })
+                    }
+                    Search::Later => Ok(()),
                 },
             )
         },
@@ -98,9 +102,7 @@ pub fn render(
     for (path, text) in json {
         put(path, text.into_bytes().into())?;
     }
-    for (path, text) in search {
-        put(path, text.into_bytes().into())?;
-    }
+    search?;
     if let Some(base_url) = &config.base_url {
         for (path, text) in discovery::discovery_files(graph, base_url, &config.title) {
             put(path, text.into_bytes().into())?;
@@ -174,10 +176,13 @@ pub fn redraw_site(
 }
 
 /// The files of the search index of `graph`, by path.
-pub fn search_files(config: &Config, graph: &Graph) -> Vec<(String, Bytes)> {
-    (search::index_files(graph, search_options(config)).into_iter())
-        .map(|(path, text)| (path, text.into_bytes().into()))
-        .collect()
+pub fn search_files(config: &Config, graph: &Graph) -> Result<Vec<(String, Bytes)>> {
+    let mut files = Vec::new();
+    search::index_files(graph, search_options(config), |path, text| {
+        files.push((path, text.into_bytes().into()));
+        Ok(())
+    })?;
+    Ok(files)
 }
 
 /// What the search index holds, as `config` says.
