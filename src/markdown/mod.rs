@@ -247,6 +247,8 @@ pub fn outline(markdown: &str) -> Outline {
             anchor: anchor.clone(),
         })
         .collect();
+    // Kept until the card's page is drawn: without the room left for more.
+    links.shrink_to_fit();
     Outline {
         links,
         anchors,

@@ -57,20 +57,25 @@ enum Slot {
         /// The `#anchor` it asks for, if any.
         fragment: String,
     },
-    /// An image (or a card embedded with `![[card]]`), standing whole at `\0i\0`.
-    Image {
-        fragment: String,
-        /// The element that shows the attachment, before and after its URL.
-        file: (String, String),
-        /// The image's text as HTML: the link text of an embedded card.
-        text: String,
-        /// Whether it stands on its own, where a block may go: a card embedded there is
-        /// shown whole.
-        block: bool,
-    },
+    /// An image (or a card embedded with `![[card]]`), standing whole at `\0i\0`; boxed,
+    /// as images are few and links many.
+    Image(Box<Image>),
     /// A link inside an image's text, which is not drawn as a link (and an image's slot
     /// until its end is read).
     Nested,
+}
+
+/// How an image or embed is drawn.
+#[derive(Clone, Debug, PartialEq, Hash)]
+struct Image {
+    fragment: String,
+    /// The element that shows the attachment, before and after its URL.
+    file: (String, String),
+    /// The image's text as HTML: the link text of an embedded card.
+    text: String,
+    /// Whether it stands on its own, where a block may go: a card embedded there is
+    /// shown whole.
+    block: bool,
 }
 
 /// How the links of a card are drawn on one page: where each leads, whether the heading it
@@ -144,32 +149,34 @@ impl Unlinked {
             _ => ((String::new(), String::new()), text),
         };
         if let Some(slot) = self.slots.get_mut(index) {
-            *slot = Slot::Image {
+            *slot = Slot::Image(Box::new(Image {
                 fragment,
                 file,
                 text,
                 block: false,
-            };
+            }));
         }
         marker(format!("{MARK}{index}{MARK}"))
     }
 
     /// Marks the image of slot `index` as standing on its own.
     pub(super) fn set_block(&mut self, index: usize) {
-        if let Some(Slot::Image { block, .. }) = self.slots.get_mut(index) {
-            *block = true;
+        if let Some(Slot::Image(image)) = self.slots.get_mut(index) {
+            image.block = true;
         }
     }
 
     /// Whether link `index` is an embed standing on its own, where a card can be shown.
     pub fn is_block_embed(&self, index: usize) -> bool {
-        matches!(self.slots.get(index), Some(Slot::Image { block: true, .. }))
+        matches!(self.slots.get(index), Some(Slot::Image(image)) if image.block)
     }
 
     /// Sets the HTML, once every slot is known, and finds its sections.
     pub(super) fn set_html(&mut self, html: String) {
         let (html, sections) = sections::take_out(html);
         (self.html, self.sections) = (Packed::of(&html), sections);
+        // Kept until the card's page is drawn: without the room left for more.
+        self.slots.shrink_to_fit();
         self.fingerprint = OnceLock::new();
     }
 
@@ -225,34 +232,34 @@ impl Unlinked {
                 (Some(Slot::Link { fragment }), false) => out.push_str(
                     &link_open(href, kept(fragment, anchored), "").unwrap_or(MISSING.into()),
                 ),
-                (
-                    Some(Slot::Image {
+                (Some(Slot::Image(image)), _) => {
+                    let Image {
                         fragment,
                         file,
                         text,
                         ..
-                    }),
-                    _,
-                ) => match (href, link_open(href, kept(fragment, anchored), " embed")) {
-                    (Href::File { url }, _) => {
-                        out.push_str(&file.0);
-                        out.push_str(&escape(url));
-                        out.push_str(&file.1);
-                    }
-                    (_, Some(open)) => match drawn.embedded.get(index) {
-                        Some(Some(embedded)) => out.push_str(embedded),
-                        _ => {
-                            out.push_str(&open);
+                    } = &**image;
+                    match (href, link_open(href, kept(fragment, anchored), " embed")) {
+                        (Href::File { url }, _) => {
+                            out.push_str(&file.0);
+                            out.push_str(&escape(url));
+                            out.push_str(&file.1);
+                        }
+                        (_, Some(open)) => match drawn.embedded.get(index) {
+                            Some(Some(embedded)) => out.push_str(embedded),
+                            _ => {
+                                out.push_str(&open);
+                                out.push_str(text);
+                                out.push_str(link_close(href));
+                            }
+                        },
+                        (_, None) => {
+                            out.push_str(MISSING);
                             out.push_str(text);
                             out.push_str(link_close(href));
                         }
-                    },
-                    (_, None) => {
-                        out.push_str(MISSING);
-                        out.push_str(text);
-                        out.push_str(link_close(href));
                     }
-                },
+                }
                 _ => {}
             }
         }
