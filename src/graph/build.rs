@@ -8,6 +8,7 @@ use crate::diagnostic::{Diagnostic, Pos};
 use crate::markdown::Target;
 use crate::slug::{self, slugify};
 use rayon::prelude::*;
+use rustc_hash::FxHashSet;
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
@@ -59,9 +60,11 @@ impl Graph {
                 relations.chain(links).collect()
             })
             .collect();
-        let mut seen_edges = HashSet::new();
+        // The edges of the card being read: every edge made here starts at it.
+        let mut seen_edges = FxHashSet::default();
         let mut embeds = Vec::new();
         for ((card, &from), found) in cards.iter().zip(&nodes).zip(found) {
+            seen_edges.clear();
             let mut found = found.into_iter();
             for (kind, Located { name, pos }) in relations(card) {
                 let link = Target::Name(name.clone());
@@ -343,7 +346,7 @@ impl Graph {
 
     /// Adds `edge`, unless the graph has one of its kind between its ends already: that one
     /// then takes its sentence if it has none (a link that is its own line says nothing).
-    fn add_edge(&mut self, seen: &mut HashSet<(NodeId, NodeId, EdgeKind)>, edge: Edge) {
+    fn add_edge(&mut self, seen: &mut FxHashSet<(NodeId, NodeId, EdgeKind)>, edge: Edge) {
         if seen.insert((edge.from, edge.to, edge.kind)) {
             let index = self.edges.len();
             self.nodes[edge.from.0].outgoing.push(index);
