@@ -143,6 +143,7 @@ enum GraphFormat {
 }
 
 fn main() -> ExitCode {
+    keep_small_pages();
     match run(Cli::parse()) {
         Ok(code) => code,
         Err(error) => {
@@ -401,6 +402,19 @@ fn config_of(site: &Site, output: Option<PathBuf>) -> Result<Config> {
 fn print_problems(diagnostics: &[Diagnostic]) {
     for diagnostic in diagnostics {
         eprintln!("{diagnostic}");
+    }
+}
+
+/// Asks Linux not to back this process's memory with 2 MB pages unasked (transparent huge
+/// pages set to "always", as on many servers): the allocator's first touch of a region
+/// then made whole huge pages resident, 40 MB for building a 300-card site that needs 27,
+/// and a third more at 1,000 cards, for no measurable speed. Elsewhere, nothing to do.
+fn keep_small_pages() {
+    #[cfg(target_os = "linux")]
+    // SAFETY: PR_SET_THP_DISABLE takes plain integers and only sets a flag of this
+    // process; a kernel without it refuses, which changes nothing.
+    unsafe {
+        libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0);
     }
 }
 
