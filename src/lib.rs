@@ -140,13 +140,13 @@ fn analyse_with_corpus(
     watch: &mut timings::Stopwatch,
 ) -> Result<(Graph, Corpus, Vec<Diagnostic>)> {
     let sources = card::find_sources(config)?;
-    let read: Vec<(Option<Card>, Vec<Diagnostic>)> = (sources.cards.par_iter())
+    let read: Vec<(Option<Arc<Card>>, Vec<Diagnostic>)> = (sources.cards.par_iter())
         .map(|file| card::read_card(config, file))
         .collect();
     let mut diagnostics = sources.problems;
     let mut cards = Vec::with_capacity(read.len());
     for (card, problems) in read {
-        cards.extend(card.map(Arc::new));
+        cards.extend(card);
         diagnostics.extend(problems);
     }
     let corpus = Corpus {

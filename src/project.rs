@@ -67,7 +67,7 @@ impl Loaded {
         Loaded {
             stamp: file.stamp,
             read_at,
-            card: card.map(Arc::new),
+            card,
             diagnostics,
         }
     }

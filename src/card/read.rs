@@ -10,15 +10,19 @@ use crate::markdown;
 use crate::slug::slugify;
 use std::collections::BTreeMap;
 use std::path::Path;
+use std::sync::Arc;
 
 /// Cards larger than this are refused: a card is a page, not a data dump.
 pub const MAX_CARD_BYTES: u64 = 4 << 20;
 
 /// Reads and parses one card file; returns the card if it is usable, and every problem.
-pub fn read_card(config: &Config, file: &CardFile) -> (Option<Card>, Vec<Diagnostic>) {
+pub fn read_card(config: &Config, file: &CardFile) -> (Option<Arc<Card>>, Vec<Diagnostic>) {
     let path = config.display_path(&file.source);
     match read_text(&file.source, &path) {
-        Ok(text) => parse_card(&path, &file.rel, &text),
+        Ok(text) => {
+            let (card, diagnostics) = parse_card(&path, &file.rel, &text);
+            (card.map(Arc::new), diagnostics)
+        }
         Err(d) => (None, vec![d]),
     }
 }
