@@ -5,6 +5,8 @@
 use super::NodeId;
 use crate::markdown::Target;
 use crate::slug::slugify;
+use rustc_hash::FxHashMap;
+use std::collections::hash_map::Entry;
 use std::collections::{HashMap, HashSet};
 use std::hash::Hasher;
 use std::path::PathBuf;
@@ -69,7 +71,33 @@ pub struct Index {
     /// scan. Hashes, not strings, so that no string is built per variant (a collision only
     /// adds a candidate, and callers confirm every candidate). Ids, not nodes, so that
     /// nodes may be numbered anew without it.
-    near: HashMap<u64, Vec<Arc<str>>>,
+    near: FxHashMap<u64, Ids>,
+}
+
+/// The ids under one hash of the near-miss table: nearly always one, kept without a list
+/// (a list per hash was most of the table's memory).
+#[derive(Debug)]
+enum Ids {
+    One(Arc<str>),
+    Many(Vec<Arc<str>>),
+}
+
+impl Ids {
+    /// The ids, in the order they came.
+    fn as_slice(&self) -> &[Arc<str>] {
+        match self {
+            Ids::One(id) => std::slice::from_ref(id),
+            Ids::Many(ids) => ids,
+        }
+    }
+
+    /// Adds `id` after the others.
+    fn push(&mut self, id: Arc<str>) {
+        match self {
+            Ids::One(first) => *self = Ids::Many(vec![Arc::clone(first), id]),
+            Ids::Many(ids) => ids.push(id),
+        }
+    }
 }
 
 impl Index {
@@ -104,19 +132,30 @@ impl Index {
     pub fn add_near(&mut self, id: &str) {
         let id: Arc<str> = Arc::from(id);
         for variant in variants(&id) {
-            self.near.entry(variant).or_default().push(Arc::clone(&id));
+            match self.near.entry(variant) {
+                Entry::Occupied(mut ids) => ids.get_mut().push(Arc::clone(&id)),
+                Entry::Vacant(place) => {
+                    place.insert(Ids::One(Arc::clone(&id)));
+                }
+            }
         }
     }
 
     /// Takes a card's id out of the table of near misses.
     pub fn remove_near(&mut self, id: &str) {
         for variant in variants(id) {
-            if let Some(ids) = self.near.get_mut(&variant) {
-                ids.retain(|other| **other != *id);
-                if ids.is_empty() {
-                    self.near.remove(&variant);
-                }
-            }
+            let Some(ids) = self.near.get(&variant) else {
+                continue;
+            };
+            let left: Vec<Arc<str>> = (ids.as_slice().iter())
+                .filter(|other| ***other != *id)
+                .cloned()
+                .collect();
+            match <[Arc<str>; 1]>::try_from(left) {
+                Ok([one]) => self.near.insert(variant, Ids::One(one)),
+                Err(left) if left.is_empty() => self.near.remove(&variant),
+                Err(left) => self.near.insert(variant, Ids::Many(left)),
+            };
         }
     }
 
@@ -126,7 +165,7 @@ impl Index {
     pub fn near_misses(&self, id: &str) -> impl Iterator<Item = &str> {
         variants(id)
             .filter_map(|variant| self.near.get(&variant))
-            .flatten()
+            .flat_map(Ids::as_slice)
             .map(|id| &**id)
     }
 
@@ -299,6 +338,17 @@ mod tests {
         assert!(!near(&i, "databases").contains(&"frontend".into()));
         i.remove_near("backend");
         assert!(near(&i, "backedn").is_empty(), "gone with its card");
+        // "fronted" is a deletion of "frontend": one hash, two ids, in the order they came.
+        i.add_near("fronted");
+        assert_eq!(near(&i, "fronted")[..2], ["frontend", "fronted"]);
+        i.remove_near("frontend");
+        assert!(
+            near(&i, "fronted").iter().all(|id| id == "fronted"),
+            "the other stays"
+        );
+        assert!(!near(&i, "fronted").is_empty());
+        i.remove_near("fronted");
+        assert!(near(&i, "fronted").is_empty());
     }
 
     #[test]
