@@ -207,3 +207,22 @@ pub struct Corpus {
     /// The other files, in path order.
     pub attachments: Vec<Attachment>,
 }
+
+#[cfg(test)]
+impl Corpus {
+    /// The cards given as (path under `cards/`, text), each of which must be usable, and
+    /// no attachments: for tests.
+    pub fn of_texts<R: AsRef<str>, T: AsRef<str>>(
+        cards: impl IntoIterator<Item = (R, T)>,
+    ) -> Corpus {
+        let cards = cards.into_iter().map(|(rel, text)| {
+            let rel = rel.as_ref();
+            let card = parse_card(std::path::Path::new(rel), rel, text.as_ref()).0;
+            Arc::new(card.expect("a usable card"))
+        });
+        Corpus {
+            cards: cards.collect(),
+            attachments: Vec::new(),
+        }
+    }
+}

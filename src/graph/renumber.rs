@@ -58,25 +58,12 @@ impl Graph {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::card::{Corpus, parse_card};
-    use std::sync::Arc;
+    use crate::card::Corpus;
 
     #[test]
     fn nodes_go_to_their_places_and_those_without_one_go() {
-        let cards = ["a", "b", "c", "d", "e"].map(|name| {
-            let rel = format!("{name}.md");
-            let text = format!("---\ntitle: {name}\n---\n");
-            Arc::new(
-                parse_card(std::path::Path::new(&rel), &rel, &text)
-                    .0
-                    .unwrap(),
-            )
-        });
-        let corpus = Corpus {
-            cards: cards.to_vec(),
-            attachments: Vec::new(),
-        };
-        let (mut graph, _) = Graph::build(&corpus, true);
+        let cards = ["a", "b", "c", "d", "e"].map(|name| (format!("{name}.md"), "---\n---\n"));
+        let (mut graph, _) = Graph::build(&Corpus::of_texts(cards), true);
         let ids = |g: &Graph| g.ids().map(|n| g[n].id.clone()).collect::<Vec<_>>();
         assert_eq!(ids(&graph), ["a", "b", "c", "d", "e"]);
         graph.reorder(&[Some(2), None, Some(0), Some(3), Some(1)]);

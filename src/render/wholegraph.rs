@@ -192,9 +192,7 @@ pub fn whole_graph_svg(graph: &Graph, root: &str) -> (String, usize) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::card::{Corpus, parse_card};
-    use std::path::Path;
-    use std::sync::Arc;
+    use crate::card::Corpus;
 
     #[test]
     fn children_sit_outside_their_parent_and_stubs_near_who_wants_them() {
@@ -204,14 +202,7 @@ mod tests {
             ("b.md", "---\nparent: root\n---\n"),
             ("c.md", "---\nparent: a\n---\n"),
         ];
-        let corpus = Corpus {
-            cards: cards
-                .iter()
-                .map(|(rel, text)| Arc::new(parse_card(Path::new(rel), rel, text).0.unwrap()))
-                .collect(),
-            attachments: Vec::new(),
-        };
-        let (graph, _) = Graph::build(&corpus, true);
+        let (graph, _) = Graph::build(&Corpus::of_texts(cards), true);
         let l = layout(&graph);
         let r = |n: usize| (l.x[n] * l.x[n] + l.y[n] * l.y[n]).sqrt();
         let id = |name: &str| graph.find(name).unwrap().index();
