@@ -83,6 +83,14 @@ enum Ids {
 }
 
 impl Ids {
+    /// The ids of `list`, in its order; None for none.
+    fn of(mut list: Vec<Arc<str>>) -> Option<Ids> {
+        match list.len() {
+            0 | 1 => list.pop().map(Ids::One),
+            _ => Some(Ids::Many(list)),
+        }
+    }
+
     /// The ids, in the order they came.
     fn as_slice(&self) -> &[Arc<str>] {
         match self {
@@ -151,10 +159,9 @@ impl Index {
                 .filter(|other| ***other != *id)
                 .cloned()
                 .collect();
-            match <[Arc<str>; 1]>::try_from(left) {
-                Ok([one]) => self.near.insert(variant, Ids::One(one)),
-                Err(left) if left.is_empty() => self.near.remove(&variant),
-                Err(left) => self.near.insert(variant, Ids::Many(left)),
+            match Ids::of(left) {
+                Some(ids) => self.near.insert(variant, ids),
+                None => self.near.remove(&variant),
             };
         }
     }
