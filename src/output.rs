@@ -237,7 +237,9 @@ fn fresh_folder(out: &Path) -> Result<PathBuf> {
 fn remove_fresh_folder(folder: &Path) -> Result<()> {
     match std::fs::symlink_metadata(folder.join(MANIFEST)) {
         Ok(m) if m.is_file() && !std::fs::symlink_metadata(folder)?.file_type().is_symlink() => {
-            std::fs::remove_dir_all(folder)
+            remove_all_but_the_manifest(folder)?;
+            fs::remove_file(&folder.join(MANIFEST))?;
+            std::fs::remove_dir(folder)
                 .with_context(|| format!("cannot remove {}", folder.display()))
         }
         // Killed before the manifest was made: an empty folder loses nothing (and
@@ -247,6 +249,26 @@ fn remove_fresh_folder(folder: &Path) -> Result<()> {
             Ok(())
         }
     }
+}
+
+/// Removes everything in `folder` but its manifest, which goes last: a build killed while
+/// removing leaves a folder the next build still knows as cardweb's.
+fn remove_all_but_the_manifest(folder: &Path) -> Result<()> {
+    let entries =
+        std::fs::read_dir(folder).with_context(|| format!("cannot read {}", folder.display()))?;
+    for entry in entries {
+        let entry = entry.with_context(|| format!("cannot read {}", folder.display()))?;
+        if entry.file_name() == MANIFEST {
+            continue;
+        }
+        let path = entry.path();
+        let removed = match entry.file_type() {
+            Ok(kind) if kind.is_dir() => std::fs::remove_dir_all(&path),
+            _ => std::fs::remove_file(&path),
+        };
+        removed.with_context(|| format!("cannot remove {}", path.display()))?;
+    }
+    Ok(())
 }
 
 /// Writes `bytes` as `path` inside the fresh `folder`, making the folders it needs (those

@@ -120,16 +120,40 @@ fn a_build_killed_as_it_made_its_folder_beside_the_output_does_not_stop_the_next
 #[test]
 fn a_build_killed_at_any_moment_is_made_whole_by_the_next() {
     let site = many_cards(1500);
-    let mut moments = Vec::new();
-    let mut delay = Duration::from_millis(5);
-    // Kill builds ever later, the first into an absent folder, until one finishes: the
-    // moments in between are tried at a growing granularity.
-    for round in 0..40 {
+    let moments = kill_builds_ever_later(&site, |round| {
         if round % 2 == 1 {
             // Half the rounds start from an edited site, so files really change.
             let text = format!("---\ntitle: Card 1 take {round}\n---\nSee [[c2]].\n");
             site.write("cards/c1.md", text);
         }
+    });
+    assert_one_more_build_makes_it_whole(&site, &moments);
+}
+
+#[test]
+fn a_build_killed_as_it_removes_what_a_killed_build_left_is_made_whole_by_the_next() {
+    let site = many_cards(1500);
+    site.build();
+    let beside = site.path().join(".output.cardweb-new");
+    let moments = kill_builds_ever_later(&site, |_| {
+        // What a first build killed just before its last rename leaves: a whole site
+        // beside the output, which the next build removes before it starts.
+        let out = site.path().join("output");
+        if out.exists() {
+            std::fs::rename(&out, &beside).unwrap();
+        }
+    });
+    assert_one_more_build_makes_it_whole(&site, &moments);
+}
+
+/// Starts `cardweb build` again and again, `before` each round, and kills each build ever
+/// later, the moments in between tried at a growing granularity, until one finishes.
+/// Returns the moments.
+fn kill_builds_ever_later(site: &TestSite, mut before: impl FnMut(usize)) -> Vec<Duration> {
+    let mut moments = Vec::new();
+    let mut delay = Duration::from_millis(5);
+    for round in 0..40 {
+        before(round);
         let mut child = Command::new(env!("CARGO_BIN_EXE_cardweb"))
             .arg("build")
             .current_dir(site.path())
@@ -153,6 +177,12 @@ fn a_build_killed_at_any_moment_is_made_whole_by_the_next() {
         }
         delay += delay / 3;
     }
+    moments
+}
+
+/// One more build of `site` succeeds, leaves nothing beside the output and gives the site
+/// a fresh build of the same cards gives.
+fn assert_one_more_build_makes_it_whole(site: &TestSite, moments: &[Duration]) {
     let after = site.run(&["build"]).success();
     assert!(after.stdout().contains("built"), "{}", after.stdout());
     let beside: Vec<String> = std::fs::read_dir(site.path())
@@ -162,7 +192,7 @@ fn a_build_killed_at_any_moment_is_made_whole_by_the_next() {
         .collect();
     assert!(beside.is_empty(), "left beside the output: {beside:?}");
     let fresh = TestSite::new();
-    copy_cards(&site, &fresh);
+    copy_cards(site, &fresh);
     fresh.build();
     assert_eq!(
         site.output_files(),
