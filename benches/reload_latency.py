@@ -47,46 +47,57 @@ def page_of(path):
 
 
 def change(kind, i, path, other, site):
-    """Makes change `i` of `kind` to the card at `path`; returns the page that must reload,
-    and how to undo it (a function returning the page that must reload then)."""
+    """Prepares change `i` of `kind` to the card at `path` (reads and looks up what it
+    needs, untimed); returns a function that makes it, which returns the page that must
+    reload and how to undo it (a function returning the page that must reload then)."""
     text = open(path, encoding="utf-8").read()
 
     def write(p, t):
         with open(p, "w", encoding="utf-8") as f:
             f.write(t)
 
-    def put_back(p=path, t=text, page=None):
+    def edit(new_text):
+        def make():
+            write(path, new_text)
+            return page_of(path), lambda: put_back(path, text)
+        return make
+
+    def put_back(p, t, page=None):
         write(p, t)
         return page or page_of(p)
 
     if kind == "text":
-        write(path, text + f"\nEdited, edit {i}.\n")
-    elif kind == "link":
+        return edit(text + f"\nEdited, edit {i}.\n")
+    if kind == "link":
         name = os.path.splitext(os.path.basename(other))[0]
-        write(path, text + f"\nSee [[{name}]], edit {i}.\n")
-    elif kind == "front-matter":
+        return edit(text + f"\nSee [[{name}]], edit {i}.\n")
+    if kind == "front-matter":
         summary = f'summary: "Edited summary, edit {i}."'
         edited, n = re.subn(r"^summary:.*$", summary, text, count=1, flags=re.M)
-        write(path, edited if n else text.replace("---\n", f"---\n{summary}\n", 1))
-    elif kind == "add":
+        return edit(edited if n else text.replace("---\n", f"---\n{summary}\n", 1))
+    if kind == "add":
         new = os.path.join(os.path.dirname(path), f"bench-new-{i}.md")
         name = os.path.splitext(os.path.basename(path))[0]
-        write(new, f"---\ntitle: Bench new {i}\n---\nAbout [[{name}]].\n")
 
-        def remove():
-            os.remove(new)
-            return page_of(path)  # its backlink goes
-        return page_of(new), remove
-    elif kind == "delete":
-        parent = re.search(r"^parent:\s*(\S+)", text, flags=re.M)
-        found = parent and glob.glob(os.path.join(site, "cards", "**", parent.group(1) + ".md"), recursive=True)
-        if not found:
-            raise SystemExit(f"{path} has no parent card to delete")
-        gone = found[0]
-        kept = open(gone, encoding="utf-8").read()
+        def add():
+            write(new, f"---\ntitle: Bench new {i}\n---\nAbout [[{name}]].\n")
+
+            def remove():
+                os.remove(new)
+                return page_of(path)  # its backlink goes
+            return page_of(new), remove
+        return add
+    parent = re.search(r"^parent:\s*(\S+)", text, flags=re.M)
+    found = parent and glob.glob(os.path.join(site, "cards", "**", parent.group(1) + ".md"), recursive=True)
+    if not found:
+        raise SystemExit(f"{path} has no parent card to delete")
+    gone = found[0]
+    kept = open(gone, encoding="utf-8").read()
+
+    def delete():
         os.remove(gone)
         return page_of(gone), lambda: put_back(gone, kept)
-    return page_of(path), put_back
+    return delete
 
 
 def main():
@@ -114,8 +125,9 @@ def main():
         for i in range(a.edits):
             path = cards[(i * step) % len(cards)]
             other = cards[(i * step + step // 2) % len(cards)]
+            make = change(a.change, i, path, other, a.site)
             started = time.perf_counter()
-            page, undo = change(a.change, i, path, other, a.site)
+            page, undo = make()
             events.wait_for_reload_of(page)
             times.append((time.perf_counter() - started) * 1000)
             print(f"{a.change} {i + 1:2d} {os.path.relpath(path, a.site)}: {times[-1]:.1f} ms", flush=True)
