@@ -72,6 +72,10 @@ pub struct Built {
     pub report: Report,
     /// The rendered site; None when the cards have errors.
     pub site: Option<Site>,
+    /// The paths of the files drawn anew or gone since the site the same
+    /// [`project::Project`] gave before, when only those can differ from it (a rebuild in
+    /// place); None when any file may.
+    pub changed: Option<Vec<String>>,
 }
 
 /// Runs the pipeline once over the site `config` describes, handing each file to `put`
@@ -123,6 +127,7 @@ pub fn build_site(config: &Config) -> Result<Built> {
     Ok(Built {
         site: report.drawn.then_some(site),
         report,
+        changed: None,
     })
 }
 

@@ -23,6 +23,15 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::SystemTime;
 
+/// A site drawn again when edits paused ([`Project::finish`]).
+pub struct Redrawn {
+    /// The whole site.
+    pub site: Site,
+    /// The paths of the files drawn anew or gone since the site the project gave before:
+    /// only those can differ from it.
+    pub changed: Vec<String>,
+}
+
 /// What changed on disk since the last build, as a watcher saw it.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Changes {
@@ -218,7 +227,11 @@ impl Project {
             timings: Vec::new(),
         };
         if report.errors() > 0 {
-            return Ok(Built { report, site: None });
+            return Ok(Built {
+                report,
+                site: None,
+                changed: None,
+            });
         }
         let theme = Theme::load(&self.config)?;
         if !check_paths(
@@ -228,7 +241,11 @@ impl Project {
             &found.attachments,
             &mut report,
         ) {
-            return Ok(Built { report, site: None });
+            return Ok(Built {
+                report,
+                site: None,
+                changed: None,
+            });
         }
         let site = Mutex::new(Site::default());
         let cache = Some(&mut self.pages);
@@ -267,6 +284,7 @@ impl Project {
         Ok(Built {
             report,
             site: Some(site),
+            changed: None,
         })
     }
 
@@ -386,13 +404,13 @@ impl Project {
                     || (gone.contains(id) && render::is_concept_page(id, path))
             })
         };
-        replace_files(&mut last.site, &last.attachments, drawn_here, pages);
+        let mut changed = replace_files(&mut last.site, &last.attachments, drawn_here, pages);
         last.stale.lists.extend(ids.iter().map(|id| id.to_string()));
         // An attachment may have been edited (only card files, when `only_cards`).
         if !only_cards {
-            last.site
-                .files
-                .extend(read_attachments(&found.attachments)?);
+            let attachments = read_attachments(&found.attachments)?;
+            changed.extend(attachments.iter().map(|(path, _)| path.clone()));
+            last.site.files.extend(attachments);
         }
         last.loaded = found.loaded.clone();
         let built = Built {
@@ -405,6 +423,7 @@ impl Project {
             site: Some(Site {
                 files: last.site.files.clone(),
             }),
+            changed: Some(changed),
         };
         Ok(Some(built))
     }
@@ -414,11 +433,12 @@ impl Project {
     /// were such edits since the last call (else None): an edit draws the pages of the
     /// concepts it changed first, so that they reload at once, and the rest (which takes
     /// longer on a large site) after.
-    pub fn finish(&mut self) -> Result<Option<Site>> {
+    pub fn finish(&mut self) -> Result<Option<Redrawn>> {
         let Some(last) = self.last.as_mut() else {
             return Ok(None);
         };
         let stale = std::mem::take(&mut last.stale);
+        let mut changed = Vec::new();
         if !stale.lists.is_empty() {
             // A concept may have fewer pages of backlinks now: its pages are replaced.
             let nodes: Vec<NodeId> = (last.graph.iter())
@@ -438,30 +458,38 @@ impl Project {
                     stale.lists.contains(id) && render::is_concept_page(id, path)
                 })
             };
-            replace_files(&mut last.site, &last.attachments, drawn_here, pages);
+            changed.extend(replace_files(
+                &mut last.site,
+                &last.attachments,
+                drawn_here,
+                pages,
+            ));
         }
         if stale.site {
             let files =
                 render::redraw_site(&self.config, &last.graph, &last.theme, &mut self.pages)?;
-            replace_files(
+            changed.extend(replace_files(
                 &mut last.site,
                 &last.attachments,
                 export::is_site_file,
                 files,
-            );
+            ));
         }
         if stale.search {
             let files = render::search_files(&self.config, &last.graph)?;
-            replace_files(
+            changed.extend(replace_files(
                 &mut last.site,
                 &last.attachments,
                 search::is_index_file,
                 files,
-            );
+            ));
         }
         let redrawn = stale.search || stale.site || !stale.lists.is_empty();
-        Ok(redrawn.then(|| Site {
-            files: last.site.files.clone(),
+        Ok(redrawn.then(|| Redrawn {
+            site: Site {
+                files: last.site.files.clone(),
+            },
+            changed,
         }))
     }
 
@@ -505,16 +533,26 @@ impl Project {
 }
 
 /// Puts `files` into `site` in place of the files that `made_there` says were made where
-/// they were (their number may have changed); the attachments stay.
+/// they were (their number may have changed); the attachments stay. Returns the paths of
+/// the files taken out and put in: only those can differ.
 fn replace_files(
     site: &mut Site,
     attachments: &[Attachment],
     made_there: impl Fn(&str) -> bool,
     files: Vec<(String, Bytes)>,
-) {
+) -> Vec<String> {
     let attachment = |path: &str| attachments.iter().any(|a| a.rel == path);
-    (site.files).retain(|path, _| !made_there(path) || attachment(path));
+    let mut changed = Vec::new();
+    (site.files).retain(|path, _| {
+        let keep = !made_there(path) || attachment(path);
+        if !keep {
+            changed.push(path.clone());
+        }
+        keep
+    });
+    changed.extend(files.iter().map(|(path, _)| path.clone()));
     site.files.extend(files);
+    changed
 }
 
 /// A card whose text, links or what pages show of it changed: its node, the card before

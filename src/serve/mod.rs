@@ -67,12 +67,22 @@ pub struct State {
 
 impl State {
     /// Serves `site` from now on and tells the open pages whose files changed to reload;
-    /// returns how many files changed.
-    fn publish(&self, site: Site) -> usize {
-        let (pages, changed) = Pages::update(site, &self.pages());
-        *self.pages.write().unwrap_or_else(|p| p.into_inner()) = Arc::new(pages);
-        self.hub.send(&Event::new("reload", &changed));
-        changed.len()
+    /// returns how many files changed. `changed`, when known, names the only files that can
+    /// differ from the site served until now: those alone are looked at.
+    fn publish(&self, site: Site, changed: Option<Vec<String>>) -> usize {
+        let differ = match changed {
+            Some(changed) => {
+                let mut pages = self.pages.write().unwrap_or_else(|p| p.into_inner());
+                Arc::make_mut(&mut pages).apply(&site, &changed)
+            }
+            None => {
+                let (pages, differ) = Pages::update(site, &self.pages());
+                *self.pages.write().unwrap_or_else(|p| p.into_inner()) = Arc::new(pages);
+                differ
+            }
+        };
+        self.hub.send(&Event::new("reload", &differ));
+        differ.len()
     }
 
     fn pages(&self) -> Arc<Pages> {
@@ -225,8 +235,8 @@ impl Owner {
     fn finish(&mut self, state: &State) {
         let project = &mut self.project;
         match catch_unwind(AssertUnwindSafe(|| project.finish())) {
-            Ok(Ok(Some(site))) => {
-                state.publish(site);
+            Ok(Ok(Some(redrawn))) => {
+                state.publish(redrawn.site, Some(redrawn.changed));
             }
             Ok(Err(error)) => state.fail(format!("error: {error:#}")),
             _ => {}
@@ -309,14 +319,14 @@ fn rebuild(
         *warned = warnings.cloned().collect();
         drop(warned);
         match built.site {
-            Some(site) => Ok(site),
+            Some(site) => Ok((site, built.changed)),
             None => Err(error_text(&built.report.diagnostics)),
         }
     });
     match outcome.unwrap_or_else(|e| Err(format!("error: {e:#}"))) {
-        Ok(site) => {
+        Ok((site, changed)) => {
             *state.build_error.write().unwrap_or_else(|p| p.into_inner()) = None;
-            let changed = state.publish(site);
+            let changed = state.publish(site, changed);
             println!(
                 "built in {} ms: {} files changed",
                 started.elapsed().as_millis(),

@@ -72,7 +72,7 @@ impl AsRef<[u8]> for Part {
 }
 
 /// All files of the site, by path without the leading `/`.
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct Pages {
     files: HashMap<String, Arc<Page>>,
 }
@@ -100,6 +100,32 @@ impl Pages {
             .map(|(path, page, _)| (path, page))
             .collect();
         (Pages { files }, changed)
+    }
+
+    /// Takes over the files at the paths in `changed` from a rendered site that differs
+    /// from the one these pages were made from in those alone (a rebuild in place): each
+    /// one's page is made again, or taken out if the site no longer has it. Returns the
+    /// paths whose bytes differ now, or that are new, sorted.
+    pub fn apply(&mut self, site: &Site, changed: &[String]) -> Vec<String> {
+        let mut differ = Vec::new();
+        for path in changed {
+            let Some(bytes) = site.files.get(path) else {
+                self.files.remove(path);
+                continue;
+            };
+            let old = self.files.get(path);
+            if old.is_some_and(|old| Arc::ptr_eq(&old.body, bytes)) {
+                continue;
+            }
+            let page = Arc::new(Page::new(bytes.clone(), content_type(path)));
+            if old.is_none_or(|old| old.etag != page.etag) {
+                differ.push(path.clone());
+            }
+            self.files.insert(path.clone(), page);
+        }
+        differ.sort_unstable();
+        differ.dedup();
+        differ
     }
 
     /// The file at `path`, if the site has one.
@@ -187,5 +213,20 @@ mod tests {
             Arc::ptr_eq(new.get("a").unwrap(), old.get("a").unwrap()),
             "the same page, not recomputed"
         );
+    }
+
+    #[test]
+    fn a_rebuild_in_place_changes_the_named_pages_alone() {
+        let (mut pages, _) = Pages::update(site(&[("a", "1"), ("b", "2")]), &Pages::default());
+        let a = pages.get("a").unwrap().clone();
+        // b is drawn again the same, c is new, a is gone but not named: it stays.
+        let next = site(&[("b", "2"), ("c", "3")]);
+        let changed = pages.apply(&next, &["b".into(), "c".into()]);
+        assert_eq!(changed, ["c"], "b's bytes are the same");
+        assert!(Arc::ptr_eq(pages.get("a").unwrap(), &a));
+        assert_eq!(sent(pages.get("c").unwrap()), "3");
+        let changed = pages.apply(&next, &["a".into()]);
+        assert!(changed.is_empty());
+        assert!(pages.get("a").is_none(), "named and gone from the site");
     }
 }

@@ -151,7 +151,9 @@ fn incremental_builds_equal_full_builds_from(seed: u64) {
         ..Config::load(site.path()).unwrap()
     };
     let mut project = Project::new(config.clone());
-    project.build().unwrap();
+    // What the server would serve (nothing while the cards have errors).
+    let first = project.build().unwrap().site;
+    let mut served = first.map(|site| site.files).unwrap_or_default();
     for step in 0..200 {
         let action = random.below(28);
         // The files each step touches, as a watcher would report them.
@@ -297,8 +299,20 @@ fn incremental_builds_equal_full_builds_from(seed: u64) {
             ..Changes::default()
         };
         let mut incremental = project.rebuild(&changes).unwrap();
-        if let Some(site) = project.finish().unwrap() {
-            incremental.site = Some(site);
+        if let Some(site) = &incremental.site {
+            let changed = incremental.changed.as_deref();
+            follow(
+                &mut served,
+                &site.files,
+                changed,
+                &format!("step {step}: {what}"),
+            );
+        }
+        if let Some(redrawn) = project.finish().unwrap() {
+            let changed = Some(redrawn.changed.as_slice());
+            let at = format!("step {step}: {what}, when edits paused");
+            follow(&mut served, &redrawn.site.files, changed, &at);
+            incremental.site = Some(redrawn.site);
         }
         let full = cardweb::build_site(&config).unwrap();
         assert_eq!(
@@ -322,6 +336,28 @@ fn incremental_builds_equal_full_builds_from(seed: u64) {
 
 /// The files that differ between two sites: each path with its first differing line in
 /// each (or "missing").
+/// Asserts that `site`, given by the project after `served`, differs from it only at the
+/// paths named `changed` (the server looks at no other), when those are named; then takes
+/// `site` as the one served.
+fn follow(
+    served: &mut BTreeMap<String, Bytes>,
+    site: &BTreeMap<String, Bytes>,
+    changed: Option<&[String]>,
+    at: &str,
+) {
+    if let Some(changed) = changed {
+        let unnamed: Vec<&String> = (served.keys().chain(site.keys()))
+            .filter(|path| served.get(*path) != site.get(*path))
+            .filter(|path| !changed.contains(path))
+            .collect();
+        assert!(
+            unnamed.is_empty(),
+            "{at}: changed but not named: {unnamed:?}"
+        );
+    }
+    *served = site.clone();
+}
+
 fn differences(a: &BTreeMap<String, Bytes>, b: &BTreeMap<String, Bytes>) -> Vec<String> {
     let paths: std::collections::BTreeSet<&String> = a.keys().chain(b.keys()).collect();
     let line = |site: &BTreeMap<String, Bytes>, path: &str, at: usize| match site.get(path) {
@@ -363,7 +399,7 @@ fn build_then_edit(
     let before = project.build().unwrap().site.unwrap().files;
     write(&site, edit.0, edit.1, &mut clock);
     let built = project.build().unwrap().site.unwrap().files;
-    let after = project.finish().unwrap().map_or(built, |site| site.files);
+    let after = (project.finish().unwrap()).map_or(built, |redrawn| redrawn.site.files);
     assert_eq!(
         after,
         cardweb::build_site(&config).unwrap().site.unwrap().files,
@@ -416,7 +452,7 @@ fn a_deleted_parent_becomes_a_stub_for_its_children_and_links_like_a_full_build(
     let after = project
         .finish()
         .unwrap()
-        .map_or(first.clone(), |site| site.files);
+        .map_or(first.clone(), |redrawn| redrawn.site.files);
     assert_ne!(after["index.html"], before["index.html"]);
     let full = cardweb::build_site(&config).unwrap();
     assert_eq!(drawn.report.diagnostics, full.report.diagnostics);
@@ -510,8 +546,8 @@ fn a_link_edit_moves_the_warnings_of_its_links_and_finds_new_orphans_like_a_full
             ..Changes::default()
         };
         let mut incremental = project.rebuild(&changes).unwrap();
-        if let Some(site) = project.finish().unwrap() {
-            incremental.site = Some(site);
+        if let Some(redrawn) = project.finish().unwrap() {
+            incremental.site = Some(redrawn.site);
         }
         let full = cardweb::build_site(&config).unwrap();
         let shown = |b: &cardweb::Built| -> Vec<String> {
