@@ -18,6 +18,7 @@ pub mod diagnostic;
 pub mod export;
 pub mod fs;
 pub mod graph;
+mod hashed_name;
 pub mod hosting;
 pub mod html;
 pub mod markdown;

@@ -4,11 +4,13 @@
 
 use crate::config::Config;
 use crate::fs;
+use crate::hashed_name::hashed_name;
 use crate::site::Bytes;
 use anyhow::{Context, Result, anyhow, bail};
 use std::collections::{BTreeMap, BTreeSet};
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::path::Path;
+use std::sync::LazyLock;
 use tera::Tera;
 use walkdir::WalkDir;
 
@@ -45,12 +47,17 @@ const ASSETS: &[(&str, &[u8])] = &[
     ),
 ];
 
-/// The Mermaid script (vendored from npm, see `themes/default/vendor/README.md`), by its
-/// plain name.
-const DIAGRAM_SCRIPT: (&str, &[u8]) = (
+/// The Mermaid script (vendored from npm, see `themes/default/vendor/README.md`): its
+/// plain name, its name with the hash of its bytes (made by `build.rs`), and its bytes.
+const DIAGRAM_SCRIPT: (&str, &str, &[u8]) = (
     "mermaid.min.js",
+    env!("CARDWEB_DIAGRAM_SCRIPT"),
     include_bytes!("../themes/default/vendor/mermaid.min.js"),
 );
+
+/// The Mermaid script's bytes as the site shares them: copied from the binary the first
+/// time a site draws a diagram, and only then.
+static DIAGRAM_BYTES: LazyLock<Bytes> = LazyLock::new(|| Bytes::from(DIAGRAM_SCRIPT.2));
 
 /// Compiled templates and the theme's assets.
 pub struct Theme {
@@ -66,14 +73,17 @@ pub struct Theme {
     /// The path under `assets/` of each file the templates name, by its plain name
     /// (`style.css` → `style.1f0c9a22be.css`): `site.assets` in templates.
     pub asset_paths: BTreeMap<String, String>,
-    /// The Mermaid script, by its path under `assets/`: written only for a site that
-    /// draws a diagram.
-    pub diagram_script: (String, Bytes),
     /// A hash of every template and asset: pages drawn with another theme are redrawn.
     pub fingerprint: u64,
 }
 
 impl Theme {
+    /// The Mermaid script, by its path under `assets/`: written only for a site that
+    /// draws a diagram.
+    pub fn diagram_script(&self) -> (&'static str, Bytes) {
+        (DIAGRAM_SCRIPT.1, DIAGRAM_BYTES.clone())
+    }
+
     /// The built-in theme with the site's own templates and theme files laid over it.
     pub fn load(config: &Config) -> Result<Theme> {
         let mut templates: BTreeMap<String, String> = TEMPLATES
@@ -110,9 +120,8 @@ impl Theme {
                 assets.insert(hashed, bytes);
             }
         }
-        let (name, bytes) = DIAGRAM_SCRIPT;
-        let diagram_script = (hashed_name(name, bytes), Bytes::from(bytes));
-        asset_paths.insert(name.to_string(), diagram_script.0.clone());
+        let (name, hashed, _) = DIAGRAM_SCRIPT;
+        asset_paths.insert(name.to_string(), hashed.to_string());
         assets.hash(&mut hasher);
         Ok(Theme {
             tera,
@@ -120,7 +129,6 @@ impl Theme {
             templates,
             assets,
             asset_paths,
-            diagram_script,
             fingerprint: hasher.finish(),
         })
     }
@@ -205,21 +213,6 @@ impl Place<'_> {
     }
 }
 
-/// `name` with a hash of `bytes` before its extension: 40 bits of FNV-1a, the same on
-/// every machine and every version of cardweb.
-fn hashed_name(name: &str, bytes: &[u8]) -> String {
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for &byte in bytes {
-        hash ^= u64::from(byte);
-        hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
-    }
-    let hash = format!("{:010x}", hash >> 24);
-    match name.rsplit_once('.') {
-        Some((stem, extension)) => format!("{stem}.{hash}.{extension}"),
-        None => format!("{name}.{hash}"),
-    }
-}
-
 /// Tera puts the useful part of an error in its sources: join them into one line.
 fn error_chain(error: &dyn std::error::Error) -> String {
     let mut text = error.to_string();
@@ -257,20 +250,12 @@ fn files_under(dir: &Path) -> Result<Vec<(String, std::path::PathBuf)>> {
 
 #[cfg(test)]
 mod tests {
-    use super::hashed_name;
+    use super::*;
 
     #[test]
-    fn hashed_names_follow_the_bytes_alone() {
-        assert_eq!(
-            hashed_name("style.css", b"body {}"),
-            hashed_name("style.css", b"body {}")
-        );
-        assert_ne!(
-            hashed_name("style.css", b"body {}"),
-            hashed_name("style.css", b"p {}")
-        );
-        // FNV-1a of "a" is 0xaf63dc4c8601ec8c: a fixed function, not the standard library's.
-        assert_eq!(hashed_name("x.js", b"a"), "x.af63dc4c86.js");
-        assert_eq!(hashed_name("LICENSE", b"a"), "LICENSE.af63dc4c86");
+    fn the_diagram_script_is_named_by_its_bytes_as_every_other_asset() {
+        let (name, hashed, bytes) = DIAGRAM_SCRIPT;
+        assert_eq!(hashed, hashed_name(name, bytes));
+        assert_ne!(hashed, name);
     }
 }

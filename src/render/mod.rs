@@ -123,8 +123,8 @@ pub fn render(
         .iter()
         .any(|(_, n)| n.card.as_ref().is_some_and(|c| c.outline.diagrams));
     if has_diagrams {
-        let (name, bytes) = &theme.diagram_script;
-        put(format!("assets/{name}"), bytes.clone())?;
+        let (name, bytes) = theme.diagram_script();
+        put(format!("assets/{name}"), bytes)?;
     }
     Ok(())
 }
