@@ -144,6 +144,7 @@ enum GraphFormat {
 
 fn main() -> ExitCode {
     keep_small_pages();
+    return_freed_memory_soon();
     match run(Cli::parse()) {
         Ok(code) => code,
         Err(error) => {
@@ -418,7 +419,35 @@ fn keep_small_pages() {
     }
 }
 
+/// mimalloc's number for its option of how long freed memory waits before it goes back to
+/// the system: `mi_option_purge_delay` in mimalloc 3's `mimalloc.h` (libmimalloc-sys does
+/// not name it; a test checks it by its default).
+const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
+
+/// Has mimalloc give freed memory back to the system after 1 ms instead of a second: a
+/// build frees and allocates in bursts per stage, and the memory of one stage was still
+/// held when the next one peaked. 1,000 cards: 42 → 36 MB peak, the same time (8 alternating
+/// runs each); 10,000 cards: 194–202 → 166–168 MB, 2.4–3.0 s against 2.3–3.3 s.
+fn return_freed_memory_soon() {
+    // SAFETY: sets one number in mimalloc's table of options, read when it purges.
+    unsafe {
+        libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, 1);
+    }
+}
+
 /// mimalloc instead of the system allocator: rendering makes many small, short-lived
 /// strings (template values, link markup), and glibc's malloc was a fifth of the run.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_purge_delay_option_is_the_one_set() {
+        // SAFETY: reads one number from mimalloc's table of options.
+        let delay = unsafe { libmimalloc_sys::mi_option_get(MI_OPTION_PURGE_DELAY) };
+        assert_eq!(delay, 1000, "mimalloc's default purge delay (options.c)");
+    }
+}
