@@ -61,6 +61,10 @@ pub fn words(text: &str) -> impl Iterator<Item = Cow<'_, str>> {
                     .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit());
             match plain {
                 true => Cow::Borrowed(w),
+                // A character is a byte in ASCII, and lower-cased alone.
+                false if w.is_ascii() => {
+                    Cow::Owned(w[..w.len().min(MAX_WORD)].to_ascii_lowercase())
+                }
                 false => Cow::Owned(
                     w.chars()
                         .take(MAX_WORD)
@@ -112,7 +116,9 @@ pub struct Counted {
 impl Counted {
     /// The words of `text` and how often each comes, common words left out.
     pub fn of(text: &str) -> Counted {
-        let mut counts: FxHashMap<Cow<str>, u32> = FxHashMap::default();
+        // Room for the different words of most texts, so that the table seldom grows.
+        let mut counts: FxHashMap<Cow<str>, u32> =
+            FxHashMap::with_capacity_and_hasher(text.len() / 16, Default::default());
         for word in words(text) {
             count_word(&mut counts, word);
         }
