@@ -3,13 +3,18 @@
 //! in a `<pre class="mermaid">`, which the page's diagram script draws (and which stays
 //! readable without it).
 
-use super::highlight::highlight;
+use super::highlight::{Grammar, grammar_for, highlight};
+use super::slots::Unlinked;
 use crate::html::escape;
 use pulldown_cmark::{CodeBlockKind, Event, Tag, TagEnd};
 
 /// `events` with each fenced code block of a known language (or Mermaid) replaced by its
-/// HTML; whether a Mermaid block was among them.
-pub(super) fn code_blocks(events: Vec<Event<'_>>) -> (Vec<Event<'_>>, bool) {
+/// HTML, or by a slot of `unlinked` while its grammar is being compiled; whether a Mermaid
+/// block was among them.
+pub(super) fn code_blocks<'a>(
+    events: Vec<Event<'a>>,
+    unlinked: &mut Unlinked,
+) -> (Vec<Event<'a>>, bool) {
     let has_fence = events
         .iter()
         .any(|e| matches!(e, Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(_)))));
@@ -47,12 +52,11 @@ pub(super) fn code_blocks(events: Vec<Event<'_>>) -> (Vec<Event<'_>>, bool) {
                 mermaid = true;
                 Some(format!("<pre class=\"mermaid\">{}</pre>\n", escape(&code)))
             }
-            language => highlight(language, &code).map(|highlighted| {
-                format!(
-                    "<pre class=\"code\" data-lang=\"{0}\"><code class=\"language-{0}\">{highlighted}</code></pre>\n",
-                    escape(language)
-                )
-            }),
+            language => match grammar_for(language) {
+                Grammar::Ready => highlighted_block(language, &code),
+                Grammar::Compiling => Some(unlinked.add_code(language, code)),
+                Grammar::Missing => None,
+            },
         };
         match html {
             Some(html) => out.push(Event::Html(html.into())),
@@ -66,4 +70,24 @@ pub(super) fn code_blocks(events: Vec<Event<'_>>) -> (Vec<Event<'_>>, bool) {
         out.extend(events);
     }
     (out, mermaid)
+}
+
+/// The HTML of a fenced block of `code` in `language`, highlighted (once its grammar is
+/// compiled), or None if there is no grammar for it.
+pub(super) fn highlighted_block(language: &str, code: &str) -> Option<String> {
+    highlight(language, code).map(|highlighted| {
+        format!(
+            "<pre class=\"code\" data-lang=\"{0}\"><code class=\"language-{0}\">{highlighted}</code></pre>\n",
+            escape(language)
+        )
+    })
+}
+
+/// A fenced block of `code` in `language` as it is without highlighting.
+pub(super) fn plain_block(language: &str, code: &str) -> String {
+    format!(
+        "<pre><code class=\"language-{}\">{}</code></pre>\n",
+        escape(language),
+        escape(code)
+    )
 }

@@ -1,10 +1,12 @@
 //! The only place arborium is used: fenced code highlighted at build time by tree-sitter
 //! grammars, as `<span class="keyword">`-style classes that the theme colours for light and
-//! dark. A language without a grammar here stays plain, without a warning.
+//! dark. A language without a grammar here stays plain, without a warning. A grammar is
+//! compiled on a thread of its own the first time a card needs it: the cards read
+//! meanwhile leave that code to be highlighted when their page is drawn.
 
 use arborium::{Config, GrammarStore, Highlighter, HtmlFormat};
 use std::cell::RefCell;
-use std::sync::{Arc, LazyLock, Mutex};
+use std::sync::{Arc, LazyLock, Once, OnceLock};
 
 /// The grammars, shared by every thread: compiling one (its highlight queries) costs
 /// about a third of a second, so each is compiled once per process. Before the first,
@@ -25,8 +27,33 @@ static GRAMMARS: LazyLock<Arc<GrammarStore>> = LazyLock::new(|| {
     Arc::new(GrammarStore::new())
 });
 
-/// Held while a grammar is compiled, so that two threads never compile the same one.
-static COMPILING: Mutex<()> = Mutex::new(());
+/// The grammars compiled in, by the name arborium knows them by.
+const GRAMMAR_NAMES: [&str; 16] = [
+    "rust",
+    "python",
+    "javascript",
+    "typescript",
+    "bash",
+    "json",
+    "yaml",
+    "toml",
+    "html",
+    "css",
+    "c",
+    "cpp",
+    "go",
+    "java",
+    "sql",
+    "diff",
+];
+
+/// For each grammar, whether it compiled, set once it has: whoever needs it first compiles
+/// it, and anyone else who needs it meanwhile waits.
+static COMPILED: [OnceLock<bool>; GRAMMAR_NAMES.len()] =
+    [const { OnceLock::new() }; GRAMMAR_NAMES.len()];
+
+/// For each grammar, whether a thread to compile it was started.
+static STARTED: [Once; GRAMMAR_NAMES.len()] = [const { Once::new() }; GRAMMAR_NAMES.len()];
 
 thread_local! {
     /// A highlighter per thread (highlighting keeps state), over the shared grammars.
@@ -39,25 +66,58 @@ thread_local! {
             max_injection_depth: 1,
         },
     ));
-    /// The grammars this thread knows to be compiled.
-    static READY: RefCell<Vec<&'static str>> = const { RefCell::new(Vec::new()) };
+}
+
+/// When a fence's code can be highlighted.
+#[derive(Debug, PartialEq)]
+pub(super) enum Grammar {
+    /// Now: its grammar is compiled.
+    Ready,
+    /// Once its grammar is compiled, which has begun on a thread of its own: reading goes
+    /// on meanwhile, and the code is highlighted when its page is drawn.
+    Compiling,
+    /// Never: there is no grammar for its language; it stays plain.
+    Missing,
+}
+
+/// Whether code in `language` (as a fence names it) can be highlighted now; if its
+/// grammar is not compiled, starts compiling it, once per process.
+pub(super) fn grammar_for(language: &str) -> Grammar {
+    let Some(index) = grammar(language) else {
+        return Grammar::Missing;
+    };
+    if COMPILED[index].get().is_some() {
+        return Grammar::Ready;
+    }
+    STARTED[index].call_once(|| {
+        // Should no thread start, the first page to show such code compiles it.
+        let _ = std::thread::Builder::new()
+            .name(format!("grammar {}", GRAMMAR_NAMES[index]))
+            .spawn(move || compiled(index));
+    });
+    Grammar::Compiling
+}
+
+/// Compiles grammar `index` unless it is (waiting while another thread compiles it), and
+/// tells whether it compiled.
+fn compiled(index: usize) -> bool {
+    *COMPILED[index].get_or_init(|| GRAMMARS.get(GRAMMAR_NAMES[index]).is_some())
 }
 
 /// The highlighted HTML of `code` in `language` (as a fence names it: `rust`, `py`,
-/// `sh`, ...), or None if there is no grammar for it.
+/// `sh`, ...), or None if there is no grammar for it. Waits for the grammar to compile.
 pub(super) fn highlight(language: &str, code: &str) -> Option<String> {
-    let language = grammar(language)?;
-    if !READY.with(|ready| ready.borrow().contains(&language)) {
-        let _one_at_a_time = COMPILING.lock().unwrap_or_else(|p| p.into_inner());
-        GRAMMARS.get(language)?;
-        READY.with(|ready| ready.borrow_mut().push(language));
+    let index = grammar(language)?;
+    if !compiled(index) {
+        return None;
     }
-    HIGHLIGHTER.with(|h| h.borrow_mut().highlight(language, code).ok())
+    HIGHLIGHTER.with(|h| h.borrow_mut().highlight(GRAMMAR_NAMES[index], code).ok())
 }
 
-/// The grammar for a fence's language name, among those compiled in.
-fn grammar(language: &str) -> Option<&'static str> {
-    Some(match language.trim().to_ascii_lowercase().as_str() {
+/// The grammar for a fence's language name, among those compiled in: its index in
+/// [`GRAMMAR_NAMES`].
+fn grammar(language: &str) -> Option<usize> {
+    let name = match language.trim().to_ascii_lowercase().as_str() {
         "rust" | "rs" => "rust",
         "python" | "py" | "python3" => "python",
         "javascript" | "js" | "jsx" | "mjs" | "cjs" | "node" => "javascript",
@@ -75,7 +135,8 @@ fn grammar(language: &str) -> Option<&'static str> {
         "sql" => "sql",
         "diff" | "patch" => "diff",
         _ => return None,
-    })
+    };
+    GRAMMAR_NAMES.iter().position(|known| *known == name)
 }
 
 #[cfg(test)]

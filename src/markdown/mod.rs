@@ -208,7 +208,7 @@ pub fn outline(markdown: &str) -> Outline {
     );
     let mut levels = Vec::new();
     let events = rewrite(events, &mut html, &mut anchors, &mut levels);
-    let (events, diagrams) = code::code_blocks(events);
+    let (events, diagrams) = code::code_blocks(events, &mut html);
     let (mut events, blocks) = sections::mark(events);
     anchors.extend(blocks);
     unlink_missing_anchors(&mut events, &anchors);
@@ -620,6 +620,23 @@ mod tests {
         );
         assert!(html.contains("<code>[[dns]]</code>"), "{html}");
         assert!(html.contains("<img src=\"../d.svg\""), "{html}");
+    }
+
+    #[test]
+    fn code_read_while_its_grammar_compiles_is_highlighted_where_it_stood_when_drawn() {
+        let mut unlinked = Unlinked::new();
+        let marker = unlinked.add_code("rs", "fn main() {}\n".to_string());
+        unlinked.set_html(format!("<p>Before.</p>\n{marker}<p>After.</p>\n"));
+        let html = unlinked.linked(&[]);
+        assert!(
+            html.starts_with(
+                "<p>Before.</p>\n<pre class=\"code\" data-lang=\"rs\"><code class=\"language-rs\"><span class=\"keyword\">fn</span>"
+            ),
+            "{html}"
+        );
+        assert!(html.ends_with("</code></pre>\n<p>After.</p>\n"), "{html}");
+        let ready = to_html("```rs\nfn main() {}\n```\n");
+        assert_eq!(html, format!("<p>Before.</p>\n{ready}<p>After.</p>\n"));
     }
 
     #[test]

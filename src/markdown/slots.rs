@@ -1,8 +1,10 @@
 //! A card's HTML with its links left open. Parsing and rendering Markdown is the costly part
 //! of a page; where a link to another card goes, and how it looks, is known only once the
 //! graph is built. So a card is rendered once, with a marker where each such link opens and
-//! closes, and the markers are replaced by the resolved links when a page is drawn.
+//! closes, and the markers are replaced by the resolved links when a page is drawn. Code
+//! read while its grammar was being compiled has a slot too, highlighted when drawn.
 
+use super::code::{highlighted_block, plain_block};
 use super::packed::Packed;
 use super::sections::{self, Section};
 use super::{Href, link_close, link_open, media};
@@ -27,6 +29,8 @@ pub struct Unlinked {
     html: Packed,
     slots: Vec<Slot>,
     sections: Vec<Section>,
+    /// The code blocks left to highlight, each where `\0#i\0` stands.
+    code: Vec<Code>,
     /// A hash of the three, made the first time it is hashed: `serve` hashes a card's HTML
     /// into the signature of every page that shows it, and the HTML does not change.
     fingerprint: OnceLock<u64>,
@@ -34,7 +38,8 @@ pub struct Unlinked {
 
 impl PartialEq for Unlinked {
     fn eq(&self, other: &Unlinked) -> bool {
-        (&self.html, &self.slots, &self.sections) == (&other.html, &other.slots, &other.sections)
+        (&self.html, &self.slots, &self.sections, &self.code)
+            == (&other.html, &other.slots, &other.sections, &other.code)
     }
 }
 
@@ -42,7 +47,7 @@ impl Hash for Unlinked {
     fn hash<H: Hasher>(&self, state: &mut H) {
         let fingerprint = self.fingerprint.get_or_init(|| {
             let mut hasher = std::hash::DefaultHasher::new();
-            (&self.html, &self.slots, &self.sections).hash(&mut hasher);
+            (&self.html, &self.slots, &self.sections, &self.code).hash(&mut hasher);
             hasher.finish()
         });
         fingerprint.hash(state);
@@ -63,6 +68,37 @@ enum Slot {
     /// A link inside an image's text, which is not drawn as a link (and an image's slot
     /// until its end is read).
     Nested,
+}
+
+/// A fenced code block whose grammar was still being compiled when its card was read.
+#[derive(Clone, Debug)]
+struct Code {
+    language: String,
+    code: String,
+    /// Its HTML, made the first time it is drawn.
+    html: OnceLock<String>,
+}
+
+impl Code {
+    /// Its HTML: highlighted, or plain if the grammar did not compile.
+    fn html(&self) -> &str {
+        self.html.get_or_init(|| {
+            highlighted_block(&self.language, &self.code)
+                .unwrap_or_else(|| plain_block(&self.language, &self.code))
+        })
+    }
+}
+
+impl PartialEq for Code {
+    fn eq(&self, other: &Code) -> bool {
+        (&self.language, &self.code) == (&other.language, &other.code)
+    }
+}
+
+impl Hash for Code {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        (&self.language, &self.code).hash(state);
+    }
 }
 
 /// How an image or embed is drawn.
@@ -104,6 +140,17 @@ impl Unlinked {
             marker(format!("{MARK}{index}{MARK}")),
             marker(format!("{MARK}/{index}{MARK}")),
         )
+    }
+
+    /// Adds a slot for a code block to highlight when drawn and returns its marker.
+    pub(super) fn add_code(&mut self, language: &str, code: String) -> String {
+        let index = self.code.len();
+        self.code.push(Code {
+            language: language.to_string(),
+            code,
+            html: OnceLock::new(),
+        });
+        format!("{MARK}#{index}{MARK}")
     }
 
     /// Keeps the next slot for an image whose end is still to come, and returns its index.
@@ -177,6 +224,7 @@ impl Unlinked {
         (self.html, self.sections) = (Packed::of(&html), sections);
         // Kept until the card's page is drawn: without the room left for more.
         self.slots.shrink_to_fit();
+        self.code.shrink_to_fit();
         self.fingerprint = OnceLock::new();
     }
 
@@ -217,11 +265,17 @@ impl Unlinked {
             let Some(end) = marker.find(MARK) else {
                 break;
             };
+            rest = &marker[end + 1..];
+            if let Some(code) = marker[..end].strip_prefix('#') {
+                if let Some(code) = code.parse().ok().and_then(|i: usize| self.code.get(i)) {
+                    out.push_str(code.html());
+                }
+                continue;
+            }
             let (closing, index) = match marker[..end].strip_prefix('/') {
                 Some(index) => (true, index),
                 None => (false, &marker[..end]),
             };
-            rest = &marker[end + 1..];
             let Ok(index) = index.parse::<usize>() else {
                 continue;
             };
