@@ -313,7 +313,10 @@ fn build(config: Config, timings: bool) -> Result<ExitCode> {
 /// `cardweb check`: every problem, and a failing exit code if any is an error (or, with
 /// `strict`, a warning).
 fn check(config: Config, strict: bool) -> Result<ExitCode> {
-    let report = cardweb::build_site(&config)?.report;
+    // Drawn to find what only drawing finds (template errors, clashing paths), and then
+    // let go: the pages are not kept.
+    let paths = std::sync::Mutex::default();
+    let report = cardweb::build(&config, &cardweb::site::put_paths_into(&paths))?;
     print_problems(&report.diagnostics);
     let errors = report.errors();
     println!(

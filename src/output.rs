@@ -132,7 +132,7 @@ impl Output {
             bail!("cannot write `{path}`: it is not a path inside the output folder");
         };
         if lock(&self.files).insert(path.clone(), None).is_some() {
-            bail!("two sources produce the same output file `{path}`; rename one of them");
+            return Err(crate::site::clash(&path));
         }
         let checked = match &self.mode {
             Mode::Fresh { folder, made } => return write_fresh(folder, made, &path, bytes),

@@ -1,8 +1,8 @@
 //! A rendered site in memory: every output file by its `/`-separated path, as shared bytes
 //! that the page cache, the output writer and the server pass around without copying.
 
-use anyhow::{Result, bail};
-use std::collections::BTreeMap;
+use anyhow::{Result, anyhow};
+use std::collections::{BTreeMap, HashSet};
 use std::sync::{Arc, Mutex};
 
 /// Bytes shared between the site, the page cache and the server, never copied.
@@ -28,11 +28,31 @@ impl Site {
     /// Adds a file; two sources for one path is an error naming the path.
     pub fn add(&mut self, path: String, bytes: Bytes) -> Result<()> {
         if self.files.contains_key(&path) {
-            bail!("two sources produce the same output file `{path}`; rename one of them");
+            return Err(clash(&path));
         }
         self.files.insert(path, bytes);
         Ok(())
     }
+}
+
+/// A [`Put`] for a build that writes nothing, only checks: it keeps the paths alone in
+/// `paths`, and two sources for one path is the same error as in a site.
+pub fn put_paths_into(
+    paths: &Mutex<HashSet<String>>,
+) -> impl Fn(String, Bytes) -> Result<()> + Sync + '_ {
+    |path, _| {
+        let mut paths = paths.lock().unwrap_or_else(|p| p.into_inner());
+        if paths.contains(&path) {
+            return Err(clash(&path));
+        }
+        paths.insert(path);
+        Ok(())
+    }
+}
+
+/// The error for a second file at `path`.
+pub fn clash(path: &str) -> anyhow::Error {
+    anyhow!("two sources produce the same output file `{path}`; rename one of them")
 }
 
 /// Where drawn files go, each by its `/`-separated path, as soon as it is drawn.
