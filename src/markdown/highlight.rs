@@ -69,7 +69,6 @@ thread_local! {
 }
 
 /// When a fence's code can be highlighted.
-#[derive(Debug, PartialEq)]
 pub(super) enum Grammar {
     /// Now: its grammar is compiled.
     Ready,
