@@ -12,7 +12,8 @@ from pathlib import Path
 
 # Lowest first: a module may use only the modules before it.
 ORDER = [
-    "fs", "slug", "words", "html", "diagnostic", "site", "timings", "progress",  # helpers
+    "fs", "slug", "words", "html", "hashed_name", "diagnostic",  # helpers
+    "site", "timings", "progress",
     "config",
     "markdown", "card",                           # reading
     "graph", "export", "search",                  # the knowledge graph, and its index
