@@ -313,7 +313,7 @@ fn a_small_site_builds_in_little_memory() {
     // A kernel that backs memory with 2 MB pages unasked (transparent huge pages set to
     // "always") made the allocator's first pages count whole: 40 MB for this site, 27
     // without; naming the 5.5 MB Mermaid script by its hash at every build (and copying
-    // it) took 11 MB more of that: 15 MB now.
+    // it) took 11 MB more of that. The test's own (debug) build: 31 MB then, 20 MB now.
     let words = [
         "client", "server", "request", "cache", "socket", "queue", "page", "link",
     ];
@@ -334,7 +334,7 @@ fn a_small_site_builds_in_little_memory() {
         site = site.file(&format!("cards/c{i}.md"), card);
     }
     let peak = peak_memory(&site.run(&["build", "--timings"]).success().stdout());
-    assert!(peak < 20, "{peak} MB");
+    assert!(peak < 24, "{peak} MB");
 }
 
 #[test]
