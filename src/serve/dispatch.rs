@@ -6,6 +6,12 @@
 //! leaves it in that connection's line (beyond a short line it is dropped, which closes the
 //! connection) and takes the next; whoever answers a connection answers its line. One
 //! client holds one worker at most, and a normal visitor always finds one free.
+//!
+//! A connection's requests must enter their line in the order it sent them: tiny_http
+//! holds the answer to a second request until the first is answered, so a worker that
+//! took the second and answered it first would wait for ever, and the first behind it in
+//! line. Requests must therefore [`Fair::enter`] in the order the server queued them: one
+//! worker at a time takes a request from the server and enters it.
 
 use std::collections::hash_map::Entry;
 use std::collections::{HashMap, VecDeque};
@@ -36,24 +42,34 @@ impl Fair {
         }
     }
 
-    /// Answers `request` with `handle`, and then the requests of its connection that
-    /// came in meanwhile; or, if its connection is being answered, leaves it in line.
+    /// `request` if it is this worker's to [`Fair::answer`] (its connection is not being
+    /// answered); else None, it being left in line (or given up on, beyond a short line).
+    pub fn enter(&self, request: Request) -> Option<Request> {
+        let Some(client) = request.remote_addr().copied() else {
+            return Some(request);
+        };
+        match self.lock().entry(client) {
+            Entry::Occupied(mut line) if line.get().len() < MAX_WAITING => {
+                line.get_mut().push_back(request);
+                None
+            }
+            Entry::Occupied(_) => {
+                let _ = self.dropped.send(request);
+                None
+            }
+            Entry::Vacant(line) => {
+                line.insert(VecDeque::new());
+                Some(request)
+            }
+        }
+    }
+
+    /// Answers `request`, which [`Fair::enter`] gave back, with `handle`, and then the
+    /// requests of its connection that came in meanwhile.
     pub fn answer(&self, request: Request, handle: &impl Fn(Request)) {
         let Some(client) = request.remote_addr().copied() else {
             return handle(request);
         };
-        match self.lock().entry(client) {
-            Entry::Occupied(mut line) if line.get().len() < MAX_WAITING => {
-                return line.get_mut().push_back(request);
-            }
-            Entry::Occupied(_) => {
-                let _ = self.dropped.send(request);
-                return;
-            }
-            Entry::Vacant(line) => {
-                line.insert(VecDeque::new());
-            }
-        }
         let mut next = Some(request);
         while let Some(request) = next {
             handle(request);

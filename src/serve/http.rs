@@ -14,7 +14,7 @@ use socket2::{Domain, Protocol, Socket, Type};
 use std::io::Read;
 use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr, TcpListener};
 use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
 use tiny_http::{Header, Request, Response, Server, StatusCode};
 
@@ -74,6 +74,8 @@ pub fn run(server: Server, state: Arc<State>) {
         watch_port(addr, current.clone());
     }
     let fair = Arc::new(Fair::new());
+    // Held by the worker taking a request from the server, until it has entered its line.
+    let taking = Arc::new(Mutex::new(()));
     let handle = move |request: Request| {
         if catch_unwind(AssertUnwindSafe(|| handle(request, &state))).is_err() {
             eprintln!("a request handler stopped on a bug in cardweb; answered 500");
@@ -82,11 +84,17 @@ pub fn run(server: Server, state: Arc<State>) {
     let workers: Vec<_> = (0..WORKERS)
         .map(|_| {
             let (current, fair, handle) = (current.clone(), fair.clone(), handle.clone());
+            let taking = taking.clone();
             std::thread::spawn(move || {
                 loop {
                     let server = current.read().unwrap_or_else(|p| p.into_inner()).clone();
-                    match (server.recv(), addr) {
-                        (Ok(request), _) => fair.answer(request, &handle),
+                    let first = {
+                        let _in_order = taking.lock().unwrap_or_else(|p| p.into_inner());
+                        server.recv().map(|request| fair.enter(request))
+                    };
+                    match (first, addr) {
+                        (Ok(Some(request)), _) => fair.answer(request, &handle),
+                        (Ok(None), _) => {}
                         (Err(_), Some(addr)) => {
                             listen_instead(&current, &server, addr, &fair, &handle)
                         }
@@ -121,9 +129,10 @@ fn listen_instead(
         old.unblock();
     }
     let (old, fair, handle) = (old.clone(), fair.clone(), handle.clone());
+    // One thread alone takes the old server's requests: they enter in order.
     std::thread::spawn(move || {
         loop {
-            if let Ok(request) = old.recv() {
+            if let Some(request) = old.recv().ok().and_then(|r| fair.enter(r)) {
                 fair.answer(request, &handle);
             }
         }

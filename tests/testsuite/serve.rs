@@ -1,7 +1,7 @@
 //! `cardweb serve` over real sockets: HTTP/1.1 behaviour, no way out of the site, the echo,
 //! live reload and build errors, and staying responsive under idle and stalled clients.
 
-use crate::server::Served;
+use crate::server::{Served, exchange_at};
 use crate::support::TestSite;
 use std::io::Write;
 use std::net::TcpStream;
@@ -92,6 +92,27 @@ fn keeps_connections_alive() {
         text.contains("HTTP/1.1 200 OK") && text.contains("<h1>APIs</h1>"),
         "second answer on the same connection"
     );
+}
+
+#[test]
+fn every_pipelined_request_is_answered_on_many_connections_at_once() {
+    // Two workers could take a connection's two requests and the one with the second
+    // enter its line first: its answer then waited for the first's, which waited behind
+    // it, for ever (15 connections in 2,000 hung).
+    let site = TestSite::own_cards();
+    let served = Served::start(&site);
+    let two = "GET /dns/ HTTP/1.1\r\nHost: x\r\n\r\nGET /apis/ HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+    for _ in 0..40 {
+        std::thread::scope(|scope| {
+            let clients: Vec<_> = (0..25)
+                .map(|_| scope.spawn(|| exchange_at(served.addr, two).text()))
+                .collect();
+            for client in clients {
+                let text = client.join().expect("both answers within the deadline");
+                assert!(text.contains("<h1>APIs</h1>"), "{text}");
+            }
+        });
+    }
 }
 
 #[test]

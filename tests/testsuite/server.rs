@@ -128,14 +128,7 @@ impl Served {
 
     /// Sends `raw` as is on a fresh connection and reads the reply to the end.
     pub fn exchange(&self, raw: &str) -> Reply {
-        let mut stream = TcpStream::connect(self.addr).unwrap();
-        stream.set_read_timeout(Some(DEADLINE)).unwrap();
-        stream.write_all(raw.as_bytes()).unwrap();
-        let mut bytes = Vec::new();
-        stream
-            .read_to_end(&mut bytes)
-            .expect("reply within the deadline");
-        Reply::parse(&bytes)
+        exchange_at(self.addr, raw)
     }
 
     /// Opens `/_cardweb/events` and reads past the response head.
@@ -161,6 +154,18 @@ impl Served {
         assert!(head.contains("text/event-stream"), "{head}");
         events
     }
+}
+
+/// Sends `raw` as is on a fresh connection to `addr` and reads the reply to the end.
+pub fn exchange_at(addr: SocketAddr, raw: &str) -> Reply {
+    let mut stream = TcpStream::connect(addr).unwrap();
+    stream.set_read_timeout(Some(DEADLINE)).unwrap();
+    stream.write_all(raw.as_bytes()).unwrap();
+    let mut bytes = Vec::new();
+    stream
+        .read_to_end(&mut bytes)
+        .expect("reply within the deadline");
+    Reply::parse(&bytes)
 }
 
 impl Drop for Served {
