@@ -10,14 +10,14 @@
 //! A connection's requests must enter their line in the order it sent them: tiny_http
 //! holds the answer to a second request until the first is answered, so a worker that
 //! took the second and answered it first would wait for ever, and the first behind it in
-//! line. Requests must therefore [`Fair::enter`] in the order the server queued them: one
-//! worker at a time takes a request from the server and enters it.
+//! line. Requests therefore [`Fair::enter`] in the order the server queued them, taken
+//! from it by one thread, and wait there for a worker ([`Fair::answer_next`]).
 
 use std::collections::hash_map::Entry;
 use std::collections::{HashMap, VecDeque};
 use std::net::SocketAddr;
-use std::sync::Mutex;
 use std::sync::mpsc::{Sender, channel};
+use std::sync::{Condvar, Mutex};
 use tiny_http::Request;
 
 /// How many requests of one connection may wait for the one being answered.
@@ -26,6 +26,10 @@ const MAX_WAITING: usize = 32;
 /// The connections being answered, each with its requests waiting in line.
 pub struct Fair {
     busy: Mutex<HashMap<SocketAddr, VecDeque<Request>>>,
+    /// Requests first of their connection, waiting for a worker.
+    ready: Mutex<VecDeque<Request>>,
+    /// Wakes a worker when a request is ready.
+    arrived: Condvar,
     /// Requests given up on: dropping one answers it (500) once its turn comes, which
     /// may take as long as the send timeout, so it is done on a thread of its own.
     dropped: Sender<Request>,
@@ -38,35 +42,47 @@ impl Fair {
         std::thread::spawn(move || doomed.into_iter().for_each(drop));
         Fair {
             busy: Mutex::default(),
+            ready: Mutex::default(),
+            arrived: Condvar::new(),
             dropped,
         }
     }
 
-    /// `request` if it is this worker's to [`Fair::answer`] (its connection is not being
-    /// answered); else None, it being left in line (or given up on, beyond a short line).
-    pub fn enter(&self, request: Request) -> Option<Request> {
-        let Some(client) = request.remote_addr().copied() else {
-            return Some(request);
-        };
-        match self.lock().entry(client) {
-            Entry::Occupied(mut line) if line.get().len() < MAX_WAITING => {
-                line.get_mut().push_back(request);
-                None
-            }
-            Entry::Occupied(_) => {
-                let _ = self.dropped.send(request);
-                None
-            }
-            Entry::Vacant(line) => {
-                line.insert(VecDeque::new());
-                Some(request)
+    /// Takes `request`, the next its server queued: the first of its connection waits for
+    /// a worker; one whose connection is being answered waits in that connection's line
+    /// (or is given up on, beyond a short line).
+    pub fn enter(&self, request: Request) {
+        if let Some(client) = request.remote_addr().copied() {
+            match self.lock().entry(client) {
+                Entry::Occupied(mut line) if line.get().len() < MAX_WAITING => {
+                    return line.get_mut().push_back(request);
+                }
+                Entry::Occupied(_) => {
+                    let _ = self.dropped.send(request);
+                    return;
+                }
+                Entry::Vacant(line) => {
+                    line.insert(VecDeque::new());
+                }
             }
         }
+        let mut ready = self.ready.lock().unwrap_or_else(|p| p.into_inner());
+        ready.push_back(request);
+        self.arrived.notify_one();
     }
 
-    /// Answers `request`, which [`Fair::enter`] gave back, with `handle`, and then the
+    /// Waits for a request ready to answer, answers it with `handle`, and then the
     /// requests of its connection that came in meanwhile.
-    pub fn answer(&self, request: Request, handle: &impl Fn(Request)) {
+    pub fn answer_next(&self, handle: &impl Fn(Request)) {
+        let request = {
+            let mut ready = self.ready.lock().unwrap_or_else(|p| p.into_inner());
+            loop {
+                match ready.pop_front() {
+                    Some(request) => break request,
+                    None => ready = self.arrived.wait(ready).unwrap_or_else(|p| p.into_inner()),
+                }
+            }
+        };
         let Some(client) = request.remote_addr().copied() else {
             return handle(request);
         };

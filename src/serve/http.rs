@@ -14,7 +14,7 @@ use socket2::{Domain, Protocol, Socket, Type};
 use std::io::Read;
 use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr, TcpListener};
 use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::sync::{Arc, Mutex, RwLock};
+use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 use tiny_http::{Header, Request, Response, Server, StatusCode};
 
@@ -61,12 +61,12 @@ pub fn listen(addr: SocketAddr) -> Result<Server> {
 const START_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// Answers requests until the process ends, on [`WORKERS`] threads, one request of a
-/// connection at a time ([`Fair`]). A handler that panics drops its request, which
-/// tiny_http answers with 500; the worker goes on with the next. tiny_http's accepting
-/// thread stops on the first failed accept (with an error, or with a panic when the
-/// process is out of file descriptors), which closes the port: a watchdog notices a
-/// refused connection and the port is listened on again, so the server never stops
-/// accepting for good.
+/// connection at a time ([`Fair`]); this thread takes them from the server, in the order
+/// it queued them. A handler that panics drops its request, which tiny_http answers with
+/// 500; the worker goes on with the next. tiny_http's accepting thread stops on the first
+/// failed accept (with an error, or with a panic when the process is out of file
+/// descriptors), which closes the port: a watchdog notices a refused connection and the
+/// port is listened on again, so the server never stops accepting for good.
 pub fn run(server: Server, state: Arc<State>) {
     let addr = server.server_addr().to_ip();
     let current = Arc::new(RwLock::new(Arc::new(server)));
@@ -74,50 +74,37 @@ pub fn run(server: Server, state: Arc<State>) {
         watch_port(addr, current.clone());
     }
     let fair = Arc::new(Fair::new());
-    // Held by the worker taking a request from the server, until it has entered its line.
-    let taking = Arc::new(Mutex::new(()));
     let handle = move |request: Request| {
         if catch_unwind(AssertUnwindSafe(|| handle(request, &state))).is_err() {
             eprintln!("a request handler stopped on a bug in cardweb; answered 500");
         }
     };
-    let workers: Vec<_> = (0..WORKERS)
-        .map(|_| {
-            let (current, fair, handle) = (current.clone(), fair.clone(), handle.clone());
-            let taking = taking.clone();
-            std::thread::spawn(move || {
-                loop {
-                    let server = current.read().unwrap_or_else(|p| p.into_inner()).clone();
-                    let first = {
-                        let _in_order = taking.lock().unwrap_or_else(|p| p.into_inner());
-                        server.recv().map(|request| fair.enter(request))
-                    };
-                    match (first, addr) {
-                        (Ok(Some(request)), _) => fair.answer(request, &handle),
-                        (Ok(None), _) => {}
-                        (Err(_), Some(addr)) => {
-                            listen_instead(&current, &server, addr, &fair, &handle)
-                        }
-                        (Err(_), None) => return,
-                    }
-                }
-            })
-        })
-        .collect();
-    for worker in workers {
-        let _ = worker.join();
+    for _ in 0..WORKERS {
+        let (fair, handle) = (fair.clone(), handle.clone());
+        std::thread::spawn(move || {
+            loop {
+                fair.answer_next(&handle);
+            }
+        });
+    }
+    loop {
+        let server = current.read().unwrap_or_else(|p| p.into_inner()).clone();
+        match (server.recv(), addr) {
+            (Ok(request), _) => fair.enter(request),
+            (Err(_), Some(addr)) => listen_instead(&current, &server, addr, &fair),
+            (Err(_), None) => return,
+        }
     }
 }
 
-/// Replaces the stopped server `old` (if no other worker has yet) with a new one on
-/// `addr`, and wakes the workers still waiting on the old one; its connections are
-/// answered until they close.
+/// Replaces the stopped server `old` (if it is still the current one) with a new one on
+/// `addr`; the old one's connections are answered until they close, their requests taken
+/// by a thread of their own.
 fn listen_instead(
     current: &RwLock<Arc<Server>>,
     old: &Arc<Server>,
     addr: SocketAddr,
     fair: &Arc<Fair>,
-    handle: &(impl Fn(Request) + Clone + Send + 'static),
 ) {
     let mut current = current.write().unwrap_or_else(|p| p.into_inner());
     if !Arc::ptr_eq(&current, old) {
@@ -125,15 +112,11 @@ fn listen_instead(
     }
     eprintln!("the server stopped accepting connections; listening again");
     *current = Arc::new(listen_again(addr));
-    for _ in 0..WORKERS {
-        old.unblock();
-    }
-    let (old, fair, handle) = (old.clone(), fair.clone(), handle.clone());
-    // One thread alone takes the old server's requests: they enter in order.
+    let (old, fair) = (old.clone(), fair.clone());
     std::thread::spawn(move || {
         loop {
-            if let Some(request) = old.recv().ok().and_then(|r| fair.enter(r)) {
-                fair.answer(request, &handle);
+            if let Ok(request) = old.recv() {
+                fair.enter(request);
             }
         }
     });
@@ -143,8 +126,8 @@ fn listen_instead(
 const WATCH_INTERVAL: Duration = Duration::from_millis(500);
 
 /// Knocks on the port at `addr` every [`WATCH_INTERVAL`]; when the knock is refused
-/// (nothing listens: tiny_http's accepting thread has stopped), wakes the workers waiting
-/// on the `current` server, so that one of them listens again.
+/// (nothing listens: tiny_http's accepting thread has stopped), wakes the thread waiting
+/// on the `current` server, so that it listens again.
 fn watch_port(addr: SocketAddr, current: Arc<RwLock<Arc<Server>>>) {
     let mut knock = addr;
     if knock.ip().is_unspecified() {
@@ -160,7 +143,7 @@ fn watch_port(addr: SocketAddr, current: Arc<RwLock<Arc<Server>>>) {
                 .is_err_and(|e| e.kind() == std::io::ErrorKind::ConnectionRefused);
             if refused {
                 let server = current.read().unwrap_or_else(|p| p.into_inner()).clone();
-                (0..WORKERS).for_each(|_| server.unblock());
+                server.unblock();
             }
         }
     });
