@@ -23,6 +23,10 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::SystemTime;
 
+/// How many pages an edit may change and still draw them all at once; one that changes
+/// more draws those of the cards it changed at once, and the others when edits pause.
+const DRAWN_AT_ONCE: usize = 64;
+
 /// A site drawn again when edits paused ([`Project::finish`]).
 pub struct Redrawn {
     /// The whole site.
@@ -335,6 +339,8 @@ impl Project {
             last.theme = theme;
         }
         let mut shown = Vec::new();
+        // The concepts of the cards that changed, by page id: their pages come first.
+        let mut own: HashSet<String> = HashSet::new();
         // The pages of a card that went are replaced (by its stub's, if it has one).
         let mut gone = Vec::new();
         if let Some(node) = removed {
@@ -343,11 +349,13 @@ impl Project {
                 return Ok(None);
             };
             shown.extend(placed);
+            own.extend(ids.iter().cloned());
             gone = ids;
             last.stale.site = true;
             last.stale.search = true;
         }
         if let Some((after, card)) = added {
+            own.insert(card.id.clone());
             let placed = last
                 .graph
                 .add_card(after, card, &mut last.graph_diagnostics);
@@ -365,6 +373,7 @@ impl Project {
             kind,
         } in edits
         {
+            own.insert(last.graph[node].id.clone());
             if kind == EditKind::Links {
                 let relinked = last.graph.relink(node, new, &mut last.graph_diagnostics);
                 let Some(relinked) = relinked else {
@@ -385,6 +394,13 @@ impl Project {
         }
         shown.sort_unstable();
         shown.dedup();
+        // A change that many pages show (a card many link to, gone or retitled): the pages
+        // of the cards that changed now, the others with the long lists.
+        if shown.len() > DRAWN_AT_ONCE {
+            let later = shown.extract_if(.., |&mut n| !own.contains(&last.graph[n].id));
+            let later: Vec<String> = later.map(|n| last.graph[n].id.clone()).collect();
+            last.stale.lists.extend(later);
+        }
         // Their pages now, the long lists of their backlinks and children when edits pause.
         let pages = render::redraw(
             &self.config,

@@ -409,6 +409,50 @@ fn build_then_edit(
 }
 
 #[test]
+fn a_deleted_card_that_many_link_to_shows_its_stub_at_once_and_the_rest_when_edits_pause() {
+    let mut clock = 0;
+    let mut cards = vec![(
+        "cards/hub.md".to_string(),
+        "---\ntitle: Hub\n---\nThe middle.\n".to_string(),
+    )];
+    for i in 0..150 {
+        let text = format!(
+            "---\ntitle: Spoke {i}\n---\nSee [[hub]] and [[spoke-{}]].\n",
+            (i + 1) % 150
+        );
+        cards.push((format!("cards/spoke-{i}.md"), text));
+    }
+    let cards: Vec<(&str, &str)> = cards
+        .iter()
+        .map(|(p, t)| (p.as_str(), t.as_str()))
+        .collect();
+    let site = site_with(&cards, &mut clock);
+    let config = Config::load(site.path()).unwrap();
+    let mut project = Project::new(config.clone());
+    let before = project.build().unwrap().site.unwrap().files;
+    std::fs::remove_file(site.path().join("cards/hub.md")).unwrap();
+    let changes = Changes {
+        cards: vec![site.path().join("cards/hub.md")],
+        ..Changes::default()
+    };
+    let drawn = project.rebuild(&changes).unwrap();
+    let changed = drawn.changed.clone().unwrap();
+    let first = drawn.site.unwrap().files;
+    let stub = String::from_utf8_lossy(&first["hub/index.html"]).into_owned();
+    assert!(stub.contains("stub-page"), "the stub at once: {stub}");
+    assert!(
+        changed.len() < 20,
+        "the 150 pages that link to it follow when edits pause: {changed:?}"
+    );
+    assert_eq!(first["spoke-7/index.html"], before["spoke-7/index.html"]);
+    let after = (project.finish().unwrap()).map_or(first, |redrawn| redrawn.site.files);
+    assert_ne!(after["spoke-7/index.html"], before["spoke-7/index.html"]);
+    let full = cardweb::build_site(&config).unwrap().site.unwrap().files;
+    let differ = differences(&after, &full);
+    assert!(differ.is_empty(), "{differ:#?}");
+}
+
+#[test]
 fn a_deleted_parent_becomes_a_stub_for_its_children_and_links_like_a_full_build() {
     let mut clock = 0;
     let cards = [
