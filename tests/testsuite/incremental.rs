@@ -336,6 +336,24 @@ fn incremental_builds_equal_full_builds_from(seed: u64) {
 
 /// The files that differ between two sites: each path with its first differing line in
 /// each (or "missing").
+/// Builds `site` in a project, deletes its card file `rel` and rebuilds: the configuration,
+/// the project, the site before and what the rebuild gave.
+fn deleted_after_a_build(
+    site: &TestSite,
+    rel: &str,
+) -> (Config, Project, BTreeMap<String, Bytes>, cardweb::Built) {
+    let config = Config::load(site.path()).unwrap();
+    let mut project = Project::new(config.clone());
+    let before = project.build().unwrap().site.unwrap().files;
+    std::fs::remove_file(site.path().join(rel)).unwrap();
+    let changes = Changes {
+        cards: vec![site.path().join(rel)],
+        ..Changes::default()
+    };
+    let drawn = project.rebuild(&changes).unwrap();
+    (config, project, before, drawn)
+}
+
 /// Asserts that `site`, given by the project after `served`, differs from it only at the
 /// paths named `changed` (the server looks at no other), when those are named; then takes
 /// `site` as the one served.
@@ -427,15 +445,7 @@ fn a_deleted_card_that_many_link_to_shows_its_stub_at_once_and_the_rest_when_edi
         .map(|(p, t)| (p.as_str(), t.as_str()))
         .collect();
     let site = site_with(&cards, &mut clock);
-    let config = Config::load(site.path()).unwrap();
-    let mut project = Project::new(config.clone());
-    let before = project.build().unwrap().site.unwrap().files;
-    std::fs::remove_file(site.path().join("cards/hub.md")).unwrap();
-    let changes = Changes {
-        cards: vec![site.path().join("cards/hub.md")],
-        ..Changes::default()
-    };
-    let drawn = project.rebuild(&changes).unwrap();
+    let (config, mut project, before, drawn) = deleted_after_a_build(&site, "cards/hub.md");
     let changed = drawn.changed.clone().unwrap();
     let first = drawn.site.unwrap().files;
     let stub = String::from_utf8_lossy(&first["hub/index.html"]).into_owned();
@@ -481,15 +491,7 @@ fn a_deleted_parent_becomes_a_stub_for_its_children_and_links_like_a_full_build(
         "---\ntitle: Proxy\n---\nIn between.\n",
         &mut clock,
     );
-    let config = Config::load(site.path()).unwrap();
-    let mut project = Project::new(config.clone());
-    let before = project.build().unwrap().site.unwrap().files;
-    std::fs::remove_file(site.path().join("cards/web/client.md")).unwrap();
-    let changes = Changes {
-        cards: vec![site.path().join("cards/web/client.md")],
-        ..Changes::default()
-    };
-    let drawn = project.rebuild(&changes).unwrap();
+    let (config, mut project, before, drawn) = deleted_after_a_build(&site, "cards/web/client.md");
     let first = drawn.site.unwrap().files;
     // Done in place: the pages that show the card at once, the home page when edits pause.
     assert_eq!(first["index.html"], before["index.html"]);
