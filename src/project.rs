@@ -219,7 +219,7 @@ impl Project {
         // The search index of the last site is served until the new one is made, after
         // the pages ([`Project::finish`]): a build that serves one already is sooner done.
         let earlier_search: Option<Vec<(String, Bytes)>> = last.map(|last| {
-            (last.site.files.into_iter())
+            (Arc::unwrap_or_clone(last.site.files).into_iter())
                 .filter(|(path, _)| search::is_index_file(path))
                 .collect()
         });
@@ -268,7 +268,7 @@ impl Project {
         )?;
         let mut site = site.into_inner().unwrap_or_else(|p| p.into_inner());
         for (path, bytes) in earlier_search.into_iter().flatten() {
-            site.files.entry(path).or_insert(bytes);
+            Arc::make_mut(&mut site.files).entry(path).or_insert(bytes);
         }
         report.drawn = true;
         self.last = Some(Last {
@@ -277,9 +277,7 @@ impl Project {
             graph,
             graph_diagnostics,
             theme,
-            site: Site {
-                files: site.files.clone(),
-            },
+            site: site.clone(),
             stale: Stale {
                 search: search == Search::Later,
                 ..Stale::default()
@@ -426,7 +424,7 @@ impl Project {
         if !only_cards {
             let attachments = read_attachments(&found.attachments)?;
             changed.extend(attachments.iter().map(|(path, _)| path.clone()));
-            last.site.files.extend(attachments);
+            Arc::make_mut(&mut last.site.files).extend(attachments);
         }
         last.loaded = found.loaded.clone();
         let built = Built {
@@ -436,9 +434,7 @@ impl Project {
                 drawn: true,
                 timings: Vec::new(),
             },
-            site: Some(Site {
-                files: last.site.files.clone(),
-            }),
+            site: Some(last.site.clone()),
             changed: Some(changed),
         };
         Ok(Some(built))
@@ -502,9 +498,7 @@ impl Project {
         }
         let redrawn = stale.search || stale.site || !stale.lists.is_empty();
         Ok(redrawn.then(|| Redrawn {
-            site: Site {
-                files: last.site.files.clone(),
-            },
+            site: last.site.clone(),
             changed,
         }))
     }
@@ -559,7 +553,8 @@ fn replace_files(
 ) -> Vec<String> {
     let attachment = |path: &str| attachments.iter().any(|a| a.rel == path);
     let mut changed = Vec::new();
-    (site.files).retain(|path, _| {
+    let present = Arc::make_mut(&mut site.files);
+    present.retain(|path, _| {
         let keep = !made_there(path) || attachment(path);
         if !keep {
             changed.push(path.clone());
@@ -567,7 +562,7 @@ fn replace_files(
         keep
     });
     changed.extend(files.iter().map(|(path, _)| path.clone()));
-    site.files.extend(files);
+    present.extend(files);
     changed
 }
 

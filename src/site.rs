@@ -9,10 +9,11 @@ use std::sync::{Arc, Mutex};
 pub type Bytes = Arc<[u8]>;
 
 /// A rendered site: every output file by its `/`-separated path.
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct Site {
-    /// File contents by path, in path order.
-    pub files: BTreeMap<String, Bytes>,
+    /// File contents by path, in path order; shared, so that a copy of the site costs
+    /// nothing until one of them changes (`Arc::make_mut`).
+    pub files: Arc<BTreeMap<String, Bytes>>,
 }
 
 impl Site {
@@ -30,7 +31,7 @@ impl Site {
         if self.files.contains_key(&path) {
             return Err(clash(&path));
         }
-        self.files.insert(path, bytes);
+        Arc::make_mut(&mut self.files).insert(path, bytes);
         Ok(())
     }
 }

@@ -82,16 +82,17 @@ impl Pages {
     /// bytes are the very same; with the paths whose bytes differ from `previous`'s, or that
     /// it did not have, sorted (found in the same one pass over the files).
     pub fn update(site: Site, previous: &Pages) -> (Pages, Vec<String>) {
-        let taken: Vec<(String, Arc<Page>, bool)> = (site.files.into_par_iter())
-            .map(|(path, bytes)| match previous.files.get(&path) {
-                Some(old) if Arc::ptr_eq(&old.body, &bytes) => (path, old.clone(), false),
-                old => {
-                    let page = Arc::new(Page::new(bytes, content_type(&path)));
-                    let changed = old.is_none_or(|o| o.etag != page.etag);
-                    (path, page, changed)
-                }
-            })
-            .collect();
+        let taken: Vec<(String, Arc<Page>, bool)> = (Arc::unwrap_or_clone(site.files)
+            .into_par_iter())
+        .map(|(path, bytes)| match previous.files.get(&path) {
+            Some(old) if Arc::ptr_eq(&old.body, &bytes) => (path, old.clone(), false),
+            old => {
+                let page = Arc::new(Page::new(bytes, content_type(&path)));
+                let changed = old.is_none_or(|o| o.etag != page.etag);
+                (path, page, changed)
+            }
+        })
+        .collect();
         let changed = (taken.iter())
             .filter(|(_, _, changed)| *changed)
             .map(|(path, _, _)| path.clone())
@@ -170,10 +171,11 @@ mod tests {
 
     fn site(files: &[(&str, &str)]) -> Site {
         Site {
-            files: files
-                .iter()
-                .map(|(p, b)| (p.to_string(), Bytes::from(b.as_bytes())))
-                .collect(),
+            files: Arc::new(
+                (files.iter())
+                    .map(|(p, b)| (p.to_string(), Bytes::from(b.as_bytes())))
+                    .collect(),
+            ),
         }
     }
 
@@ -205,8 +207,7 @@ mod tests {
     fn changed_pages_are_found_and_unchanged_ones_kept() {
         let (old, _) = Pages::update(site(&[("a", "1"), ("b", "2")]), &Pages::default());
         let mut next = site(&[("b", "3"), ("c", "4")]);
-        next.files
-            .insert("a".into(), old.get("a").unwrap().body.clone());
+        Arc::make_mut(&mut next.files).insert("a".into(), old.get("a").unwrap().body.clone());
         let (new, changed) = Pages::update(next, &old);
         assert_eq!(changed, ["b", "c"]);
         assert!(

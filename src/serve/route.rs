@@ -94,10 +94,11 @@ mod tests {
             "my notes/a b.svg",
         ];
         let site = Site {
-            files: files
-                .iter()
-                .map(|f| (f.to_string(), Bytes::from(&b""[..])))
-                .collect(),
+            files: std::sync::Arc::new(
+                (files.iter())
+                    .map(|f| (f.to_string(), Bytes::from(&b""[..])))
+                    .collect(),
+            ),
         };
         Pages::update(site, &Pages::default()).0
     }

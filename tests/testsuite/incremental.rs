@@ -10,6 +10,9 @@ use cardweb::site::Bytes;
 use std::collections::BTreeMap;
 use std::time::{Duration, SystemTime};
 
+/// A site's files, as a build gives them.
+type Files = std::sync::Arc<BTreeMap<String, Bytes>>;
+
 const NAMES: &[&str] = &[
     "alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta", "iota", "kappa",
     "lambda", "mu",
@@ -338,10 +341,7 @@ fn incremental_builds_equal_full_builds_from(seed: u64) {
 /// each (or "missing").
 /// Builds `site` in a project, deletes its card file `rel` and rebuilds: the configuration,
 /// the project, the site before and what the rebuild gave.
-fn deleted_after_a_build(
-    site: &TestSite,
-    rel: &str,
-) -> (Config, Project, BTreeMap<String, Bytes>, cardweb::Built) {
+fn deleted_after_a_build(site: &TestSite, rel: &str) -> (Config, Project, Files, cardweb::Built) {
     let config = Config::load(site.path()).unwrap();
     let mut project = Project::new(config.clone());
     let before = project.build().unwrap().site.unwrap().files;
@@ -358,7 +358,7 @@ fn deleted_after_a_build(
 /// paths named `changed` (the server looks at no other), when those are named; then takes
 /// `site` as the one served.
 fn follow(
-    served: &mut BTreeMap<String, Bytes>,
+    served: &mut Files,
     site: &BTreeMap<String, Bytes>,
     changed: Option<&[String]>,
     at: &str,
@@ -373,7 +373,7 @@ fn follow(
             "{at}: changed but not named: {unnamed:?}"
         );
     }
-    *served = site.clone();
+    *served = std::sync::Arc::new(site.clone());
 }
 
 fn differences(a: &BTreeMap<String, Bytes>, b: &BTreeMap<String, Bytes>) -> Vec<String> {
@@ -403,10 +403,7 @@ fn differences(a: &BTreeMap<String, Bytes>, b: &BTreeMap<String, Bytes>) -> Vec<
 
 /// Builds `cards` with a long-lived project, then applies `edit` and builds again; returns
 /// the files of both builds, after checking the second against a fresh full build.
-fn build_then_edit(
-    cards: &[(&str, &str)],
-    edit: (&str, &str),
-) -> (BTreeMap<String, Bytes>, BTreeMap<String, Bytes>) {
+fn build_then_edit(cards: &[(&str, &str)], edit: (&str, &str)) -> (Files, Files) {
     let mut clock = 0;
     let site = site_with(cards, &mut clock);
     let config = Config {
