@@ -33,13 +33,15 @@ impl Reference {
 impl Graph {
     /// Takes out the card of `node`, whose file is gone, if that can be done in place: it
     /// has no embeds either way, old addresses, permalink or aliases others claim; it is
-    /// no folder's node, and its folder keeps its node; no stub's warning hints at it; and
+    /// no folder's node, and its folder keeps its node or that node goes with it (see
+    /// [`Graph::folder_goes_with`]); no stub's warning hints at it; and
     /// all that named it named it by one name (not a path), which then names a new stub.
     /// The stubs it linked to keep their place, title and warning as the links that are
     /// left give them, or go with their last link. `diagnostics` follow (its own go,
     /// orphans, the warnings at stubs' first links). Returns the concepts whose pages
     /// change: the stubs', those that named it or that it named, and everything below it;
-    /// and the ids of the concepts that are gone (its own, and stubs'), whose pages go.
+    /// and the ids of the concepts that are gone (its own, stubs' and its folder's), whose
+    /// pages go.
     /// None, the graph untouched, when a full build is needed.
     pub fn remove_card(
         &mut self,
@@ -95,9 +97,14 @@ impl Graph {
         }
         // What it named loses a link: none of those is an orphan yet, some may be after.
         let named: Vec<NodeId> = self.outgoing(node).map(|e| e.to).collect();
+        let lone_folder = self[node]
+            .parent
+            .filter(|&folder| self.folder_goes_with(node, folder));
+        let above_folder = lone_folder.and_then(|folder| self[folder].parent);
         let mut shown: Vec<NodeId> = (self.incoming(node).map(|e| e.from))
             .chain(named.iter().copied())
             .chain(self.below(node))
+            .chain(above_folder)
             .filter(|&n| n != node)
             .collect();
 
@@ -111,6 +118,19 @@ impl Graph {
         self.index.remove_near(&card.id);
         self.index.forget(node);
         let mut dropped: Vec<NodeId> = Vec::new();
+        let mut gone_ids = vec![card.id.clone()];
+        if let Some(folder) = lone_folder {
+            // Its edge is among those that put folders under folders.
+            let edge = self.edges.iter().position(|e| e.from == folder);
+            if let Some(edge) = edge {
+                self.edges.remove(edge);
+                self.card_adopts -= 1;
+            }
+            self.folders.retain(|_, &mut n| n != folder);
+            self.index.forget(folder);
+            dropped.push(folder);
+            gone_ids.push(self[folder].id.clone());
+        }
         match &stub_id {
             Some(id) => {
                 let title = stub_title(&references);
@@ -121,7 +141,6 @@ impl Graph {
         }
         // The stubs it linked to: retitled by the links left (the pages that link to one
         // show its title), or gone with their last.
-        let mut gone_ids = vec![card.id.clone()];
         for (stub, left, others) in &linked {
             if !others {
                 dropped.push(*stub);
@@ -135,7 +154,7 @@ impl Graph {
         }
         let order = self.order_after_removal(&dropped);
         self.reorder(&order);
-        self.folder_nodes -= dropped.len();
+        self.folder_nodes -= dropped.iter().filter(|n| n.0 < self.folder_nodes).count();
         let now = |n: NodeId| order[n.0].map(NodeId);
         let shown_now = |nodes: &[NodeId]| nodes.iter().filter_map(|&n| now(n)).collect();
         let mut shown: Vec<NodeId> = shown_now(&shown);
@@ -182,7 +201,8 @@ impl Graph {
         let outgoing = self.outgoing(node).all(|e| {
             self[e.to].card.is_some()
                 || self[e.to].status == Status::Stub
-                || (e.kind == EdgeKind::Parent && self.adopted_beside(node, e.to))
+                || (e.kind == EdgeKind::Parent
+                    && (self.adopted_beside(node, e.to) || self.folder_goes_with(node, e.to)))
         });
         // Its names pass to no other card or folder, and no old address waits for its id.
         let mut names: Vec<String> = card.aliases.iter().map(|a| slugify(&a.name)).collect();
@@ -205,6 +225,21 @@ impl Graph {
         self.edges[self.card_adopts..]
             .iter()
             .any(|e| e.to == folder && e.from != node)
+    }
+
+    /// Whether the node made for `folder` goes with the card of `node`, the only thing
+    /// under it, as a full build would not make it: nothing else links to it, no other
+    /// concept claims its name (a full build would give that one the name it has), and
+    /// the folder above keeps its node.
+    fn folder_goes_with(&self, node: NodeId, folder: NodeId) -> bool {
+        let f = &self[folder];
+        let numbered = format!("{}-", f.id);
+        folder.0 >= self.folder_nodes
+            && self.incoming(folder).all(|e| e.from == node)
+            && f.id == slugify(&f.title)
+            && !self.index.contested.contains(&f.id)
+            && !(self.nodes.iter()).any(|n| n.id.starts_with(&numbered))
+            && (f.parent).is_none_or(|up| self[up].children.iter().any(|&c| c != folder))
     }
 
     /// Every link and relation that names `node` (but those of `without`), in the order a
@@ -261,8 +296,8 @@ impl Graph {
         let mut order = vec![None; self.nodes.len()];
         let placed = cards
             .chain(stubs.iter().copied())
-            .filter(kept)
-            .chain(folders);
+            .chain(folders)
+            .filter(kept);
         for (place, n) in placed.enumerate() {
             order[n] = Some(place);
         }

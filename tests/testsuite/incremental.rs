@@ -512,6 +512,41 @@ fn a_deleted_parent_becomes_a_stub_for_its_children_and_links_like_a_full_build(
 }
 
 #[test]
+fn the_only_card_under_a_folder_leaves_in_place_and_the_folder_page_with_it() {
+    let mut clock = 0;
+    let cards = [
+        (
+            "cards/web/server.md",
+            "---\ntitle: Server\n---\nIt answers [[client]].\n",
+        ),
+        (
+            "cards/web/client.md",
+            "---\ntitle: Client\nparent: server\n---\nIt asks the [[server]].\n",
+        ),
+        (
+            "cards/notes/ideas.md",
+            "---\ntitle: Ideas\n---\nAbout the [[client]].\n",
+        ),
+        ("cards/top.md", "---\ntitle: Top\n---\nSee [[ideas]].\n"),
+    ];
+    let site = site_with(&cards, &mut clock);
+    let (config, mut project, before, drawn) = deleted_after_a_build(&site, "cards/web/server.md");
+    assert!(before.contains_key("web/index.html"), "{:?}", before.keys());
+    let first = drawn.site.unwrap().files;
+    // In place: the folder's page goes at once, the home page follows when edits pause.
+    assert!(!first.contains_key("web/index.html"));
+    assert!(
+        first["index.html"] == before["index.html"],
+        "the home page follows when edits pause"
+    );
+    let after = (project.finish().unwrap()).map_or(first, |redrawn| redrawn.site.files);
+    let full = cardweb::build_site(&config).unwrap();
+    assert_eq!(drawn.report.diagnostics, full.report.diagnostics);
+    let differ = differences(&after, &full.site.unwrap().files);
+    assert!(differ.is_empty(), "{differ:#?}");
+}
+
+#[test]
 fn an_edit_of_a_note_the_home_note_embeds_redraws_the_home_page() {
     let (_, after) = build_then_edit(
         &[
