@@ -12,7 +12,7 @@
 
 use crate::card::Status;
 use crate::graph::{Graph, NodeId};
-use crate::words::words;
+use crate::words::each_word;
 use anyhow::Result;
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
@@ -181,10 +181,10 @@ fn weighed_words(graph: &Graph, node: NodeId) -> Vec<(Cow<'_, str>, u8)> {
 
 /// Raises the weight of each word of `text` in `found` to `weight`.
 fn weigh<'g>(found: &mut FxHashMap<Cow<'g, str>, (u8, usize)>, text: &'g str, weight: u8) {
-    for word in words(text) {
+    each_word(text, |word| {
         let entry = found.entry(word).or_default();
         entry.0 = entry.0.max(weight);
-    }
+    });
 }
 
 /// The first `length` characters of `word`: the key of a shard.

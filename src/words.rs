@@ -47,55 +47,56 @@ fn is_stop_word(word: &str) -> bool {
     )
 }
 
-/// The words of `text`: runs of letters and digits, two characters or more (or a number),
-/// lower-cased and cut to [`MAX_WORD`] characters; borrowed where the text already is so.
-pub fn words(text: &str) -> impl Iterator<Item = Cow<'_, str>> {
-    runs(text)
-        .filter(|w| match w.len() {
-            1 => w.as_bytes()[0].is_ascii_digit(),
-            _ => w.chars().nth(1).is_some() || w.chars().all(|c| c.is_ascii_digit()),
-        })
-        .map(|w| {
-            let plain = w.len() <= MAX_WORD
-                && w.bytes()
-                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit());
-            match plain {
-                true => Cow::Borrowed(w),
-                // A character is a byte in ASCII, and lower-cased alone.
-                false if w.is_ascii() => {
-                    Cow::Owned(w[..w.len().min(MAX_WORD)].to_ascii_lowercase())
-                }
-                false => Cow::Owned(
-                    w.chars()
-                        .take(MAX_WORD)
-                        .flat_map(char::to_lowercase)
-                        .collect(),
-                ),
-            }
-        })
-}
-
-/// The runs of letters and digits of `text`: byte by byte over ASCII (most text), letter
-/// by letter where there is more.
-fn runs(text: &str) -> Box<dyn Iterator<Item = &str> + '_> {
+/// Gives `each` the words of `text`: runs of letters and digits, two characters or more
+/// (or a number), lower-cased and cut to [`MAX_WORD`] characters; borrowed where the text
+/// already is so. Byte by byte over ASCII (most text), letter by letter where there is more.
+pub fn each_word<'t>(text: &'t str, mut each: impl FnMut(Cow<'t, str>)) {
     if !text.is_ascii() {
-        return Box::new(
-            text.split(|c: char| !c.is_alphanumeric())
-                .filter(|w| !w.is_empty()),
-        );
+        let runs = text.split(|c: char| !c.is_alphanumeric());
+        for run in runs.filter(|w| !w.is_empty()) {
+            if run.chars().nth(1).is_some() || run.chars().all(|c| c.is_ascii_digit()) {
+                each(lower_cased(run));
+            }
+        }
+        return;
     }
     let bytes = text.as_bytes();
     let mut at = 0;
-    Box::new(std::iter::from_fn(move || {
-        while at < bytes.len() && !bytes[at].is_ascii_alphanumeric() {
-            at += 1;
+    while let Some(start) = bytes[at..].iter().position(u8::is_ascii_alphanumeric) {
+        let start = at + start;
+        let length = (bytes[start..].iter())
+            .position(|b| !b.is_ascii_alphanumeric())
+            .unwrap_or(bytes.len() - start);
+        at = start + length;
+        if length > 1 || bytes[start].is_ascii_digit() {
+            let run = &text[start..at];
+            // A character is a byte in ASCII, and lower-cased alone.
+            each(
+                match length <= MAX_WORD && !run.bytes().any(|b| b.is_ascii_uppercase()) {
+                    true => Cow::Borrowed(run),
+                    false => Cow::Owned(run[..length.min(MAX_WORD)].to_ascii_lowercase()),
+                },
+            );
         }
-        let start = at;
-        while at < bytes.len() && bytes[at].is_ascii_alphanumeric() {
-            at += 1;
-        }
-        (start < at).then(|| &text[start..at])
-    }))
+    }
+}
+
+/// `run`, lower-cased and cut to [`MAX_WORD`] characters; borrowed if it already is so.
+fn lower_cased(run: &str) -> Cow<'_, str> {
+    let lower = |c: char| {
+        let mut lower = c.to_lowercase();
+        (lower.next(), lower.next()) == (Some(c), None)
+    };
+    let plain = run.chars().nth(MAX_WORD).is_none() && run.chars().all(lower);
+    match plain {
+        true => Cow::Borrowed(run),
+        false => Cow::Owned(
+            run.chars()
+                .take(MAX_WORD)
+                .flat_map(char::to_lowercase)
+                .collect(),
+        ),
+    }
 }
 
 /// Counts `word` in `counts`, unless it is too common to count.
@@ -119,9 +120,7 @@ impl Counted {
         // Room for the different words of most texts, so that the table seldom grows.
         let mut counts: FxHashMap<Cow<str>, u32> =
             FxHashMap::with_capacity_and_hasher(text.len() / 16, Default::default());
-        for word in words(text) {
-            count_word(&mut counts, word);
-        }
+        each_word(text, |word| count_word(&mut counts, word));
         let mut words = String::with_capacity(counts.keys().map(|w| w.len() + 1).sum());
         let mut list = Vec::with_capacity(counts.len());
         for (word, count) in counts {
@@ -147,10 +146,18 @@ mod tests {
 
     #[test]
     fn words_are_lower_cased_runs_of_letters_and_digits() {
-        let found: Vec<Cow<str>> = words("Client-Server Model, HTTP/2 & a é Ünïcode").collect();
+        let words = |text| {
+            let mut found: Vec<Cow<str>> = Vec::new();
+            each_word(text, |w| found.push(w));
+            found
+        };
+        let found = words("Client-Server Model, HTTP/2 & a é Ünïcode");
         assert_eq!(found, ["client", "server", "model", "http", "2", "ünïcode"]);
-        let ascii: Vec<Cow<str>> = words("The HTTP/2 spec, a b 42.").collect();
+        let ascii = words("The HTTP/2 spec, a b 42.");
         assert_eq!(ascii, ["the", "http", "2", "spec", "42"]);
+        let long = "Word".repeat(11);
+        assert_eq!(words(&long), [&long.to_lowercase()[..MAX_WORD]]);
+        assert_eq!(words("ÉÉ"), ["éé"]);
     }
 
     #[test]
