@@ -13,6 +13,7 @@
 //! cleaning by hand.
 
 use crate::fs;
+use crate::lock;
 use anyhow::{Context, Result, bail};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -461,10 +462,6 @@ fn remove_empty_parents(file: &Path, out: &Path) {
         }
         dir = d.parent();
     }
-}
-
-fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(|p| p.into_inner())
 }
 
 /// The first line of a manifest whose lines are front-coded.

@@ -12,6 +12,7 @@ use crate::card::Status;
 use crate::graph::{EdgeKind, Graph, NodeId};
 use crate::theme::Theme;
 use anyhow::Result;
+use std::ops::Range;
 
 /// How many of a concept's nearest ancestors its breadcrumb shows: a chain of thousands of
 /// parents would otherwise make every page of it that long.
@@ -97,7 +98,7 @@ pub fn render_concept(
     let of = || Some(link(node));
     let mut lists = Vec::new();
     if all_backlinks.is_some() && lists_now == Lists::Drawn {
-        lists.extend(draw_list(drawing, &backlinks_list, of, |range| {
+        let entries = |range: Range<usize>| {
             (backlinks[range].iter())
                 .map(|b| ListEntry {
                     node: b.node.clone(),
@@ -105,15 +106,23 @@ pub fn render_concept(
                     depth: 0,
                 })
                 .collect()
-        })?);
+        };
+        draw_list(drawing, &backlinks_list, of, entries, |page| {
+            lists.push(page);
+            Ok(())
+        })?;
     }
     backlinks.truncate(SHOWN);
     if all_children.is_some() && lists_now == Lists::Drawn {
-        lists.extend(draw_list(drawing, &children_list, of, |range| {
+        let entries = |range: Range<usize>| {
             (n.children[range].iter())
                 .map(|&c| ListEntry::summarised(link(c), 0))
                 .collect()
-        })?);
+        };
+        draw_list(drawing, &children_list, of, entries, |page| {
+            lists.push(page);
+            Ok(())
+        })?;
     }
     let body = Body::of(graph, node);
     let diagrams = body.has_diagrams();

@@ -151,38 +151,33 @@ pub struct List<'a> {
 }
 
 /// Draws every page of `pages` with `template`, links relative to `root`, the content of
-/// each made by `content` from the entries it shows and its pager.
+/// each made by `content` from the entries it shows and its pager; each handed to `drawn`
+/// as soon as it is drawn, so that a long list is never held whole.
 pub fn draw_pages<T: Serialize + Hash>(
     (previous, theme, info): (Option<&PageCache>, &Theme, &SiteInfo),
     pages: &Pages,
     template: &str,
     root: &str,
     content: impl Fn(Range<usize>, Pager) -> T,
-) -> Result<Vec<Drawn>> {
-    (1..=pages.count())
-        .map(|page| {
-            let content = content(pages.range(page), pages.pager(page));
-            draw(
-                previous,
-                theme,
-                &pages.path(page),
-                template,
-                info,
-                root,
-                content,
-            )
-        })
-        .collect()
+    mut drawn: impl FnMut(Drawn) -> Result<()>,
+) -> Result<()> {
+    for page in 1..=pages.count() {
+        let content = content(pages.range(page), pages.pager(page));
+        let path = pages.path(page);
+        drawn(draw(previous, theme, &path, template, info, root, content)?)?;
+    }
+    Ok(())
 }
 
 /// Draws every page of `list` (`list.html`), its entries made by `entries` for the range
-/// each page shows, each page about the concept `of` gives, if any.
+/// each page shows, each page about the concept `of` gives, if any; each handed to `drawn`.
 pub fn draw_list<'a>(
     drawing: (Option<&PageCache>, &Theme, &SiteInfo),
     list: &List,
     of: impl Fn() -> Option<NodeLink<'a>>,
     entries: impl Fn(Range<usize>) -> Vec<ListEntry<'a>>,
-) -> Result<Vec<Drawn>> {
+    drawn: impl FnMut(Drawn) -> Result<()>,
+) -> Result<()> {
     draw_pages(
         drawing,
         &list.pages,
@@ -195,6 +190,7 @@ pub fn draw_list<'a>(
             entries: entries(range),
             pager,
         },
+        drawn,
     )
 }
 

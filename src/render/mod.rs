@@ -23,6 +23,7 @@ pub use wholegraph::whole_graph_svg;
 
 use crate::config::Config;
 use crate::graph::{Graph, NodeId};
+use crate::lock;
 use crate::search;
 use crate::site::{Bytes, Put};
 use crate::theme::Theme;
@@ -31,6 +32,7 @@ use cache::Drawn;
 use concept::render_concept;
 use context::SiteInfo;
 use rayon::prelude::*;
+use std::sync::Mutex;
 
 /// Whether [`render`] makes the search index, or leaves it to be made later
 /// ([`search_files`]), as `serve` does when it has one to serve meanwhile.
@@ -75,9 +77,14 @@ pub fn render(
                         })
                         .collect::<Result<Vec<Vec<_>>>>()
                 },
-                || {
-                    let pages = site_pages::site_pages(config, graph, theme, &info, previous)?;
-                    pages.into_iter().map(emit).collect::<Result<Vec<_>>>()
+                || -> Result<Vec<_>> {
+                    let kept = Mutex::new(Vec::new());
+                    site_pages::site_pages(config, graph, theme, &info, previous, &|page| {
+                        let page = emit(page)?;
+                        lock(&kept).extend(page);
+                        Ok(())
+                    })?;
+                    Ok(kept.into_inner().unwrap_or_else(|p| p.into_inner()))
                 },
             )
         },
@@ -95,7 +102,7 @@ pub fn render(
             )
         },
     );
-    let kept = (concepts?.into_iter().flatten()).chain(others?).flatten();
+    let kept = (concepts?.into_iter().flatten().flatten()).chain(others?);
     if let Some(cache) = cache {
         cache.replace(kept);
     }
@@ -164,7 +171,12 @@ pub fn redraw_site(
     cache: &mut PageCache,
 ) -> Result<Vec<(String, Bytes)>> {
     let info = SiteInfo::of(config, theme, graph);
-    let pages = site_pages::site_pages(config, graph, theme, &info, Some(&*cache))?;
+    let pages = Mutex::new(Vec::new());
+    site_pages::site_pages(config, graph, theme, &info, Some(&*cache), &|page| {
+        lock(&pages).push(page);
+        Ok(())
+    })?;
+    let pages = pages.into_inner().unwrap_or_else(|p| p.into_inner());
     let data = crate::export::to_site_files(graph).into_iter();
     Ok((pages.into_iter())
         .map(|page| {

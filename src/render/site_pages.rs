@@ -17,6 +17,7 @@ use crate::graph::{Graph, NodeId};
 use crate::theme::Theme;
 use anyhow::Result;
 use rayon::prelude::*;
+use std::ops::Range;
 
 /// The content of a page that has none of its own (404).
 #[derive(serde::Serialize, Hash)]
@@ -55,14 +56,16 @@ fn path_list(len: usize) -> List<'static> {
     }
 }
 
-/// The pages about the whole site, drawn in parallel.
+/// The pages about the whole site, drawn in parallel, each handed to `drawn` as soon as
+/// it is drawn (the lists of a large site's concepts, stubs and tags are many megabytes).
 pub fn site_pages(
     config: &Config,
     graph: &Graph,
     theme: &Theme,
     info: &SiteInfo,
     previous: Option<&PageCache>,
-) -> Result<Vec<Drawn>> {
+    drawn: &(dyn Fn(Drawn) -> Result<()> + Sync),
+) -> Result<()> {
     let counts = graph.counts();
     let path = graph.reading_path();
     let shape = TreeShape::of(graph);
@@ -93,7 +96,7 @@ pub fn site_pages(
                 .checked_div(counts.written() + counts.stub)
                 .unwrap_or(0),
         };
-        let page = draw(
+        drawn(draw(
             previous,
             theme,
             "index.html",
@@ -101,27 +104,25 @@ pub fn site_pages(
             info,
             HERE,
             index,
-        );
-        Ok(vec![page?])
+        )?)
     };
     let drawing = (previous, theme, info);
     let stubs = || {
         let wanted = graph.wanted();
         let pages = Pages::of_folder("stubs", wanted.len());
-        draw_pages(drawing, &pages, "stubs.html", UP, |range, pager| {
-            StubsPage {
-                stubs: (wanted[range].iter())
-                    .map(|(stub, wanting)| wanted_stub(graph, *stub, wanting, UP))
-                    .collect(),
-                pager,
-            }
-        })
+        let page = |range: Range<usize>, pager| StubsPage {
+            stubs: (wanted[range].iter())
+                .map(|(stub, wanting)| wanted_stub(graph, *stub, wanting, UP))
+                .collect(),
+            pager,
+        };
+        draw_pages(drawing, &pages, "stubs.html", UP, page, drawn)
     };
     let not_found = || {
         // Hosts serve it at any depth: its links start at the site's path on the host, or,
         // without a base_url, where its script finds the site (404.html).
         let root = config.base_path().unwrap_or("");
-        Ok(vec![draw(
+        drawn(draw(
             previous,
             theme,
             "404.html",
@@ -129,13 +130,13 @@ pub fn site_pages(
             info,
             root,
             NoContent {},
-        )?])
+        )?)
     };
     let members = tag_members(graph);
     let tags = || {
         let tags: Vec<(&str, usize)> = members.values().map(|(name, m)| (*name, m.len())).collect();
         let pages = Pages::of_folder("tags", tags.len());
-        draw_pages(drawing, &pages, "tags.html", UP, |range, pager| TagsPage {
+        let page = |range: Range<usize>, pager| TagsPage {
             tags: (tags[range].iter())
                 .map(|&(name, count)| TagCount {
                     tag: tag_link(name, UP),
@@ -143,17 +144,18 @@ pub fn site_pages(
                 })
                 .collect(),
             pager,
-        })
+        };
+        draw_pages(drawing, &pages, "tags.html", UP, page, drawn)
     };
     let whole = || {
-        let (svg, drawn) = whole_graph_svg(graph, UP);
+        let (svg, shown) = whole_graph_svg(graph, UP);
         let whole = GraphPage {
             counts,
             svg,
-            drawn,
+            drawn: shown,
             all_concepts: everything.is_some().then(|| format!("{HERE}concepts.html")),
         };
-        let page = draw(
+        drawn(draw(
             previous,
             theme,
             "graph/index.html",
@@ -161,8 +163,7 @@ pub fn site_pages(
             info,
             UP,
             whole,
-        );
-        Ok(vec![page?])
+        )?)
     };
     let all_concepts = || match &everything {
         Some(all) => draw_list(
@@ -174,8 +175,9 @@ pub fn site_pages(
                     .map(|&(n, depth)| ListEntry::summarised(info.link(graph, n), depth))
                     .collect()
             },
+            drawn,
         ),
-        None => Ok(Vec::new()),
+        None => Ok(()),
     };
     let whole_path = || match path.len() > SHOWN {
         true => draw_list(
@@ -187,10 +189,11 @@ pub fn site_pages(
                     .map(|&n| ListEntry::summarised(info.link(graph, n), 0))
                     .collect()
             },
+            drawn,
         ),
-        false => Ok(Vec::new()),
+        false => Ok(()),
     };
-    let pages: [&(dyn Fn() -> Result<Vec<Drawn>> + Sync); 7] = [
+    let pages: [&(dyn Fn() -> Result<()> + Sync); 7] = [
         &home,
         &stubs,
         &not_found,
@@ -199,24 +202,18 @@ pub fn site_pages(
         &all_concepts,
         &whole_path,
     ];
-    let drawn: Vec<Vec<Drawn>> = pages.par_iter().map(|page| page()).collect::<Result<_>>()?;
-    let mut drawn: Vec<Drawn> = drawn.into_iter().flatten().collect();
+    pages.par_iter().try_for_each(|page| page())?;
     let tag_pages: Vec<(&String, &(&str, Vec<NodeId>))> = members.iter().collect();
-    let tag_pages: Vec<Vec<Drawn>> = (tag_pages.into_par_iter())
-        .map(|(slug, (name, cards))| {
-            let folder = format!("tags/{slug}");
-            let pages = Pages::of_folder(&folder, cards.len());
-            draw_pages(drawing, &pages, "tag.html", UP_TWO, |range, pager| {
-                TagPage {
-                    tag: tag_link(name, UP_TWO),
-                    cards: (cards[range].iter())
-                        .map(|&n| node_link(graph, n, UP_TWO))
-                        .collect(),
-                    pager,
-                }
-            })
-        })
-        .collect::<Result<_>>()?;
-    drawn.extend(tag_pages.into_iter().flatten());
-    Ok(drawn)
+    (tag_pages.into_par_iter()).try_for_each(|(slug, (name, cards))| {
+        let folder = format!("tags/{slug}");
+        let pages = Pages::of_folder(&folder, cards.len());
+        let page = |range: Range<usize>, pager| TagPage {
+            tag: tag_link(name, UP_TWO),
+            cards: (cards[range].iter())
+                .map(|&n| node_link(graph, n, UP_TWO))
+                .collect(),
+            pager,
+        };
+        draw_pages(drawing, &pages, "tag.html", UP_TWO, page, drawn)
+    })
 }
