@@ -3,6 +3,7 @@
 
 use crate::graph::{EdgeKind, Graph};
 use crate::html::encode_path;
+use anyhow::Result;
 use serde::Serialize;
 
 /// A node as exported.
@@ -78,41 +79,35 @@ struct SiteGraph<'a> {
 /// The graph as the site holds it, compact and in parts so that no file grows with the
 /// site: `graph.json` names the parts under `graph/data/`: nodes as `[id, title, status,
 /// tags]` (a node's page is `<id>/`), and edges as `[from, to, kind]` by node number,
-/// mentions (links in the text) apart from the relations. By path.
-pub fn to_site_files(graph: &Graph) -> Vec<(String, String)> {
-    let nodes: Vec<(&str, &str, &str, &[String])> = (graph.iter())
-        .map(|(_, n)| {
-            let tags = n.card.as_ref().map_or(&[][..], |c| &c.tags);
-            (n.id.as_str(), n.title.as_str(), n.status.name(), tags)
-        })
-        .collect();
-    let edge = |e: &&crate::graph::Edge| (e.from.index(), e.to.index(), e.kind.name());
-    let (mentions, edges): (Vec<_>, Vec<_>) =
-        (graph.edges.iter()).partition(|e| e.kind == EdgeKind::Mention);
-    let (mentions, edges): (Vec<_>, Vec<_>) = (
-        mentions.iter().map(edge).collect(),
-        edges.iter().map(edge).collect(),
-    );
-    let mut files = Vec::new();
-    let node_parts = parts("nodes", &nodes, NODES_PER_PART, &mut files);
-    let edge_parts = parts("edges", &edges, EDGES_PER_PART, &mut files);
-    let mention_parts = parts("mentions", &mentions, EDGES_PER_PART, &mut files);
+/// mentions (links in the text) apart from the relations. Each file is handed to `emit`
+/// with its path as soon as it is made; stops at the first error `emit` returns.
+pub fn site_files(graph: &Graph, mut emit: impl FnMut(String, String) -> Result<()>) -> Result<()> {
+    let nodes = (graph.iter()).map(|(_, n)| {
+        let tags = n.card.as_ref().map_or(&[][..], |c| &c.tags);
+        (n.id.as_str(), n.title.as_str(), n.status.name(), tags)
+    });
+    let edge = |e: &crate::graph::Edge| (e.from.index(), e.to.index(), e.kind.name());
+    let mention = |e: &&crate::graph::Edge| e.kind == EdgeKind::Mention;
+    let edges = graph.edges.iter().filter(|e| !mention(e)).map(edge);
+    let mentions = graph.edges.iter().filter(mention).map(edge);
+    let (nodes, node_parts) = parts("nodes", nodes, NODES_PER_PART, &mut emit)?;
+    let (edges, edge_parts) = parts("edges", edges, EDGES_PER_PART, &mut emit)?;
+    let (mentions, mention_parts) = parts("mentions", mentions, EDGES_PER_PART, &mut emit)?;
     let index = SiteGraph {
         format: "cardweb-graph/2",
         about: "nodes: [id, title, status, tags], a node's page at <id>/; edges and mentions: [from, to, kind], by the node's number counted from 0 over the node parts in order",
-        nodes: nodes.len(),
-        edges: edges.len(),
-        mentions: mentions.len(),
+        nodes,
+        edges,
+        mentions,
         node_parts: &node_parts,
         edge_parts: &edge_parts,
         mention_parts: &mention_parts,
     };
     let index = serde_json::to_string_pretty(&index).unwrap_or_default() + "\n";
-    files.insert(0, ("graph.json".into(), index));
-    files
+    emit("graph.json".into(), index)
 }
 
-/// Whether `path` names one of the files [`to_site_files`] makes (their number changes
+/// Whether `path` names one of the files [`site_files`] makes (their number changes
 /// with the graph).
 pub fn is_site_file(path: &str) -> bool {
     path == "graph.json"
@@ -121,28 +116,29 @@ pub fn is_site_file(path: &str) -> bool {
 }
 
 /// `items` as JSON arrays of `per_part` each (one, empty, if there are none), named
-/// `graph/data/{name}-N.json`, added to `files`; returns their paths, relative to the site
-/// root.
+/// `graph/data/{name}-N.json`, each handed to `emit` as it is made; returns how many items
+/// there were and the parts' paths, relative to the site root.
 fn parts<T: Serialize>(
     name: &str,
-    items: &[T],
+    mut items: impl Iterator<Item = T>,
     per_part: usize,
-    files: &mut Vec<(String, String)>,
-) -> Vec<String> {
-    let chunks: Vec<&[T]> = match items.is_empty() {
-        true => vec![items],
-        false => items.chunks(per_part).collect(),
-    };
-    (chunks.into_iter().enumerate())
-        .map(|(i, part)| {
-            let path = format!("graph/data/{name}-{}.json", i + 1);
-            files.push((
-                path.clone(),
-                serde_json::to_string(part).unwrap_or_default(),
-            ));
-            path
-        })
-        .collect()
+    emit: &mut impl FnMut(String, String) -> Result<()>,
+) -> Result<(usize, Vec<String>)> {
+    let (mut count, mut paths) = (0, Vec::new());
+    loop {
+        let part: Vec<T> = items.by_ref().take(per_part).collect();
+        if part.is_empty() && !paths.is_empty() {
+            break;
+        }
+        let path = format!("graph/data/{name}-{}.json", paths.len() + 1);
+        emit(path.clone(), serde_json::to_string(&part)?)?;
+        paths.push(path);
+        count += part.len();
+        if part.len() < per_part {
+            break;
+        }
+    }
+    Ok((count, paths))
 }
 
 /// The graph in Graphviz DOT: stubs dashed, edges labelled with their kind.

@@ -232,12 +232,6 @@ fn draw(
 }
 
 /// Every attachment's output path and bytes, read from disk.
-/// What `mutex` guards, even if a thread panicked while it held it (the panic is reported
-/// where it happened; what it left is still worth a build's output or the server's pages).
-fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(|p| p.into_inner())
-}
-
 fn read_attachments(attachments: &[Attachment]) -> Result<Vec<(String, site::Bytes)>> {
     attachments
         .iter()

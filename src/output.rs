@@ -13,7 +13,7 @@
 //! cleaning by hand.
 
 use crate::fs;
-use crate::lock;
+use crate::site::lock;
 use anyhow::{Context, Result, bail};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};

@@ -19,11 +19,7 @@ pub struct Site {
 impl Site {
     /// A [`Put`] that adds each file to `site`.
     pub fn put_into(site: &Mutex<Site>) -> impl Fn(String, Bytes) -> Result<()> + Sync + '_ {
-        |path, bytes| {
-            site.lock()
-                .unwrap_or_else(|p| p.into_inner())
-                .add(path, bytes)
-        }
+        |path, bytes| lock(site).add(path, bytes)
     }
 
     /// Adds a file; two sources for one path is an error naming the path.
@@ -36,13 +32,19 @@ impl Site {
     }
 }
 
+/// What `mutex` guards, even if a thread panicked while it held it (the panic is reported
+/// where it happened; what it left is still worth a build's output or the server's pages).
+pub fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(|p| p.into_inner())
+}
+
 /// A [`Put`] for a build that writes nothing, only checks: it keeps the paths alone in
 /// `paths`, and two sources for one path is the same error as in a site.
 pub fn put_paths_into(
     paths: &Mutex<HashSet<String>>,
 ) -> impl Fn(String, Bytes) -> Result<()> + Sync + '_ {
     |path, _| {
-        let mut paths = paths.lock().unwrap_or_else(|p| p.into_inner());
+        let mut paths = lock(paths);
         if paths.contains(&path) {
             return Err(clash(&path));
         }

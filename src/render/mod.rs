@@ -23,8 +23,8 @@ pub use wholegraph::whole_graph_svg;
 
 use crate::config::Config;
 use crate::graph::{Graph, NodeId};
-use crate::lock;
 use crate::search;
+use crate::site::lock;
 use crate::site::{Bytes, Put};
 use crate::theme::Theme;
 use anyhow::Result;
@@ -90,7 +90,11 @@ pub fn render(
         },
         || {
             rayon::join(
-                || crate::export::to_site_files(graph),
+                || {
+                    crate::export::site_files(graph, |path, text| {
+                        put(path, text.into_bytes().into())
+                    })
+                },
                 || match search {
                     Search::Now => {
                         search::index_files(graph, search_options(config), |path, text| {
@@ -106,9 +110,7 @@ pub fn render(
     if let Some(cache) = cache {
         cache.replace(kept);
     }
-    for (path, text) in json {
-        put(path, text.into_bytes().into())?;
-    }
+    json?;
     search?;
     if let Some(base_url) = &config.base_url {
         for (path, text) in discovery::discovery_files(graph, base_url, &config.title) {
@@ -176,15 +178,18 @@ pub fn redraw_site(
         lock(&pages).push(page);
         Ok(())
     })?;
-    let pages = pages.into_inner().unwrap_or_else(|p| p.into_inner());
-    let data = crate::export::to_site_files(graph).into_iter();
-    Ok((pages.into_iter())
+    let mut files: Vec<(String, Bytes)> = (pages.into_inner().unwrap_or_else(|p| p.into_inner()))
+        .into_iter()
         .map(|page| {
             cache.keep(&page);
             (page.0, page.2)
         })
-        .chain(data.map(|(path, text)| (path, text.into_bytes().into())))
-        .collect())
+        .collect();
+    crate::export::site_files(graph, |path, text| {
+        files.push((path, text.into_bytes().into()));
+        Ok(())
+    })?;
+    Ok(files)
 }
 
 /// The files of the search index of `graph`, by path.
