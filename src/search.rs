@@ -39,8 +39,26 @@ const SUMMARY: u8 = 3;
 const TEXT: u8 = 1;
 /// A word this often in a card's text weighs 2.
 const OFTEN: usize = 3;
-/// The records a word is in, each with the word's weight there, in record order.
-type Postings = Vec<(u32, u8)>;
+/// The records a word is in, each with the word's weight there, in record order, as
+/// `search.js` reads them: the distance from the record before in base 36, then the
+/// weight. Written as records are added: a few bytes each, where numbers took eight.
+#[derive(Default)]
+struct Postings {
+    encoded: String,
+    last: u32,
+}
+
+impl Postings {
+    /// Adds `record`, after all added before, with `weight`.
+    fn push(&mut self, record: u32, weight: u8) {
+        if !self.encoded.is_empty() {
+            self.encoded.push(',');
+        }
+        push_base36(&mut self.encoded, record - self.last);
+        self.encoded.push(char::from(b'0' + weight));
+        self.last = record;
+    }
+}
 
 /// What to leave out of the index.
 #[derive(Clone, Copy, Debug)]
@@ -76,7 +94,7 @@ pub fn index_files(
         // Words first: when they run out, zip takes no record number with them.
         for (words, record) in words.into_iter().zip(records.by_ref()) {
             for (word, weight) in words {
-                postings.entry(word).or_default().push((record, weight));
+                postings.entry(word).or_default().push(record, weight);
             }
         }
     }
@@ -114,7 +132,7 @@ pub fn index_files(
         words.sort_by(|a, b| a.0.cmp(&b.0));
         let mut table = serde_json::Map::new();
         for (word, list) in words {
-            table.insert(word.into_owned(), encode(&list).into());
+            table.insert(word.into_owned(), list.encoded.into());
         }
         emit(
             format!("search/t/{}.js", file_name(&key)),
@@ -200,7 +218,9 @@ fn split<'a>(
     words: Vec<(Cow<'a, str>, Postings)>,
     shards: &mut BTreeMap<String, Vec<(Cow<'a, str>, Postings)>>,
 ) {
-    let size: usize = words.iter().map(|(w, list)| w.len() + 4 * list.len()).sum();
+    let size: usize = (words.iter())
+        .map(|(w, list)| w.len() + list.encoded.len())
+        .sum();
     let length = key.chars().count();
     if size <= MAX_SHARD || length >= MAX_KEY {
         shards.entry(key).or_default().extend(words);
@@ -246,32 +266,21 @@ fn file_name(key: &str) -> String {
     name
 }
 
-/// A word's records: each the distance from the one before, in base 36, then its weight.
-fn encode(list: &[(u32, u8)]) -> String {
-    let mut out = String::with_capacity(list.len() * 4);
-    let mut previous = 0;
-    for (i, &(record, weight)) in list.iter().enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
-        push_base36(&mut out, record - previous);
-        out.push(char::from(b'0' + weight));
-        previous = record;
-    }
-    out
-}
-
+/// Writes `n` in base 36 (digits, then lower-case letters).
 fn push_base36(out: &mut String, mut n: u32) {
     const DIGITS: &[u8] = b"0123456789abcdefghijklmnopqrstuvwxyz";
-    let mut digits = Vec::new();
+    // u32::MAX has 7 digits in base 36.
+    let mut digits = [0u8; 7];
+    let mut at = digits.len();
     loop {
-        digits.push(DIGITS[(n % 36) as usize]);
+        at -= 1;
+        digits[at] = DIGITS[(n % 36) as usize];
         n /= 36;
         if n == 0 {
             break;
         }
     }
-    out.extend(digits.iter().rev().map(|&d| char::from(d)));
+    out.extend(digits[at..].iter().map(|&d| char::from(d)));
 }
 
 /// The chunk of records the concept `id` is in: FNV-1a of its UTF-8 bytes (`search.js`
@@ -291,7 +300,11 @@ mod tests {
 
     #[test]
     fn postings_are_deltas_in_base36_with_a_weight() {
-        assert_eq!(encode(&[(0, 9), (1, 1), (40, 2)]), "09,11,132");
+        let mut postings = Postings::default();
+        for (record, weight) in [(0, 9), (1, 1), (40, 2), (40 + u32::MAX / 2, 1)] {
+            postings.push(record, weight);
+        }
+        assert_eq!(postings.encoded, "09,11,132,zik0zj1");
     }
 
     /// The data a script file of the index hands to `cardwebSearch.CALL(…)`: its only
