@@ -29,7 +29,7 @@ const MAX_KEY: usize = 6;
 const RECORDS_PER_CHUNK: usize = 64;
 /// How many records' words are weighed at a time (in parallel) before they join the
 /// index: all the site's at once would be held at once.
-const WEIGHED_AT_ONCE: usize = 4096;
+const WEIGHED_AT_ONCE: usize = 1024;
 /// Weights of a word by where it stands; a record takes the highest.
 const TITLE: u8 = 9;
 const ALIAS: u8 = 8;

@@ -60,6 +60,11 @@ impl Graph {
                 relations.chain(links).collect()
             })
             .collect();
+        // Room for an edge per relation and link (some repeat), and one per card under its
+        // folder: made at once, the list never grows by copying itself.
+        graph
+            .edges
+            .reserve(found.iter().map(Vec::len).sum::<usize>() + cards.len());
         // The edges of the card being read: every edge made here starts at it.
         let mut seen_edges = FxHashSet::default();
         let mut embeds = Vec::new();
