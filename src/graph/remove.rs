@@ -10,6 +10,7 @@ use crate::card::{Card, Status};
 use crate::diagnostic::{Diagnostic, Pos};
 use crate::markdown::Target;
 use crate::slug::slugify;
+use rayon::prelude::*;
 use std::collections::HashSet;
 use std::path::PathBuf;
 
@@ -249,28 +250,37 @@ impl Graph {
             .filter(|&f| f != node && Some(f) != without)
             .collect();
         sources.dedup();
+        // A card thousands link to has each of their links resolved again: in parallel.
+        let found: Option<Vec<Vec<Reference>>> = (sources.par_iter())
+            .map(|&source| self.references_from(source, node))
+            .collect();
+        Some(found?.into_iter().flatten().collect())
+    }
+
+    /// The links and relations of the card of `source` that name `node`, as
+    /// [`Graph::references`] needs them; None if one names it by a path or asks for a
+    /// heading it lacks.
+    fn references_from(&self, source: NodeId, node: NodeId) -> Option<Vec<Reference>> {
+        let card = self[source].card.as_deref()?;
         let mut found = Vec::new();
-        for source in sources {
-            let card = self[source].card.as_deref()?;
-            for (target, pos, anchor) in targets(card) {
-                if self.index.resolve(&card.rel, &target) != Resolution::Node(node) {
-                    continue;
-                }
-                let missing =
-                    anchor.is_some_and(|a| self.missing_heading(card, node, a, pos).is_some());
-                if matches!(&target, Target::Path(_)) || missing {
-                    return None;
-                }
-                let reference = Reference {
-                    target,
-                    pos,
-                    path: card.path.clone(),
-                };
-                if reference.name().contains('/') {
-                    return None;
-                }
-                found.push(reference);
+        for (target, pos, anchor) in targets(card) {
+            if self.index.resolve(&card.rel, &target) != Resolution::Node(node) {
+                continue;
             }
+            let missing =
+                anchor.is_some_and(|a| self.missing_heading(card, node, a, pos).is_some());
+            if matches!(&target, Target::Path(_)) || missing {
+                return None;
+            }
+            let reference = Reference {
+                target,
+                pos,
+                path: card.path.clone(),
+            };
+            if reference.name().contains('/') {
+                return None;
+            }
+            found.push(reference);
         }
         Some(found)
     }
