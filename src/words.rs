@@ -107,11 +107,12 @@ fn count_word<'t>(counts: &mut FxHashMap<Cow<'t, str>, u32>, word: Cow<'t, str>)
 }
 
 /// A card's words with how often each comes, kept compact: one string of the words and
-/// one list of counts.
+/// one list of counts, each up to 255 (search asks only whether a word comes often; every
+/// card keeps its counts while the site is built or served).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Counted {
     words: Box<str>,
-    counts: Box<[u32]>,
+    counts: Box<[u8]>,
 }
 
 impl Counted {
@@ -126,7 +127,7 @@ impl Counted {
         for (word, count) in counts {
             words.push_str(&word);
             words.push('\n');
-            list.push(count);
+            list.push(u8::try_from(count).unwrap_or(u8::MAX));
         }
         Counted {
             words: words.into(),
@@ -134,8 +135,8 @@ impl Counted {
         }
     }
 
-    /// Each word and how often it comes, in no particular order.
-    pub fn iter(&self) -> impl Iterator<Item = (&str, u32)> {
+    /// Each word and how often it comes (255 for more), in no particular order.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, u8)> {
         self.words.lines().zip(self.counts.iter().copied())
     }
 }
@@ -163,11 +164,13 @@ mod tests {
     #[test]
     fn counted_words_leave_out_the_common_ones() {
         let counted = Counted::of("The client asks; the server answers the client.");
-        let mut counted: Vec<(&str, u32)> = counted.iter().collect();
+        let mut counted: Vec<(&str, u8)> = counted.iter().collect();
         counted.sort_unstable();
         assert_eq!(
             counted,
             [("answers", 1), ("asks", 1), ("client", 2), ("server", 1)]
         );
+        let often = Counted::of(&"packet ".repeat(300));
+        assert_eq!(often.iter().collect::<Vec<_>>(), [("packet", 255)]);
     }
 }
