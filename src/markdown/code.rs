@@ -91,3 +91,34 @@ pub(super) fn plain_block(language: &str, code: &str) -> String {
         escape(code)
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use pulldown_cmark::html::push_html;
+
+    #[test]
+    fn code_highlighted_when_its_page_is_drawn_is_the_html_of_code_highlighted_when_read() {
+        let code = "fn main() {}\n".to_string();
+        // The block's HTML in the card's HTML, and a paragraph after it.
+        let card = |block: String| {
+            let mut html = String::new();
+            let after = [
+                Event::Start(Tag::Paragraph),
+                Event::Text("After.".into()),
+                Event::End(TagEnd::Paragraph),
+            ];
+            push_html(
+                &mut html,
+                [Event::Html(block.into())].into_iter().chain(after),
+            );
+            html
+        };
+        let mut read_now = Unlinked::new();
+        read_now.set_html(card(highlighted_block("rust", &code).unwrap()));
+        let mut read_while_compiling = Unlinked::new();
+        let slot = read_while_compiling.add_code("rust", code);
+        read_while_compiling.set_html(card(slot));
+        assert_eq!(read_while_compiling.linked(&[]), read_now.linked(&[]));
+    }
+}

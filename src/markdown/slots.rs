@@ -80,11 +80,16 @@ struct Code {
 }
 
 impl Code {
-    /// Its HTML: highlighted, or plain if the grammar did not compile.
+    /// Its HTML: highlighted, or plain if the grammar did not compile; without the end
+    /// of its last line, which its marker keeps.
     fn html(&self) -> &str {
         self.html.get_or_init(|| {
-            highlighted_block(&self.language, &self.code)
-                .unwrap_or_else(|| plain_block(&self.language, &self.code))
+            let mut block = highlighted_block(&self.language, &self.code)
+                .unwrap_or_else(|| plain_block(&self.language, &self.code));
+            if block.ends_with('\n') {
+                block.pop();
+            }
+            block
         })
     }
 }
@@ -142,7 +147,9 @@ impl Unlinked {
         )
     }
 
-    /// Adds a slot for a code block to highlight when drawn and returns its marker.
+    /// Adds a slot for a code block to highlight when drawn and returns its marker, which
+    /// ends its line as the block's HTML does: the HTML after it is then the same as after
+    /// a block highlighted at once.
     pub(super) fn add_code(&mut self, language: &str, code: String) -> String {
         let index = self.code.len();
         self.code.push(Code {
@@ -150,7 +157,7 @@ impl Unlinked {
             code,
             html: OnceLock::new(),
         });
-        format!("{MARK}#{index}{MARK}")
+        format!("{MARK}#{index}{MARK}\n")
     }
 
     /// Keeps the next slot for an image whose end is still to come, and returns its index.
