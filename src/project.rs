@@ -480,12 +480,10 @@ impl Project {
         if stale.site {
             let files =
                 render::redraw_site(&self.config, &last.graph, &last.theme, &mut self.pages)?;
-            changed.extend(replace_files(
-                &mut last.site,
-                &last.attachments,
-                export::is_site_file,
-                files,
-            ));
+            // A list may have a page fewer, a tag no page: the site's own files all go
+            // that are not made again.
+            let own = |path: &str| export::is_site_file(path) || render::is_site_page(path);
+            changed.extend(replace_files(&mut last.site, &last.attachments, own, files));
         }
         if stale.search {
             let files = render::search_files(&self.config, &last.graph)?;

@@ -19,6 +19,7 @@ mod wholegraph;
 pub use cache::PageCache;
 pub use concept::{Lists, is_concept_page};
 pub use paths::clashes;
+pub use site_pages::is_site_page;
 pub use wholegraph::whole_graph_svg;
 
 use crate::config::Config;

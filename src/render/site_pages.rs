@@ -56,6 +56,20 @@ fn path_list(len: usize) -> List<'static> {
     }
 }
 
+/// Whether `path` names one of the pages [`site_pages`] draws (their number changes with
+/// the site: a list grows a page, a tag goes).
+pub fn is_site_page(path: &str) -> bool {
+    let in_graph = (path.strip_prefix("graph/")).is_some_and(|file| {
+        file == "index.html"
+            || Pages::is_page("concepts.html", "concepts", file)
+            || Pages::is_page("path.html", "path", file)
+    });
+    matches!(path, "index.html" | "404.html")
+        || in_graph
+        || path.starts_with("stubs/")
+        || path.starts_with("tags/")
+}
+
 /// The pages about the whole site, drawn in parallel, each handed to `drawn` as soon as
 /// it is drawn (the lists of a large site's concepts, stubs and tags are many megabytes).
 pub fn site_pages(

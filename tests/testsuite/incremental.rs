@@ -547,6 +547,30 @@ fn the_only_card_under_a_folder_leaves_in_place_and_the_folder_page_with_it() {
 }
 
 #[test]
+fn a_site_page_that_a_deletion_leaves_without_content_goes_when_edits_pause() {
+    let mut clock = 0;
+    let cards = [
+        (
+            "cards/rare.md",
+            "---\ntitle: Rare\ntags: [seldom]\n---\nAbout [[common]].\n",
+        ),
+        (
+            "cards/common.md",
+            "---\ntitle: Common\ntags: [often]\n---\nAbout [[rare]].\n",
+        ),
+        ("cards/other.md", "---\ntitle: Other\n---\nOn [[common]].\n"),
+    ];
+    let site = site_with(&cards, &mut clock);
+    let (config, mut project, before, drawn) = deleted_after_a_build(&site, "cards/rare.md");
+    assert!(before.contains_key("tags/seldom/index.html"));
+    assert!(drawn.changed.is_some(), "deleted in place");
+    let after = (project.finish().unwrap()).map_or(drawn.site.unwrap().files, |r| r.site.files);
+    let full = cardweb::build_site(&config).unwrap().site.unwrap().files;
+    let differ = differences(&after, &full);
+    assert!(differ.is_empty(), "{differ:#?}");
+}
+
+#[test]
 fn an_edit_of_a_note_the_home_note_embeds_redraws_the_home_page() {
     let (_, after) = build_then_edit(
         &[
