@@ -266,6 +266,22 @@ impl Index {
         }
     }
 
+    /// Whether `name` (a wikilink's, resolved to `node` now) would find a concept other than
+    /// `node` were `node` gone: by path (another note's path is or ends with it), by its
+    /// slug, or by its last `/` part, as [`Index::resolve`] tries them.
+    pub fn finds_other_than(&self, name: &str, node: NodeId) -> bool {
+        let other = |n: &NodeId| *n != node;
+        let wanted = name.trim().trim_end_matches(".md").to_lowercase();
+        let suffix = format!("/{wanted}");
+        let by_path = name.contains('/')
+            && (self.notes.iter())
+                .any(|(path, n)| other(n) && (*path == wanted || path.ends_with(&suffix)));
+        let by_slug = self.keys.get(&slugify(name)).is_some_and(other);
+        let by_last = (name.rsplit_once('/'))
+            .is_some_and(|(_, last)| self.keys.get(&slugify(last)).is_some_and(other));
+        by_path || by_slug || by_last
+    }
+
     fn resolve_file_name(&self, path: &str) -> Resolution {
         let name = path.rsplit('/').next().unwrap_or(path).to_lowercase();
         match self.file_names.get(&name) {

@@ -36,7 +36,8 @@ impl Graph {
     /// has no embeds either way, old addresses, permalink or aliases others claim; it is
     /// no folder's node, and its folder keeps its node or that node goes with it (see
     /// [`Graph::folder_goes_with`]); no stub's warning hints at it; and
-    /// all that named it named it by one name (not a path), which then names a new stub.
+    /// all that named it named it by one name (a wikilink's path too, if nothing else would
+    /// answer to it once the card is gone), which then names a new stub.
     /// The stubs it linked to keep their place, title and warning as the links that are
     /// left give them, or go with their last link. `diagnostics` follow (its own go,
     /// orphans, the warnings at stubs' first links). Returns the concepts whose pages
@@ -55,16 +56,15 @@ impl Graph {
         }
         let references = self.references(node, None)?;
         let stub_id = match references.first() {
-            Some(first) => {
-                let id = slugify(first.name());
-                let same = references.iter().all(|r| slugify(r.name()) == id);
+            Some(_) => {
+                let id = one_stub(&references)?;
                 let taken =
                     |n: &super::Node| n.id == free_id(&id) && n.card.as_ref() != Some(&card);
                 let free = !id.is_empty()
                     && !self.index.unpublished.contains_key(&id)
                     && self.index.keys.get(&id).is_none_or(|&n| n == node)
                     && !self.nodes.iter().any(taken);
-                if !(same && free) {
+                if !free {
                     return None;
                 }
                 Some(id)
@@ -277,7 +277,8 @@ impl Graph {
                 pos,
                 path: card.path.clone(),
             };
-            if reference.name().contains('/') {
+            // A name that would find another concept once this one is gone names no stub.
+            if self.index.finds_other_than(reference.name(), node) {
                 return None;
             }
             found.push(reference);
@@ -342,6 +343,25 @@ impl Graph {
         }
         below
     }
+}
+
+/// The id of the one stub that `references` name once their card is gone, as a full build
+/// makes stubs, in their order: a name joins the stub it names by its slug or (a path) by
+/// its last `/` part's, and makes one otherwise (`[[people/Bob]]` after `[[Bob]]` joins
+/// its stub, not before it). None if they would make more than one.
+fn one_stub(references: &[Reference]) -> Option<String> {
+    let mut stub: Option<String> = None;
+    for reference in references {
+        let name = reference.name();
+        let id = slugify(name);
+        let last = name.rsplit_once('/').map(|(_, last)| slugify(last));
+        match &stub {
+            None => stub = Some(id),
+            Some(made) if *made == id || last.as_ref() == Some(made) => {}
+            Some(_) => return None,
+        }
+    }
+    stub
 }
 
 /// The title a stub takes from the links to it: the name of the first, or of the first
