@@ -571,6 +571,33 @@ fn a_site_page_that_a_deletion_leaves_without_content_goes_when_edits_pause() {
 }
 
 #[test]
+fn a_card_named_by_its_path_and_its_name_leaves_in_place_when_a_full_build_makes_one_stub() {
+    // A name, then the path: the path joins the name's stub by its last part, one stub.
+    // The path first makes a stub of its own, and the name another: a full build then.
+    for (links, in_place) in [
+        ("[[bob]] and [[people/bob|Bob]]", true),
+        ("[[people/bob|Bob]] and [[bob]]", false),
+    ] {
+        let mut clock = 0;
+        let text = format!("---\ntitle: A\n---\nSee {links}.\n");
+        let cards = [
+            ("cards/people/bob.md", "---\ntitle: Bob\n---\nHello.\n"),
+            ("cards/a.md", text.as_str()),
+            ("cards/c.md", "---\ntitle: C\n---\nOn [[a]].\n"),
+        ];
+        let site = site_with(&cards, &mut clock);
+        let (config, mut project, _, drawn) = deleted_after_a_build(&site, "cards/people/bob.md");
+        assert_eq!(drawn.changed.is_some(), in_place, "{links}");
+        let after = (project.finish().unwrap())
+            .map_or(drawn.site.unwrap().files, |redrawn| redrawn.site.files);
+        let full = cardweb::build_site(&config).unwrap();
+        assert_eq!(drawn.report.diagnostics, full.report.diagnostics, "{links}");
+        let differ = differences(&after, &full.site.unwrap().files);
+        assert!(differ.is_empty(), "{links}: {differ:#?}");
+    }
+}
+
+#[test]
 fn an_edit_of_a_note_the_home_note_embeds_redraws_the_home_page() {
     let (_, after) = build_then_edit(
         &[
