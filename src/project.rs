@@ -482,7 +482,11 @@ impl Project {
                 render::redraw_site(&self.config, &last.graph, &last.theme, &mut self.pages)?;
             // A list may have a page fewer, a tag no page: the site's own files all go
             // that are not made again.
-            let own = |path: &str| export::is_site_file(path) || render::is_site_page(path);
+            let own = |path: &str| {
+                export::is_site_file(path)
+                    || render::is_site_page(path)
+                    || render::is_discovery_file(path)
+            };
             changed.extend(replace_files(&mut last.site, &last.attachments, own, files));
         }
         if stale.search {

@@ -27,6 +27,15 @@ pub fn discovery_files(graph: &Graph, base_url: &str, title: &str) -> Vec<(Strin
     files
 }
 
+/// Whether `path` names one of the files [`discovery_files`] makes (the sitemap's parts
+/// change in number with the site).
+pub fn is_discovery_file(path: &str) -> bool {
+    let part = (path.strip_prefix("sitemap-"))
+        .and_then(|p| p.strip_suffix(".xml"))
+        .is_some_and(|n| n.parse::<usize>().is_ok());
+    matches!(path, "sitemap.xml" | "atom.xml" | "robots.txt") || part
+}
+
 /// An address of the sitemap, with the time its page last changed if known.
 struct Address {
     path: String,

@@ -18,6 +18,7 @@ mod wholegraph;
 
 pub use cache::PageCache;
 pub use concept::{Lists, is_concept_page};
+pub use discovery::is_discovery_file;
 pub use paths::clashes;
 pub use site_pages::is_site_page;
 pub use wholegraph::whole_graph_svg;
@@ -164,8 +165,8 @@ pub fn redraw(
 }
 
 /// Draws the site's own pages again (those whose signature in `cache` changed) and makes
-/// the graph's data files anew, after edits of links; updates `cache`. Returns each file by
-/// path.
+/// the graph's data files anew (and, for a site with a public address, its sitemap, feed
+/// and `robots.txt`), after edits of links; updates `cache`. Returns each file by path.
 pub fn redraw_site(
     config: &Config,
     graph: &Graph,
@@ -189,6 +190,14 @@ pub fn redraw_site(
         files.push((path, text.into_bytes().into()));
         Ok(())
     })?;
+    if let Some(base_url) = &config.base_url {
+        let discovery = discovery::discovery_files(graph, base_url, &config.title);
+        files.extend(
+            discovery
+                .into_iter()
+                .map(|(path, text)| (path, text.into_bytes().into())),
+        );
+    }
     Ok(files)
 }
 

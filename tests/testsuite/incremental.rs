@@ -598,6 +598,30 @@ fn a_card_named_by_its_path_and_its_name_leaves_in_place_when_a_full_build_makes
 }
 
 #[test]
+fn with_a_public_address_the_sitemap_and_feed_follow_a_deletion_when_edits_pause() {
+    let mut clock = 0;
+    let cards = [
+        ("cardweb.yaml", "base_url: https://example.org/notes/\n"),
+        ("cards/gone.md", "---\ntitle: Gone\n---\nAbout [[kept]].\n"),
+        ("cards/kept.md", "---\ntitle: Kept\n---\nAbout [[gone]].\n"),
+        ("cards/other.md", "---\ntitle: Other\n---\nOn [[kept]].\n"),
+    ];
+    let site = site_with(&cards, &mut clock);
+    let (config, mut project, before, drawn) = deleted_after_a_build(&site, "cards/gone.md");
+    let listed = |files: &Files| String::from_utf8_lossy(&files["sitemap.xml"]).into_owned();
+    assert!(
+        listed(&before).contains("/notes/gone/"),
+        "{}",
+        listed(&before)
+    );
+    assert!(drawn.changed.is_some(), "deleted in place");
+    let after = (project.finish().unwrap()).map_or(drawn.site.unwrap().files, |r| r.site.files);
+    let full = cardweb::build_site(&config).unwrap().site.unwrap().files;
+    let differ = differences(&after, &full);
+    assert!(differ.is_empty(), "{differ:#?}");
+}
+
+#[test]
 fn an_edit_of_a_note_the_home_note_embeds_redraws_the_home_page() {
     let (_, after) = build_then_edit(
         &[
