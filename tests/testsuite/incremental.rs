@@ -354,6 +354,23 @@ fn deleted_after_a_build(site: &TestSite, rel: &str) -> (Config, Project, Files,
     (config, project, before, drawn)
 }
 
+/// The site once `project` has drawn what the edits it took left stale, given `first`, the
+/// site its rebuild gave, and `diagnostics`, the rebuild's: asserted to equal a fresh full
+/// build of `config`, file for file and diagnostic for diagnostic.
+fn finished_as_a_full_build(
+    config: &Config,
+    project: &mut Project,
+    first: Files,
+    diagnostics: &[cardweb::diagnostic::Diagnostic],
+) -> Files {
+    let after = (project.finish().unwrap()).map_or(first, |redrawn| redrawn.site.files);
+    let full = cardweb::build_site(config).unwrap();
+    assert_eq!(diagnostics, full.report.diagnostics);
+    let differ = differences(&after, &full.site.unwrap().files);
+    assert!(differ.is_empty(), "{differ:#?}");
+    after
+}
+
 /// Asserts that `site`, given by the project after `served`, differs from it only at the
 /// paths named `changed` (the server looks at no other), when those are named; then takes
 /// `site` as the one served.
@@ -452,11 +469,9 @@ fn a_deleted_card_that_many_link_to_shows_its_stub_at_once_and_the_rest_when_edi
         "the 150 pages that link to it follow when edits pause: {changed:?}"
     );
     assert_eq!(first["spoke-7/index.html"], before["spoke-7/index.html"]);
-    let after = (project.finish().unwrap()).map_or(first, |redrawn| redrawn.site.files);
+    let diagnostics = drawn.report.diagnostics;
+    let after = finished_as_a_full_build(&config, &mut project, first, &diagnostics);
     assert_ne!(after["spoke-7/index.html"], before["spoke-7/index.html"]);
-    let full = cardweb::build_site(&config).unwrap().site.unwrap().files;
-    let differ = differences(&after, &full);
-    assert!(differ.is_empty(), "{differ:#?}");
 }
 
 #[test]
@@ -492,17 +507,11 @@ fn a_deleted_parent_becomes_a_stub_for_its_children_and_links_like_a_full_build(
     let first = drawn.site.unwrap().files;
     // Done in place: the pages that show the card at once, the home page when edits pause.
     assert_eq!(first["index.html"], before["index.html"]);
-    let after = project
-        .finish()
-        .unwrap()
-        .map_or(first.clone(), |redrawn| redrawn.site.files);
+    let diagnostics = drawn.report.diagnostics;
+    let after = finished_as_a_full_build(&config, &mut project, first, &diagnostics);
     assert_ne!(after["index.html"], before["index.html"]);
-    let full = cardweb::build_site(&config).unwrap();
-    assert_eq!(drawn.report.diagnostics, full.report.diagnostics);
     let orphan = |d: &&cardweb::diagnostic::Diagnostic| d.message.contains("orphan");
-    assert_eq!(drawn.report.diagnostics.iter().filter(orphan).count(), 1);
-    let differ = differences(&after, &full.site.unwrap().files);
-    assert!(differ.is_empty(), "{differ:#?}");
+    assert_eq!(diagnostics.iter().filter(orphan).count(), 1);
     let stub = String::from_utf8_lossy(&after["client/index.html"]).into_owned();
     assert!(stub.contains("stub-page"), "{stub}");
     assert!(
@@ -539,11 +548,7 @@ fn the_only_card_under_a_folder_leaves_in_place_and_the_folder_page_with_it() {
         first["index.html"] == before["index.html"],
         "the home page follows when edits pause"
     );
-    let after = (project.finish().unwrap()).map_or(first, |redrawn| redrawn.site.files);
-    let full = cardweb::build_site(&config).unwrap();
-    assert_eq!(drawn.report.diagnostics, full.report.diagnostics);
-    let differ = differences(&after, &full.site.unwrap().files);
-    assert!(differ.is_empty(), "{differ:#?}");
+    finished_as_a_full_build(&config, &mut project, first, &drawn.report.diagnostics);
 }
 
 #[test]
@@ -564,10 +569,8 @@ fn a_site_page_that_a_deletion_leaves_without_content_goes_when_edits_pause() {
     let (config, mut project, before, drawn) = deleted_after_a_build(&site, "cards/rare.md");
     assert!(before.contains_key("tags/seldom/index.html"));
     assert!(drawn.changed.is_some(), "deleted in place");
-    let after = (project.finish().unwrap()).map_or(drawn.site.unwrap().files, |r| r.site.files);
-    let full = cardweb::build_site(&config).unwrap().site.unwrap().files;
-    let differ = differences(&after, &full);
-    assert!(differ.is_empty(), "{differ:#?}");
+    let first = drawn.site.unwrap().files;
+    finished_as_a_full_build(&config, &mut project, first, &drawn.report.diagnostics);
 }
 
 #[test]
@@ -588,12 +591,8 @@ fn a_card_named_by_its_path_and_its_name_leaves_in_place_when_a_full_build_makes
         let site = site_with(&cards, &mut clock);
         let (config, mut project, _, drawn) = deleted_after_a_build(&site, "cards/people/bob.md");
         assert_eq!(drawn.changed.is_some(), in_place, "{links}");
-        let after = (project.finish().unwrap())
-            .map_or(drawn.site.unwrap().files, |redrawn| redrawn.site.files);
-        let full = cardweb::build_site(&config).unwrap();
-        assert_eq!(drawn.report.diagnostics, full.report.diagnostics, "{links}");
-        let differ = differences(&after, &full.site.unwrap().files);
-        assert!(differ.is_empty(), "{links}: {differ:#?}");
+        let first = drawn.site.unwrap().files;
+        finished_as_a_full_build(&config, &mut project, first, &drawn.report.diagnostics);
     }
 }
 
@@ -615,10 +614,8 @@ fn with_a_public_address_the_sitemap_and_feed_follow_a_deletion_when_edits_pause
         listed(&before)
     );
     assert!(drawn.changed.is_some(), "deleted in place");
-    let after = (project.finish().unwrap()).map_or(drawn.site.unwrap().files, |r| r.site.files);
-    let full = cardweb::build_site(&config).unwrap().site.unwrap().files;
-    let differ = differences(&after, &full);
-    assert!(differ.is_empty(), "{differ:#?}");
+    let first = drawn.site.unwrap().files;
+    finished_as_a_full_build(&config, &mut project, first, &drawn.report.diagnostics);
 }
 
 #[test]
