@@ -244,7 +244,8 @@ impl Graph {
     }
 
     /// Every link and relation that names `node` (but those of `without`), in the order a
-    /// full build meets them, if none names it by a path or asks for a heading it lacks.
+    /// full build meets them, if none is a Markdown link's path, names it by a name that
+    /// would find another concept once it is gone, or asks for a heading it lacks.
     fn references(&self, node: NodeId, without: Option<NodeId>) -> Option<Vec<Reference>> {
         let mut sources: Vec<NodeId> = (self.incoming(node).map(|e| e.from))
             .filter(|&f| f != node && Some(f) != without)
@@ -258,8 +259,7 @@ impl Graph {
     }
 
     /// The links and relations of the card of `source` that name `node`, as
-    /// [`Graph::references`] needs them; None if one names it by a path or asks for a
-    /// heading it lacks.
+    /// [`Graph::references`] needs them, or None as it says.
     fn references_from(&self, source: NodeId, node: NodeId) -> Option<Vec<Reference>> {
         let card = self[source].card.as_deref()?;
         let mut found = Vec::new();
