@@ -66,7 +66,7 @@ pub fn render(
         put(path, bytes)?;
         Ok(kept)
     };
-    let ((concepts, others), (json, search)) = rayon::join(
+    let ((concepts, others), (data, search)) = rayon::join(
         || {
             rayon::join(
                 || {
@@ -92,7 +92,7 @@ pub fn render(
         || {
             rayon::join(
                 || {
-                    crate::export::site_files(graph, |path, text| {
+                    data_files(config, graph, |path, text| {
                         put(path, text.into_bytes().into())
                     })
                 },
@@ -111,13 +111,8 @@ pub fn render(
     if let Some(cache) = cache {
         cache.replace(kept);
     }
-    json?;
+    data?;
     search?;
-    if let Some(base_url) = &config.base_url {
-        for (path, text) in discovery::discovery_files(graph, base_url, &config.title) {
-            put(path, text.into_bytes().into())?;
-        }
-    }
     for redirect in &graph.redirects {
         let (path, page) = redirects::redirect_page(config, graph, redirect);
         let page = match config.file_links {
@@ -164,6 +159,23 @@ pub fn redraw(
         .collect())
 }
 
+/// The site's files that are data, not pages, each handed to `emit`: the graph's
+/// (`graph.json` and its parts) and, for a site with a public address, its sitemap, feed
+/// and `robots.txt`.
+fn data_files(
+    config: &Config,
+    graph: &Graph,
+    mut emit: impl FnMut(String, String) -> Result<()>,
+) -> Result<()> {
+    crate::export::site_files(graph, &mut emit)?;
+    if let Some(base_url) = &config.base_url {
+        for (path, text) in discovery::discovery_files(graph, base_url, &config.title) {
+            emit(path, text)?;
+        }
+    }
+    Ok(())
+}
+
 /// Draws the site's own pages again (those whose signature in `cache` changed) and makes
 /// the graph's data files anew (and, for a site with a public address, its sitemap, feed
 /// and `robots.txt`), after edits of links; updates `cache`. Returns each file by path.
@@ -186,18 +198,10 @@ pub fn redraw_site(
             (page.0, page.2)
         })
         .collect();
-    crate::export::site_files(graph, |path, text| {
+    data_files(config, graph, |path, text| {
         files.push((path, text.into_bytes().into()));
         Ok(())
     })?;
-    if let Some(base_url) = &config.base_url {
-        let discovery = discovery::discovery_files(graph, base_url, &config.title);
-        files.extend(
-            discovery
-                .into_iter()
-                .map(|(path, text)| (path, text.into_bytes().into())),
-        );
-    }
     Ok(files)
 }
 
