@@ -9,7 +9,9 @@ undone before the next). Prints each and the median. Kinds of change:
   add           a new card that links to the card, then removed again
   delete        the card's parent deleted (its page becomes a stub's), then put back
 
-Page paths are taken to be `<file name>/index.html`, as for the generated corpus.
+Each card's page is found with `cardweb graph` (which names each card's file), so any
+folder of cards will do (the generated corpus, an Obsidian vault); `delete` needs cards
+with a `parent:` card.
 
     benches/reload_latency.py SITE_DIR [--edits 20] [--change KIND] [--cardweb target/release/cardweb]
 """
@@ -42,8 +44,23 @@ class Events:
                 return
 
 
+PAGES = {}  # a card's file (absolute) -> its page, from `cardweb graph`
+
+
+def find_pages(cardweb, site):
+    """Fills PAGES from the graph `cardweb graph` prints for `site`."""
+    graph = json.loads(subprocess.run([cardweb, "graph"], cwd=site, capture_output=True,
+                                      text=True, check=True).stdout)
+    cards = os.path.join(os.path.abspath(site), "cards")
+    for node in graph["nodes"]:
+        if "file" in node:
+            PAGES[os.path.join(cards, node["file"])] = node["url"] + "index.html"
+
+
 def page_of(path):
-    return os.path.splitext(os.path.basename(path))[0].lower() + "/index.html"
+    """The page of the card at `path`: as the graph says, or (a new card, whose file name
+    is unique) the page its file name gives."""
+    return PAGES.get(os.path.abspath(path)) or os.path.splitext(os.path.basename(path))[0].lower() + "/index.html"
 
 
 def change(kind, i, path, other, site):
@@ -108,6 +125,7 @@ def main():
     ap.add_argument("--cardweb", default=os.path.join(os.path.dirname(__file__), "..", "target", "release", "cardweb"))
     a = ap.parse_args()
     cardweb = os.path.abspath(a.cardweb)
+    find_pages(cardweb, a.site)
     server = subprocess.Popen([cardweb, "serve", "--port", "0", "--quiet"], cwd=a.site,
                               stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     try:

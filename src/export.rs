@@ -15,6 +15,9 @@ struct JsonNode<'a> {
     tags: &'a [String],
     /// The page, relative to the site root.
     url: String,
+    /// A card's file, relative to the cards folder (none for a stub or a folder).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    file: Option<&'a str>,
 }
 
 /// An edge as exported.
@@ -32,7 +35,8 @@ struct JsonGraph<'a> {
     edges: Vec<JsonEdge<'a>>,
 }
 
-/// The graph as JSON: `{"nodes": [{id, title, status, tags, url}], "edges": [{from, to, kind}]}`.
+/// The graph as JSON: `{"nodes": [{id, title, status, tags, url, file}], "edges": [{from,
+/// to, kind}]}`, `file` for cards alone.
 pub fn to_json(graph: &Graph) -> String {
     let export = JsonGraph {
         nodes: graph
@@ -43,6 +47,7 @@ pub fn to_json(graph: &Graph) -> String {
                 status: n.status.name(),
                 tags: n.card.as_ref().map_or(&[][..], |c| &c.tags),
                 url: format!("{}/", encode_path(&n.id)),
+                file: n.card.as_ref().map(|c| c.rel.as_str()),
             })
             .collect(),
         edges: graph

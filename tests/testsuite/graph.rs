@@ -35,6 +35,18 @@ fn the_sites_graph_data_is_what_cardweb_graph_prints() {
     let graph = site_graph(&site);
     let mut printed: Value =
         serde_json::from_str(&site.run(&["graph"]).success().stdout()).unwrap();
+    // Each card's file, which the site does not publish, for tools that open it.
+    let mut file = |id: &str| {
+        let nodes = printed["nodes"].as_array_mut().unwrap();
+        let node = nodes.iter_mut().find(|n| n["id"] == id).unwrap();
+        node.as_object_mut().unwrap().remove("file")
+    };
+    assert_eq!(file("dns"), Some(json!("web/dns.md")));
+    assert_eq!(file("hub"), Some(json!("hub.md")));
+    for id in ["http-protocol", "nested"] {
+        assert!(file(id).is_some(), "{id}");
+    }
+    assert_eq!(file("quantum-networking"), None, "a stub has no file");
     printed["edges"]
         .as_array_mut()
         .unwrap()
