@@ -385,7 +385,7 @@ impl Project {
                     shown.extend(last.graph.showing_link(node));
                     last.stale.site = true;
                 }
-                move_link_diagnostics(&mut last.graph_diagnostics, &old, &new);
+                move_diagnostics(&mut last.graph_diagnostics, &old, &new);
                 shown.extend(last.graph.retext(node, new));
             }
             last.stale.search = true;
@@ -663,13 +663,15 @@ fn same_loaded(a: &Arc<Loaded>, b: &Arc<Loaded>) -> bool {
     Arc::ptr_eq(a, b) || (a.card == b.card && a.diagnostics == b.diagnostics)
 }
 
-/// Moves the problems found at a card's links to where those links stand after an edit
-/// that kept them but moved them.
-fn move_link_diagnostics(diagnostics: &mut [Diagnostic], old: &Card, new: &Card) {
-    let moved: HashMap<Pos, Pos> = (old.outline.links.iter())
+/// Moves the problems found at a card's links and front-matter names to where those
+/// stand after an edit that kept them but moved them (all at once: a place one left may
+/// be where another comes).
+fn move_diagnostics(diagnostics: &mut [Diagnostic], old: &Card, new: &Card) {
+    let links = (old.outline.links.iter())
         .zip(&new.outline.links)
-        .map(|(a, b)| (a.pos(old.body_line), b.pos(new.body_line)))
-        .collect();
+        .map(|(a, b)| (a.pos(old.body_line), b.pos(new.body_line)));
+    let names = (old.located().zip(new.located())).map(|(a, b)| (a.pos, b.pos));
+    let moved: HashMap<Pos, Pos> = links.chain(names).collect();
     for d in diagnostics.iter_mut().filter(|d| d.path == old.path) {
         if let Some(&pos) = moved.get(&d.pos) {
             d.pos = pos;

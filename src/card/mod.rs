@@ -116,27 +116,47 @@ pub struct Card {
 
 impl Card {
     /// Whether `other` differs from this card at most in its text: same file, same front
-    /// matter, the text starting on the same line, and the same links and headings (what
-    /// the graph is built from). Sentences, positions and the HTML may differ.
+    /// matter, and the same links and headings (what the graph is built from). Sentences,
+    /// positions (of links, of front-matter names, of the text's start) and the HTML may
+    /// differ.
     pub fn same_but_text(&self, other: &Card) -> bool {
         self.same_but_body(other) && self.outline.same_links(&other.outline)
     }
 
     /// Whether `other` differs from this card at most in its text and its links to other
-    /// cards: as [`Card::same_but_text`], but the links may differ (embeds may not).
+    /// cards: as [`Card::same_but_text`], but the links may differ (embeds may not), and
+    /// its front matter's names and text start where they were.
     pub fn same_but_links(&self, other: &Card) -> bool {
-        self.same_but_body(other) && self.outline.same_but_links(&other.outline)
+        self.same_but_body(other)
+            && self.same_places(other)
+            && self.outline.same_but_links(&other.outline)
     }
 
     /// Whether `other` differs from this card at most in what pages show of it: its text,
     /// summary, reading time, CSS classes and `extra` fields (the same links, headings and
-    /// everything else of its front matter, its text starting on the same line).
+    /// everything else of its front matter, which may stand on other lines).
     pub fn same_but_shown(&self, other: &Card) -> bool {
         self.same_in_graph(other) && self.outline.same_links(&other.outline)
     }
 
-    /// Whether `other` is this card's file with the same front matter, its text starting
-    /// on the same line: the outline may differ.
+    /// The names its front matter gives, each with where it stands: its relations (parent,
+    /// related, next, prerequisites), then its aliases.
+    pub fn located(&self) -> impl Iterator<Item = &Located> {
+        (self.parent.iter())
+            .chain(&self.related)
+            .chain(&self.next)
+            .chain(&self.prerequisites)
+            .chain(&self.aliases)
+    }
+
+    /// Whether `other`'s front-matter names and text start stand where this card's do.
+    fn same_places(&self, other: &Card) -> bool {
+        self.body_line == other.body_line
+            && (self.located().map(|l| l.pos)).eq(other.located().map(|l| l.pos))
+    }
+
+    /// Whether `other` is this card's file with the same front matter (its names may
+    /// stand on other lines): the outline may differ.
     fn same_but_body(&self, other: &Card) -> bool {
         self.same_in_graph(other)
             && (&self.summary, &self.reading, &self.css_classes, &self.extra)
@@ -149,8 +169,8 @@ impl Card {
     }
 
     /// Whether `other` is this card's file with the same front matter but for what only
-    /// pages show (summary, reading time, CSS classes, `extra`), its text starting on the
-    /// same line: the outline may differ.
+    /// pages show (summary, reading time, CSS classes, `extra`) and where its names and
+    /// text stand: the outline may differ.
     fn same_in_graph(&self, other: &Card) -> bool {
         let Card {
             id,
@@ -174,8 +194,11 @@ impl Card {
             updated,
             extra: _,
             outline: _,
-            body_line,
+            body_line: _,
         } = self;
+        let names = |a: &[Located], b: &[Located]| {
+            (a.iter().map(|l| &l.name)).eq(b.iter().map(|l| &l.name))
+        };
         (id, path, rel, title, status, tags)
             == (
                 &other.id,
@@ -185,16 +208,12 @@ impl Card {
                 &other.status,
                 &other.tags,
             )
-            && (parent, related, next, prerequisites, aliases)
-                == (
-                    &other.parent,
-                    &other.related,
-                    &other.next,
-                    &other.prerequisites,
-                    &other.aliases,
-                )
-            && (body_line, publish, permalink)
-                == (&other.body_line, &other.publish, &other.permalink)
+            && names(parent.as_slice(), other.parent.as_slice())
+            && names(related, &other.related)
+            && names(next, &other.next)
+            && names(prerequisites, &other.prerequisites)
+            && names(aliases, &other.aliases)
+            && (publish, permalink) == (&other.publish, &other.permalink)
             && (date, updated, moved_from) == (&other.date, &other.updated, &other.moved_from)
     }
 }

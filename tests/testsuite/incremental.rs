@@ -93,16 +93,31 @@ fn relink(text: &str, how: usize, name: &str, number: usize) -> String {
 }
 
 /// The card `text` with only what its page shows changed: its summary rewritten or
-/// taken out, or CSS classes given to its page.
+/// taken out, or CSS classes given to its page; or only where its front matter's names
+/// and its text stand: a line on top of the front matter (a comment) put in or taken out,
+/// or its `next:` list written one name a line.
 fn reshow(text: &str, how: usize, number: usize) -> String {
     let summary = text
         .lines()
         .find(|l| l.starts_with("summary:"))
         .unwrap_or("");
+    let comment = "---\n# Moved down.\n";
     match how {
         0 => text.replacen(summary, &format!("summary: Now {number}."), 1),
         1 => text.replacen(summary, "summary:", 1),
-        _ => text.replacen(summary, &format!("cssclasses: [wide{number}]"), 1),
+        2 => text.replacen(summary, &format!("cssclasses: [wide{number}]"), 1),
+        3 => match text.strip_prefix(comment) {
+            Some(rest) => format!("---\n{rest}"),
+            None => text.replacen("---\n", comment, 1),
+        },
+        _ => match text.lines().find(|l| l.starts_with("next: [")) {
+            Some(next) => {
+                let names = next.trim_start_matches("next: [").trim_end_matches(']');
+                let block: String = (names.split(", ")).map(|n| format!("\n- {n}")).collect();
+                text.replacen(next, &format!("next:{block}"), 1)
+            }
+            None => text.to_string(),
+        },
     }
 }
 
@@ -174,7 +189,7 @@ fn incremental_builds_equal_full_builds_from(seed: u64) {
                 let name = present[random.below(present.len())].clone();
                 let rel = format!("cards/{name}.md");
                 let text = std::fs::read_to_string(site.path().join(&rel)).unwrap();
-                let how = random.below(3);
+                let how = random.below(5);
                 write(
                     &site,
                     &rel,
@@ -764,4 +779,43 @@ fn a_link_taken_out_of_the_101st_backlink_removes_the_page_of_all_backlinks() {
         !after.contains_key("hub/backlinks.html"),
         "100 backlinks fit on the page"
     );
+}
+
+#[test]
+fn a_line_added_to_a_cards_front_matter_is_drawn_in_place_and_its_warnings_move_down() {
+    // As Obsidian users edit: a `summary:` line added at the top of the front matter moves
+    // the relations and the text down a line, and the warnings found at them.
+    let mut clock = 0;
+    let before = "---\ntitle: Client\nrelated: [servr]\n---\nIt asks the [[sever]].\n";
+    let cards = [
+        ("cards/server.md", "---\ntitle: Server\n---\nIt answers.\n"),
+        ("cards/client.md", before),
+        ("cards/other.md", "---\ntitle: Other\n---\nOn [[client]].\n"),
+    ];
+    let site = site_with(&cards, &mut clock);
+    let config = Config::load(site.path()).unwrap();
+    let mut project = Project::new(config.clone());
+    let first = project.build().unwrap();
+    let lines = |built: &cardweb::Built| -> Vec<usize> {
+        (built.report.diagnostics.iter())
+            .filter(|d| d.path.ends_with("client.md"))
+            .map(|d| d.pos.line)
+            .collect()
+    };
+    assert_eq!(
+        lines(&first),
+        [3, 5],
+        "the relation's warning and the link's"
+    );
+    let after = before.replacen("---\n", "---\nsummary: Asks.\n", 1);
+    write(&site, "cards/client.md", &after, &mut clock);
+    let changes = Changes {
+        cards: vec![site.path().join("cards/client.md")],
+        ..Changes::default()
+    };
+    let drawn = project.rebuild(&changes).unwrap();
+    assert!(drawn.changed.is_some(), "drawn in place");
+    assert_eq!(lines(&drawn), [4, 6]);
+    let files = drawn.site.unwrap().files;
+    finished_as_a_full_build(&config, &mut project, files, &drawn.report.diagnostics);
 }
