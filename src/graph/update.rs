@@ -51,8 +51,9 @@ impl Graph {
     /// headings and embeds as before), if that can be done in place: every link, before
     /// and after, names a card or an attachment the site has, or a concept without a card
     /// that the card names just as before (so no stub comes or goes, nor changes its
-    /// title), and none has a problem to report. The node's mentions are made anew and the
-    /// orphan warnings in `diagnostics` follow. Returns the concepts whose pages change:
+    /// title), and none has a problem to report but a heading its card lacks. The node's
+    /// mentions are made anew, and the warnings in `diagnostics` follow (of orphans, of
+    /// missing headings, at the first link to a stub). Returns the concepts whose pages change:
     /// the card's own, those that embed it, and those it linked to or links to now. None,
     /// the graph untouched, when the edit needs a full build.
     pub fn relink(
@@ -62,7 +63,7 @@ impl Graph {
         diagnostics: &mut Vec<Diagnostic>,
     ) -> Option<Vec<NodeId>> {
         let old = self[node].card.clone()?;
-        let (before, after) = (self.plain_links(&old)?, self.plain_links(&card)?);
+        let (before, after) = (self.link_targets(&old)?, self.link_targets(&card)?);
         let kept = self.unwritten(&old, &before);
         if kept != self.unwritten(&card, &after) {
             return None;
@@ -95,14 +96,16 @@ impl Graph {
         let orphans: HashSet<Diagnostic> = (touched.iter())
             .filter_map(|&t| orphan_problem(self, t))
             .collect();
-        if !orphans.is_empty() {
-            diagnostics.retain(|d| !orphans.contains(d));
+        let missing: HashSet<Diagnostic> = self.missing_headings(&old, &before).collect();
+        if !orphans.is_empty() || !missing.is_empty() {
+            diagnostics.retain(|d| !orphans.contains(d) && !missing.contains(d));
         }
         for d in diagnostics.iter_mut().filter(|d| d.path == card.path) {
             if let Some(&to) = moved.get(&d.pos) {
                 d.pos = to;
             }
         }
+        diagnostics.extend(self.missing_headings(&card, &after));
         self.replace_mentions(node, mentions(node, &card, &after));
         diagnostics.extend(touched.iter().filter_map(|&t| orphan_problem(self, t)));
         self.nodes[node.0].card = Some(card);
@@ -130,6 +133,15 @@ impl Graph {
     /// What each link of `card` names, if every one names a concept (None for an
     /// attachment) without a problem to report; None if one does not.
     pub(super) fn plain_links(&self, card: &Card) -> Option<Vec<Option<NodeId>>> {
+        let targets = self.link_targets(card)?;
+        let plain = self.missing_headings(card, &targets).next().is_none();
+        plain.then_some(targets)
+    }
+
+    /// What each link of `card` names, if every one names a concept (None for an
+    /// attachment) with no problem to report but, perhaps, a heading it lacks (the card
+    /// of an embed neither); None if one does not.
+    fn link_targets(&self, card: &Card) -> Option<Vec<Option<NodeId>>> {
         (card.outline.links.iter())
             .map(|link| {
                 if self.is_shared(&link.target) {
@@ -137,19 +149,25 @@ impl Graph {
                 }
                 match self.index.resolve(&card.rel, &link.target) {
                     Resolution::Node(to) if link.embed && self[to].card.is_some() => None,
-                    Resolution::Node(to) => {
-                        let anchor = link.anchor.as_deref();
-                        let pos = link.pos(card.body_line);
-                        match anchor.and_then(|a| self.missing_heading(card, to, a, pos)) {
-                            Some(_) => None,
-                            None => Some(Some(to)),
-                        }
-                    }
+                    Resolution::Node(to) => Some(Some(to)),
                     Resolution::File(_) => Some(None),
                     _ => None,
                 }
             })
             .collect()
+    }
+
+    /// The warnings at the links of `card` (to `targets`) that ask for a heading their
+    /// card lacks.
+    fn missing_headings<'a>(
+        &'a self,
+        card: &'a Card,
+        targets: &'a [Option<NodeId>],
+    ) -> impl Iterator<Item = Diagnostic> + 'a {
+        (card.outline.links.iter().zip(targets)).filter_map(|(link, &to)| {
+            let pos = link.pos(card.body_line);
+            self.missing_heading(card, to?, link.anchor.as_deref()?, pos)
+        })
     }
 
     /// `node` and the concepts whose pages show its text: those that embed it, and those

@@ -819,3 +819,38 @@ fn a_line_added_to_a_cards_front_matter_is_drawn_in_place_and_its_warnings_move_
     let files = drawn.site.unwrap().files;
     finished_as_a_full_build(&config, &mut project, files, &drawn.report.diagnostics);
 }
+
+#[test]
+fn a_link_added_to_a_card_with_a_missing_heading_is_drawn_in_place_and_the_warning_follows() {
+    let mut clock = 0;
+    let cards = [
+        ("cards/server.md", "---\ntitle: Server\n---\n## Answers\n"),
+        (
+            "cards/client.md",
+            "---\ntitle: Client\n---\nSee [[server#questions]].\n",
+        ),
+        ("cards/other.md", "---\ntitle: Other\n---\nOn [[client]].\n"),
+    ];
+    let site = site_with(&cards, &mut clock);
+    let config = Config::load(site.path()).unwrap();
+    let mut project = Project::new(config.clone());
+    let warned = |built: &cardweb::Built| -> Vec<(usize, String)> {
+        (built.report.diagnostics.iter())
+            .filter(|d| d.path.ends_with("client.md"))
+            .map(|d| (d.pos.line, d.message.clone()))
+            .collect()
+    };
+    let missing = "`server` has no heading `#questions`".to_string();
+    assert_eq!(warned(&project.build().unwrap()), [(4, missing.clone())]);
+    let edited = "---\ntitle: Client\n---\nFirst [[other]].\n\nSee [[server#questions]].\n";
+    write(&site, "cards/client.md", edited, &mut clock);
+    let changes = Changes {
+        cards: vec![site.path().join("cards/client.md")],
+        ..Changes::default()
+    };
+    let drawn = project.rebuild(&changes).unwrap();
+    assert!(drawn.changed.is_some(), "drawn in place");
+    assert_eq!(warned(&drawn), [(6, missing)]);
+    let files = drawn.site.unwrap().files;
+    finished_as_a_full_build(&config, &mut project, files, &drawn.report.diagnostics);
+}
