@@ -6,6 +6,7 @@ undone before the next). Prints each and the median. Kinds of change:
   text          a sentence appended to a card (the common save)
   link          a sentence with a link to another card appended (changes the graph)
   front-matter  the card's `summary:` rewritten
+  tag           a sentence with a tag (`#bench-i`, new to the site) appended
   add           a new card that links to the card, then removed again
   delete        the card's parent deleted (its page becomes a stub's), then put back
 
@@ -17,7 +18,7 @@ with a `parent:` card.
 """
 import argparse, glob, json, os, re, socket, statistics, subprocess, time
 
-KINDS = ["text", "link", "front-matter", "add", "delete"]
+KINDS = ["text", "link", "front-matter", "tag", "add", "delete"]
 
 
 class Events:
@@ -88,6 +89,8 @@ def change(kind, i, path, other, site):
     if kind == "link":
         name = os.path.splitext(os.path.basename(other))[0]
         return edit(text + f"\nSee [[{name}]], edit {i}.\n")
+    if kind == "tag":
+        return edit(text + f"\nTagged #bench-{i}.\n")
     if kind == "front-matter":
         summary = f'summary: "Edited summary, edit {i}."'
         edited, n = re.subn(r"^summary:.*$", summary, text, count=1, flags=re.M)

@@ -120,8 +120,8 @@ struct Stale {
     lists: BTreeSet<String>,
     /// The search index (after edits of text).
     search: bool,
-    /// The site's own pages and the graph's data files (after edits of links or of what
-    /// pages show of a card).
+    /// The site's own pages and the graph's data files (after edits of links, of what
+    /// pages show of a card, of tags).
     site: bool,
 }
 
@@ -336,6 +336,13 @@ impl Project {
             }
             last.theme = theme;
         }
+        // New tags, or tags gone, change the tags' pages, drawn with the site's own when
+        // edits pause; a full build tells which of those a file under `tags/` takes.
+        let retagged = |edit: &CardEdit| edit.old.tags != edit.new.tags;
+        let under_tags = (found.attachments.iter()).any(|a| a.rel.starts_with("tags/"));
+        if under_tags && edits.iter().any(retagged) {
+            return Ok(None);
+        }
         let mut shown = Vec::new();
         // The concepts of the cards that changed, by page id: their pages come first.
         let mut own: HashSet<String> = HashSet::new();
@@ -364,13 +371,14 @@ impl Project {
             last.stale.site = true;
             last.stale.search = true;
         }
-        for CardEdit {
-            node,
-            old,
-            new,
-            kind,
-        } in edits
-        {
+        for edit in edits {
+            last.stale.site |= retagged(&edit);
+            let CardEdit {
+                node,
+                old,
+                new,
+                kind,
+            } = edit;
             own.insert(last.graph[node].id.clone());
             if kind == EditKind::Links {
                 let relinked = last.graph.relink(node, new, &mut last.graph_diagnostics);

@@ -117,8 +117,8 @@ pub struct Card {
 impl Card {
     /// Whether `other` differs from this card at most in its text: same file, same front
     /// matter, and the same links and headings (what the graph is built from). Sentences,
-    /// positions (of links, of front-matter names, of the text's start) and the HTML may
-    /// differ.
+    /// positions (of links, of front-matter names, of the text's start), tags (which no
+    /// edge comes from) and the HTML may differ.
     pub fn same_but_text(&self, other: &Card) -> bool {
         self.same_but_body(other) && self.outline.same_links(&other.outline)
     }
@@ -169,8 +169,8 @@ impl Card {
     }
 
     /// Whether `other` is this card's file with the same front matter but for what only
-    /// pages show (summary, reading time, CSS classes, `extra`) and where its names and
-    /// text stand: the outline may differ.
+    /// pages show (summary, reading time, CSS classes, `extra`, tags) and where its names
+    /// and text stand: the outline may differ.
     fn same_in_graph(&self, other: &Card) -> bool {
         let Card {
             id,
@@ -179,7 +179,7 @@ impl Card {
             title,
             summary: _,
             status,
-            tags,
+            tags: _,
             parent,
             related,
             next,
@@ -199,14 +199,13 @@ impl Card {
         let names = |a: &[Located], b: &[Located]| {
             (a.iter().map(|l| &l.name)).eq(b.iter().map(|l| &l.name))
         };
-        (id, path, rel, title, status, tags)
+        (id, path, rel, title, status)
             == (
                 &other.id,
                 &other.path,
                 &other.rel,
                 &other.title,
                 &other.status,
-                &other.tags,
             )
             && names(parent.as_slice(), other.parent.as_slice())
             && names(related, &other.related)

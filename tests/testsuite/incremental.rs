@@ -52,17 +52,18 @@ fn card_text(random: &mut Random, name: &str) -> String {
     )
 }
 
-/// The card `text` with only its Markdown changed, in one of four ways that keep its links
+/// The card `text` with only its Markdown changed, in one of five ways that keep its links
 /// and headings: a line added on top (every link moves down), words added before the links
-/// (their sentences change, and they move right), words taken out again, or a paragraph
-/// added at the end.
+/// (their sentences change, and they move right), words taken out again, a paragraph
+/// added at the end, or one with a tag (`#t1`, as Obsidian writes tags in the text).
 fn retext(text: &str, how: usize) -> String {
     let (front, body) = text.split_at(text.find("\n---\n").unwrap() + 5);
     let body = match how {
         0 => format!("A first line.\n\n{body}"),
         1 => body.replacen("See [[", "Here you see [[", 1),
         2 => body.replacen("Here you see [[", "See [[", 1),
-        _ => format!("{body}\nOne more paragraph, with [[alpah]] in it.\n"),
+        3 => format!("{body}\nOne more paragraph, with [[alpah]] in it.\n"),
+        _ => format!("{body}\nTagged #t1.\n"),
     };
     format!("{front}{body}")
 }
@@ -93,9 +94,9 @@ fn relink(text: &str, how: usize, name: &str, number: usize) -> String {
 }
 
 /// The card `text` with only what its page shows changed: its summary rewritten or
-/// taken out, or CSS classes given to its page; or only where its front matter's names
-/// and its text stand: a line on top of the front matter (a comment) put in or taken out,
-/// or its `next:` list written one name a line.
+/// taken out, CSS classes given to its page, or tags given or taken off; or only where
+/// its front matter's names and its text stand: a line on top of the front matter (a
+/// comment) put in or taken out, or its `next:` list written one name a line.
 fn reshow(text: &str, how: usize, number: usize) -> String {
     let summary = text
         .lines()
@@ -106,7 +107,11 @@ fn reshow(text: &str, how: usize, number: usize) -> String {
         0 => text.replacen(summary, &format!("summary: Now {number}."), 1),
         1 => text.replacen(summary, "summary:", 1),
         2 => text.replacen(summary, &format!("cssclasses: [wide{number}]"), 1),
-        3 => match text.strip_prefix(comment) {
+        3 => match text.lines().find(|l| l.starts_with("tags:")) {
+            Some(tags) => text.replacen(&format!("{tags}\n"), "", 1),
+            None => text.replacen("\ntitle:", &format!("\ntags: [t{number}]\ntitle:"), 1),
+        },
+        4 => match text.strip_prefix(comment) {
             Some(rest) => format!("---\n{rest}"),
             None => text.replacen("---\n", comment, 1),
         },
@@ -181,7 +186,7 @@ fn incremental_builds_equal_full_builds_from(seed: u64) {
                 let name = present[random.below(present.len())].clone();
                 let rel = format!("cards/{name}.md");
                 let text = std::fs::read_to_string(site.path().join(&rel)).unwrap();
-                write(&site, &rel, &retext(&text, random.below(4)), &mut clock);
+                write(&site, &rel, &retext(&text, random.below(5)), &mut clock);
                 touched.push(rel);
                 format!("retext {name}")
             }
@@ -189,7 +194,7 @@ fn incremental_builds_equal_full_builds_from(seed: u64) {
                 let name = present[random.below(present.len())].clone();
                 let rel = format!("cards/{name}.md");
                 let text = std::fs::read_to_string(site.path().join(&rel)).unwrap();
-                let how = random.below(5);
+                let how = random.below(6);
                 write(
                     &site,
                     &rel,
@@ -853,4 +858,43 @@ fn a_link_added_to_a_card_with_a_missing_heading_is_drawn_in_place_and_the_warni
     assert_eq!(warned(&drawn), [(6, missing)]);
     let files = drawn.site.unwrap().files;
     finished_as_a_full_build(&config, &mut project, files, &drawn.report.diagnostics);
+}
+
+#[test]
+fn a_tag_given_to_a_card_is_drawn_in_place_and_the_tag_pages_follow_when_edits_pause() {
+    // In its front matter, then in its text (Obsidian's inline tag), then taken off.
+    let mut clock = 0;
+    let cards = [
+        (
+            "cards/server.md",
+            "---\ntitle: Server\ntags: [web]\n---\nIt answers.\n",
+        ),
+        ("cards/client.md", "---\ntitle: Client\n---\nIt asks.\n"),
+        ("cards/other.md", "---\ntitle: Other\n---\nOn [[client]].\n"),
+    ];
+    let site = site_with(&cards, &mut clock);
+    let config = Config::load(site.path()).unwrap();
+    let mut project = Project::new(config.clone());
+    let mut files = project.build().unwrap().site.unwrap().files;
+    for (edited, tagged) in [
+        ("---\ntitle: Client\ntags: [web]\n---\nIt asks.\n", true),
+        ("---\ntitle: Client\n---\nIt asks. #web #new\n", true),
+        ("---\ntitle: Client\n---\nIt asks.\n", false),
+    ] {
+        write(&site, "cards/client.md", edited, &mut clock);
+        let changes = Changes {
+            cards: vec![site.path().join("cards/client.md")],
+            ..Changes::default()
+        };
+        let drawn = project.rebuild(&changes).unwrap();
+        assert!(drawn.changed.is_some(), "drawn in place: {edited}");
+        let first = drawn.site.unwrap().files;
+        let page = String::from_utf8_lossy(&first["client/index.html"]).into_owned();
+        assert_eq!(page.contains("tags/web/"), tagged, "{edited}");
+        files = finished_as_a_full_build(&config, &mut project, first, &drawn.report.diagnostics);
+    }
+    assert!(
+        !files.contains_key("tags/new/index.html"),
+        "gone with its card"
+    );
 }
