@@ -7,6 +7,7 @@ undone before the next). Prints each and the median. Kinds of change:
   link          a sentence with a link to another card appended (changes the graph)
   front-matter  the card's `summary:` rewritten
   tag           a sentence with a tag (`#bench-i`, new to the site) appended
+  status        the card made a draft (`status: draft`), or a draft made complete
   add           a new card that links to the card, then removed again
   delete        the card's parent deleted (its page becomes a stub's), then put back
 
@@ -18,7 +19,7 @@ with a `parent:` card.
 """
 import argparse, glob, json, os, re, socket, statistics, subprocess, time
 
-KINDS = ["text", "link", "front-matter", "tag", "add", "delete"]
+KINDS = ["text", "link", "front-matter", "tag", "status", "add", "delete"]
 
 
 class Events:
@@ -91,6 +92,10 @@ def change(kind, i, path, other, site):
         return edit(text + f"\nSee [[{name}]], edit {i}.\n")
     if kind == "tag":
         return edit(text + f"\nTagged #bench-{i}.\n")
+    if kind == "status":
+        status = "complete" if re.search(r"^status: draft$", text, flags=re.M) else "draft"
+        edited, n = re.subn(r"^status:.*$", f"status: {status}", text, count=1, flags=re.M)
+        return edit(edited if n else text.replace("---\n", f"---\nstatus: {status}\n", 1))
     if kind == "front-matter":
         summary = f'summary: "Edited summary, edit {i}."'
         edited, n = re.subn(r"^summary:.*$", summary, text, count=1, flags=re.M)

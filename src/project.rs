@@ -6,7 +6,7 @@
 //! changed; the site's own pages, graph data and search index follow when the edits pause.
 //! A property test checks that every kind of rebuild equals a full build.
 
-use crate::card::{self, Attachment, Card, CardFile, Corpus, Sources, Stamp};
+use crate::card::{self, Attachment, Card, CardFile, Corpus, Sources, Stamp, Status};
 use crate::config::Config;
 use crate::diagnostic::{Diagnostic, Pos};
 use crate::graph::{Graph, NodeId};
@@ -303,7 +303,7 @@ impl Project {
         found: &Found,
         only_cards: bool,
     ) -> Result<Option<Built>> {
-        let (edits, added, removed) = match card_edits(last, &found.loaded) {
+        let (edits, added, removed) = match card_edits(last, &found.loaded, self.config.drafts) {
             Some(edits) => (edits, None, None),
             None => match (
                 card_added(last, &found.loaded),
@@ -372,7 +372,10 @@ impl Project {
             last.stale.search = true;
         }
         for edit in edits {
-            last.stale.site |= retagged(&edit);
+            last.stale.site |= retagged(&edit) || edit.old.status != edit.new.status;
+            if edit.old.status != edit.new.status {
+                shown.extend(last.graph.restatus(edit.node, edit.new.status));
+            }
             let CardEdit {
                 node,
                 old,
@@ -599,7 +602,10 @@ enum EditKind {
 /// The cards that changed between the last build's load and `now` (the same files), if
 /// each changed only in its text or links, or in what only pages show of it (its summary,
 /// say). None if the files differ or any card changed otherwise.
-fn card_edits(last: &Last, now: &[Arc<Loaded>]) -> Option<Vec<CardEdit>> {
+fn card_edits(last: &Last, now: &[Arc<Loaded>], drafts: bool) -> Option<Vec<CardEdit>> {
+    // A card that becomes a stub, or a draft that is not shown, or the other way round,
+    // changes what links find.
+    let plain = |status: Status| status != Status::Stub && (drafts || status != Status::Draft);
     if last.loaded.len() != now.len() {
         return None;
     }
@@ -610,6 +616,9 @@ fn card_edits(last: &Last, now: &[Arc<Loaded>]) -> Option<Vec<CardEdit>> {
         }
         match (&old.card, &new.card) {
             (Some(a), Some(b)) => {
+                if a.status != b.status && !(plain(a.status) && plain(b.status)) {
+                    return None;
+                }
                 let kind = if a.same_but_text(b) {
                     EditKind::Text
                 } else if a.same_but_shown(b) {

@@ -117,8 +117,9 @@ pub struct Card {
 impl Card {
     /// Whether `other` differs from this card at most in its text: same file, same front
     /// matter, and the same links and headings (what the graph is built from). Sentences,
-    /// positions (of links, of front-matter names, of the text's start), tags (which no
-    /// edge comes from) and the HTML may differ.
+    /// positions (of links, of front-matter names, of the text's start), tags and status
+    /// (which no edge comes from; a status that makes a stub or hides a draft changes
+    /// more, which callers check) and the HTML may differ.
     pub fn same_but_text(&self, other: &Card) -> bool {
         self.same_but_body(other) && self.outline.same_links(&other.outline)
     }
@@ -169,8 +170,8 @@ impl Card {
     }
 
     /// Whether `other` is this card's file with the same front matter but for what only
-    /// pages show (summary, reading time, CSS classes, `extra`, tags) and where its names
-    /// and text stand: the outline may differ.
+    /// pages show (summary, reading time, CSS classes, `extra`, tags, status) and where
+    /// its names and text stand: the outline may differ.
     fn same_in_graph(&self, other: &Card) -> bool {
         let Card {
             id,
@@ -178,7 +179,7 @@ impl Card {
             rel,
             title,
             summary: _,
-            status,
+            status: _,
             tags: _,
             parent,
             related,
@@ -199,14 +200,7 @@ impl Card {
         let names = |a: &[Located], b: &[Located]| {
             (a.iter().map(|l| &l.name)).eq(b.iter().map(|l| &l.name))
         };
-        (id, path, rel, title, status)
-            == (
-                &other.id,
-                &other.path,
-                &other.rel,
-                &other.title,
-                &other.status,
-            )
+        (id, path, rel, title) == (&other.id, &other.path, &other.rel, &other.title)
             && names(parent.as_slice(), other.parent.as_slice())
             && names(related, &other.related)
             && names(next, &other.next)

@@ -329,7 +329,7 @@ impl Graph {
     }
 
     /// Every node below `node` in the concept tree (their breadcrumbs show it).
-    fn below(&self, node: NodeId) -> Vec<NodeId> {
+    pub(super) fn below(&self, node: NodeId) -> Vec<NodeId> {
         let mut below = self[node].children.clone();
         let mut seen: HashSet<NodeId> = below.iter().copied().collect();
         let mut at = 0;

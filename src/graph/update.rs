@@ -5,7 +5,7 @@
 
 use super::checks::orphan_problem;
 use super::{Edge, EdgeKind, Graph, NodeId, Resolution};
-use crate::card::Card;
+use crate::card::{Card, Status};
 use crate::diagnostic::{Diagnostic, Pos};
 use crate::markdown::Target;
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -45,6 +45,15 @@ impl Graph {
             .chain(self.outgoing(node).map(|e| e.to))
             .chain(self.incoming(node).map(|e| e.from))
             .collect()
+    }
+
+    /// Gives `node` its card's new `status`: returns the concepts whose pages show it (in
+    /// links to it, and in the breadcrumbs of those below it).
+    pub fn restatus(&mut self, node: NodeId, status: Status) -> Vec<NodeId> {
+        self.nodes[node.0].status = status;
+        let mut shown = self.showing_link(node);
+        shown.extend(self.below(node));
+        shown
     }
 
     /// Takes in a new reading of the card of `node` whose links changed (its front matter,

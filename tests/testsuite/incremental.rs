@@ -94,7 +94,8 @@ fn relink(text: &str, how: usize, name: &str, number: usize) -> String {
 }
 
 /// The card `text` with only what its page shows changed: its summary rewritten or
-/// taken out, CSS classes given to its page, or tags given or taken off; or only where
+/// taken out, CSS classes given to its page, tags given or taken off, or its status
+/// turned from complete to draft or back (a stub's to complete); or only where
 /// its front matter's names and its text stand: a line on top of the front matter (a
 /// comment) put in or taken out, or its `next:` list written one name a line.
 fn reshow(text: &str, how: usize, number: usize) -> String {
@@ -111,7 +112,13 @@ fn reshow(text: &str, how: usize, number: usize) -> String {
             Some(tags) => text.replacen(&format!("{tags}\n"), "", 1),
             None => text.replacen("\ntitle:", &format!("\ntags: [t{number}]\ntitle:"), 1),
         },
-        4 => match text.strip_prefix(comment) {
+        4 => match ["complete", "draft", "stub"].map(|s| format!("status: {s}\n")) {
+            [complete, draft, _] if text.contains(&complete) => text.replacen(&complete, &draft, 1),
+            [complete, draft, stub] => text
+                .replacen(&draft, &complete, 1)
+                .replacen(&stub, &complete, 1),
+        },
+        5 => match text.strip_prefix(comment) {
             Some(rest) => format!("---\n{rest}"),
             None => text.replacen("---\n", comment, 1),
         },
@@ -194,7 +201,7 @@ fn incremental_builds_equal_full_builds_from(seed: u64) {
                 let name = present[random.below(present.len())].clone();
                 let rel = format!("cards/{name}.md");
                 let text = std::fs::read_to_string(site.path().join(&rel)).unwrap();
-                let how = random.below(6);
+                let how = random.below(7);
                 write(
                     &site,
                     &rel,
@@ -897,4 +904,50 @@ fn a_tag_given_to_a_card_is_drawn_in_place_and_the_tag_pages_follow_when_edits_p
         !files.contains_key("tags/new/index.html"),
         "gone with its card"
     );
+}
+
+#[test]
+fn a_card_made_a_draft_is_drawn_in_place_with_the_pages_that_show_its_links() {
+    // As `serve` shows drafts: the pages that link to it, that it links to, and those
+    // below it (their breadcrumbs) show its status.
+    let mut clock = 0;
+    let cards = [
+        ("cards/server.md", "---\ntitle: Server\n---\nIt answers.\n"),
+        (
+            "cards/client.md",
+            "---\ntitle: Client\nparent: server\n---\nIt asks.\n",
+        ),
+        (
+            "cards/leaf.md",
+            "---\ntitle: Leaf\nparent: client\n---\nBelow.\n",
+        ),
+        ("cards/other.md", "---\ntitle: Other\n---\nOn [[client]].\n"),
+    ];
+    let site = site_with(&cards, &mut clock);
+    let config = Config {
+        drafts: true,
+        ..Config::load(site.path()).unwrap()
+    };
+    let mut project = Project::new(config.clone());
+    let mut files = project.build().unwrap().site.unwrap().files;
+    for status in ["draft", "complete"] {
+        let edited =
+            format!("---\ntitle: Client\nparent: server\nstatus: {status}\n---\nIt asks.\n");
+        write(&site, "cards/client.md", &edited, &mut clock);
+        let changes = Changes {
+            cards: vec![site.path().join("cards/client.md")],
+            ..Changes::default()
+        };
+        let drawn = project.rebuild(&changes).unwrap();
+        assert!(drawn.changed.is_some(), "drawn in place: {status}");
+        let first = drawn.site.unwrap().files;
+        let before = files;
+        files = finished_as_a_full_build(&config, &mut project, first, &drawn.report.diagnostics);
+        for page in ["other/index.html", "leaf/index.html", "server/index.html"] {
+            assert!(
+                before[page] != files[page],
+                "{page} shows the status: {status}"
+            );
+        }
+    }
 }
