@@ -1,6 +1,7 @@
 //! Making the graph: a node per card, indexed by id, alias and title; every link and
-//! front-matter relation resolved (links to cards in parallel, then stubs in order); edges,
-//! parents and children; and the problems found on the way, at the link that has them.
+//! front-matter relation resolved (links to cards in parallel, then stubs in order, then
+//! the card ids near new stubs' in parallel); edges, parents and children; and the
+//! problems found on the way, at the link that has them.
 
 use super::{Edge, EdgeKind, Graph, Node, NodeId, Resolution, checks, embeds, relations};
 use crate::card::{Card, Corpus, Located, Status};
