@@ -8,6 +8,7 @@ undone before the next). Prints each and the median. Kinds of change:
   front-matter  the card's `summary:` rewritten
   tag           a sentence with a tag (`#bench-i`, new to the site) appended
   status        the card made a draft (`status: draft`), or a draft made complete
+  title         the card's `title:` changed
   add           a new card that links to the card, then removed again
   delete        the card's parent deleted (its page becomes a stub's), then put back
 
@@ -19,7 +20,7 @@ with a `parent:` card.
 """
 import argparse, glob, json, os, re, socket, statistics, subprocess, time
 
-KINDS = ["text", "link", "front-matter", "tag", "status", "add", "delete"]
+KINDS = ["text", "link", "front-matter", "tag", "status", "title", "add", "delete"]
 
 
 class Events:
@@ -96,6 +97,10 @@ def change(kind, i, path, other, site):
         status = "complete" if re.search(r"^status: draft$", text, flags=re.M) else "draft"
         edited, n = re.subn(r"^status:.*$", f"status: {status}", text, count=1, flags=re.M)
         return edit(edited if n else text.replace("---\n", f"---\nstatus: {status}\n", 1))
+    if kind == "title":
+        title = f'title: "Retitled, edit {i}"'
+        edited, n = re.subn(r"^title:.*$", title, text, count=1, flags=re.M)
+        return edit(edited if n else text.replace("---\n", f"---\n{title}\n", 1))
     if kind == "front-matter":
         summary = f'summary: "Edited summary, edit {i}."'
         edited, n = re.subn(r"^summary:.*$", summary, text, count=1, flags=re.M)

@@ -372,8 +372,18 @@ impl Project {
             last.stale.search = true;
         }
         for edit in edits {
-            last.stale.site |= retagged(&edit) || edit.old.status != edit.new.status;
-            if edit.old.status != edit.new.status {
+            let (retitled, restatused) = (
+                edit.old.title != edit.new.title,
+                edit.old.status != edit.new.status,
+            );
+            last.stale.site |= retagged(&edit) || retitled || restatused;
+            if retitled {
+                let Some(showing) = last.graph.retitle(edit.node, &edit.new.title) else {
+                    return Ok(None);
+                };
+                shown.extend(showing);
+            }
+            if restatused {
                 shown.extend(last.graph.restatus(edit.node, edit.new.status));
             }
             let CardEdit {

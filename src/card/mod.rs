@@ -117,9 +117,10 @@ pub struct Card {
 impl Card {
     /// Whether `other` differs from this card at most in its text: same file, same front
     /// matter, and the same links and headings (what the graph is built from). Sentences,
-    /// positions (of links, of front-matter names, of the text's start), tags and status
-    /// (which no edge comes from; a status that makes a stub or hides a draft changes
-    /// more, which callers check) and the HTML may differ.
+    /// positions (of links, of front-matter names, of the text's start), title, tags and
+    /// status (which no edge comes from; callers check what a new title or status changes
+    /// besides: which links find the card, whether it is a stub or shown) and the HTML may
+    /// differ.
     pub fn same_but_text(&self, other: &Card) -> bool {
         self.same_but_body(other) && self.outline.same_links(&other.outline)
     }
@@ -134,8 +135,9 @@ impl Card {
     }
 
     /// Whether `other` differs from this card at most in what pages show of it: its text,
-    /// summary, reading time, CSS classes and `extra` fields (the same links, headings and
-    /// everything else of its front matter, which may stand on other lines).
+    /// summary, reading time, CSS classes, `extra` fields, title, tags and status (the
+    /// same links, headings and everything else of its front matter, which may stand on
+    /// other lines).
     pub fn same_but_shown(&self, other: &Card) -> bool {
         self.same_in_graph(other) && self.outline.same_links(&other.outline)
     }
@@ -170,14 +172,14 @@ impl Card {
     }
 
     /// Whether `other` is this card's file with the same front matter but for what only
-    /// pages show (summary, reading time, CSS classes, `extra`, tags, status) and where
-    /// its names and text stand: the outline may differ.
+    /// pages show (summary, reading time, CSS classes, `extra`, title, tags, status) and
+    /// where its names and text stand: the outline may differ.
     fn same_in_graph(&self, other: &Card) -> bool {
         let Card {
             id,
             path,
             rel,
-            title,
+            title: _,
             summary: _,
             status: _,
             tags: _,
@@ -200,7 +202,7 @@ impl Card {
         let names = |a: &[Located], b: &[Located]| {
             (a.iter().map(|l| &l.name)).eq(b.iter().map(|l| &l.name))
         };
-        (id, path, rel, title) == (&other.id, &other.path, &other.rel, &other.title)
+        (id, path, rel) == (&other.id, &other.path, &other.rel)
             && names(parent.as_slice(), other.parent.as_slice())
             && names(related, &other.related)
             && names(next, &other.next)

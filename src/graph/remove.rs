@@ -376,7 +376,7 @@ fn stub_title(references: &[Reference]) -> String {
 
 /// What the links and relations of `card` name, in the order a full build meets them:
 /// each target with where it stands and the heading it asks for.
-fn targets(card: &Card) -> impl Iterator<Item = (Target, Pos, Option<&str>)> {
+pub(super) fn targets(card: &Card) -> impl Iterator<Item = (Target, Pos, Option<&str>)> {
     (relations(card).map(|(_, l)| (Target::Name(l.name.clone()), l.pos, None))).chain(
         (card.outline.links.iter())
             .map(|l| (l.target.clone(), l.pos(card.body_line), l.anchor.as_deref())),

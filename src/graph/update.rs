@@ -4,10 +4,12 @@
 //! compares the two.
 
 use super::checks::orphan_problem;
+use super::remove::targets;
 use super::{Edge, EdgeKind, Graph, NodeId, Resolution};
 use crate::card::{Card, Status};
 use crate::diagnostic::{Diagnostic, Pos};
 use crate::markdown::Target;
+use crate::slug::slugify;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
 
@@ -47,13 +49,68 @@ impl Graph {
             .collect()
     }
 
-    /// Gives `node` its card's new `status`: returns the concepts whose pages show it (in
-    /// links to it, and in the breadcrumbs of those below it).
+    /// Gives `node` its card's new `status`: returns the concepts whose pages show it
+    /// ([`Graph::showing_name`]).
     pub fn restatus(&mut self, node: NodeId, status: Status) -> Vec<NodeId> {
         self.nodes[node.0].status = status;
+        self.showing_name(node)
+    }
+
+    /// The concepts whose pages show the title and status of `node`: in links to it (its
+    /// own page, those it links to or that link to it, and those that embed a card linking
+    /// to it), and in the breadcrumbs of those below it.
+    fn showing_name(&self, node: NodeId) -> Vec<NodeId> {
         let mut shown = self.showing_link(node);
         shown.extend(self.below(node));
+        let embedding: Vec<NodeId> = (self.incoming(node))
+            .flat_map(|e| self.embedding(e.from))
+            .collect();
+        shown.extend(embedding);
         shown
+    }
+
+    /// Gives the card of `node` its new `title`, if that can be done in place: no link or
+    /// relation names it by its old title, and nothing else answers to the new one (no
+    /// concept, name a card claims or has left unpublished, nor folder). Returns the
+    /// concepts whose pages show its title ([`Graph::showing_name`]); None, the graph
+    /// untouched, when a full build is needed.
+    pub fn retitle(&mut self, node: NodeId, title: &str) -> Option<Vec<NodeId>> {
+        let card = self[node].card.clone()?;
+        let (was, now) = (slugify(&card.title), slugify(title));
+        let own = |key: &str| {
+            key == self[node].id
+                || key == card.id
+                || (card.aliases.iter()).any(|alias| slugify(&alias.name) == key)
+        };
+        let (own_was, own_now) = (own(&was), own(&now));
+        if was != now {
+            let index = &self.index;
+            let named_by_title = !own_was
+                && (std::iter::once(node).chain(self.incoming(node).map(|e| e.from)))
+                    .filter_map(|n| self[n].card.as_deref())
+                    .any(|c| {
+                        targets(c).any(|(target, ..)| match target {
+                            Target::Name(name) | Target::Path(name) => slugify(&name) == was,
+                        })
+                    });
+            let taken = !own_now
+                && (index.keys.contains_key(&now)
+                    || index.unpublished.contains_key(&now)
+                    || index.shared.contains_key(&now)
+                    || index.old_addresses.contains(&now)
+                    || self.nodes.iter().any(|n| n.id == now));
+            if named_by_title || taken || index.contested.contains(&was) {
+                return None;
+            }
+            if !own_was && index.keys.get(&was) == Some(&node) {
+                self.index.keys.remove(&was);
+            }
+            if !own_now {
+                self.index.keys.insert(now, node);
+            }
+        }
+        self.nodes[node.0].title = title.to_string();
+        Some(self.showing_name(node))
     }
 
     /// Takes in a new reading of the card of `node` whose links changed (its front matter,
@@ -62,9 +119,9 @@ impl Graph {
     /// that the card names just as before (so no stub comes or goes, nor changes its
     /// title), and none has a problem to report but a heading its card lacks. The node's
     /// mentions are made anew, and the warnings in `diagnostics` follow (of orphans, of
-    /// missing headings, at the first link to a stub). Returns the concepts whose pages change:
-    /// the card's own, those that embed it, and those it linked to or links to now. None,
-    /// the graph untouched, when the edit needs a full build.
+    /// missing headings, at the first link to a stub). Returns the concepts whose pages
+    /// change: the card's own, those that embed it, and those it linked to or links to
+    /// now. None, the graph untouched, when the edit needs a full build.
     pub fn relink(
         &mut self,
         node: NodeId,

@@ -94,8 +94,9 @@ fn relink(text: &str, how: usize, name: &str, number: usize) -> String {
 }
 
 /// The card `text` with only what its page shows changed: its summary rewritten or
-/// taken out, CSS classes given to its page, tags given or taken off, or its status
-/// turned from complete to draft or back (a stub's to complete); or only where
+/// taken out, CSS classes given to its page, tags given or taken off, its status turned
+/// from complete to draft or back (a stub's to complete), or its title changed (to one
+/// another card or a folder may have); or only where
 /// its front matter's names and its text stand: a line on top of the front matter (a
 /// comment) put in or taken out, or its `next:` list written one name a line.
 fn reshow(text: &str, how: usize, number: usize) -> String {
@@ -118,7 +119,14 @@ fn reshow(text: &str, how: usize, number: usize) -> String {
                 .replacen(&draft, &complete, 1)
                 .replacen(&stub, &complete, 1),
         },
-        5 => match text.strip_prefix(comment) {
+        5 => match text.lines().find(|l| l.starts_with("title:")) {
+            Some(title) => {
+                let new = ["Alpha 0", "beta", "More", "Renamed"][number % 4];
+                text.replacen(title, &format!("title: {new}"), 1)
+            }
+            None => text.to_string(),
+        },
+        6 => match text.strip_prefix(comment) {
             Some(rest) => format!("---\n{rest}"),
             None => text.replacen("---\n", comment, 1),
         },
@@ -201,7 +209,7 @@ fn incremental_builds_equal_full_builds_from(seed: u64) {
                 let name = present[random.below(present.len())].clone();
                 let rel = format!("cards/{name}.md");
                 let text = std::fs::read_to_string(site.path().join(&rel)).unwrap();
-                let how = random.below(7);
+                let how = random.below(8);
                 write(
                     &site,
                     &rel,
@@ -950,4 +958,62 @@ fn a_card_made_a_draft_is_drawn_in_place_with_the_pages_that_show_its_links() {
             );
         }
     }
+}
+
+/// The client card of `site` given `title`, rebuilt by `project` and asserted equal to a
+/// full build when edits pause, its title shown on the pages near it: whether it was drawn
+/// in place, and the site.
+fn retitled(
+    (site, config, project, clock): (&TestSite, &Config, &mut Project, &mut u64),
+    title: &str,
+    before: Files,
+) -> (bool, Files) {
+    let text = format!("---\ntitle: {title}\nparent: server\n---\nIt asks.\n");
+    write(site, "cards/client.md", &text, clock);
+    let changes = Changes {
+        cards: vec![site.path().join("cards/client.md")],
+        ..Changes::default()
+    };
+    let drawn = project.rebuild(&changes).unwrap();
+    let in_place = drawn.changed.is_some();
+    let first = drawn.site.unwrap().files;
+    let after = finished_as_a_full_build(config, project, first, &drawn.report.diagnostics);
+    for page in ["other/index.html", "leaf/index.html", "server/index.html"] {
+        assert!(
+            before[page] != after[page],
+            "{page} shows the title {title}"
+        );
+    }
+    (in_place, after)
+}
+
+#[test]
+fn a_card_given_a_new_title_is_drawn_in_place_unless_a_link_names_it_by_its_old_one() {
+    let mut clock = 0;
+    let cards = [
+        ("cards/server.md", "---\ntitle: Server\n---\nIt answers.\n"),
+        (
+            "cards/client.md",
+            "---\ntitle: The Client\nparent: server\n---\nIt asks.\n",
+        ),
+        (
+            "cards/leaf.md",
+            "---\ntitle: Leaf\nparent: client\n---\nBelow.\n",
+        ),
+        ("cards/other.md", "---\ntitle: Other\n---\nOn [[client]].\n"),
+    ];
+    let site = site_with(&cards, &mut clock);
+    let config = Config::load(site.path()).unwrap();
+    let mut project = Project::new(config.clone());
+    let files = project.build().unwrap().site.unwrap().files;
+    let at = (&site, &config, &mut project, &mut clock);
+    let (in_place, _) = retitled(at, "A Customer", files);
+    assert!(in_place, "no link names it by its title");
+    // A link by its title: a new title leaves that link to a stub.
+    let linking = "---\ntitle: Other\n---\nOn [[client]] and [[A Customer]].\n";
+    write(&site, "cards/other.md", linking, &mut clock);
+    let files = project.build().unwrap().site.unwrap().files;
+    let at = (&site, &config, &mut project, &mut clock);
+    let (in_place, _) = retitled(at, "The Client", files);
+    assert!(!in_place, "a full build: a link names it by its title");
 }
