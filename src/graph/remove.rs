@@ -159,7 +159,10 @@ impl Graph {
         let now = |n: NodeId| order[n.0].map(NodeId);
         let shown_now = |nodes: &[NodeId]| nodes.iter().filter_map(|&n| now(n)).collect();
         let mut shown: Vec<NodeId> = shown_now(&shown);
-        let named: Vec<NodeId> = shown_now(&named);
+        let mut named: Vec<NodeId> = shown_now(&named);
+        // Named more than once (a relation and a link) is one orphan's warning at most.
+        named.sort_unstable();
+        named.dedup();
         let stub = stub_id.as_ref().and_then(|_| now(node));
         self.list_edges();
 

@@ -1017,3 +1017,22 @@ fn a_card_given_a_new_title_is_drawn_in_place_unless_a_link_names_it_by_its_old_
     let (in_place, _) = retitled(at, "The Client", files);
     assert!(!in_place, "a full build: a link names it by its title");
 }
+
+#[test]
+fn a_card_named_twice_by_a_deleted_one_is_warned_of_as_an_orphan_once() {
+    let mut clock = 0;
+    let cards = [
+        (
+            "cards/gone.md",
+            "---\ntitle: Gone\nrelated: [lone]\n---\nAbout [[lone]] and [[kept]].\n",
+        ),
+        ("cards/lone.md", "---\ntitle: Lone\n---\nAlone.\n"),
+        ("cards/kept.md", "---\ntitle: Kept\n---\nAbout [[gone]].\n"),
+        ("cards/other.md", "---\ntitle: Other\n---\nOn [[kept]].\n"),
+    ];
+    let site = site_with(&cards, &mut clock);
+    let (config, mut project, _, drawn) = deleted_after_a_build(&site, "cards/gone.md");
+    assert!(drawn.changed.is_some(), "deleted in place");
+    let first = drawn.site.unwrap().files;
+    finished_as_a_full_build(&config, &mut project, first, &drawn.report.diagnostics);
+}
