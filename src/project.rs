@@ -12,6 +12,7 @@ use crate::diagnostic::{Diagnostic, Pos};
 use crate::graph::{Graph, NodeId};
 use crate::render::{self, Lists, PageCache, Search};
 use crate::site::{Bytes, Site};
+use crate::slug::slugify;
 use crate::theme::Theme;
 use crate::{Built, Report, check_paths, draw, every_problem, graph_of, read_attachments};
 use crate::{export, search};
@@ -315,11 +316,16 @@ impl Project {
             },
         };
         // The home page shows the home note's text (and what it embeds): an edit of that
-        // draws the site anew, and a new card may be the home note the configuration names.
+        // draws the site anew, and a new card (or a new title) may be the home note the
+        // configuration names.
         let home = (self.config.home.as_deref()).map(|name| last.graph.find(name));
+        let home_name = self.config.home.as_deref().map(slugify);
         let shows_home = |edit: &CardEdit| {
-            home.flatten()
-                .is_some_and(|home| last.graph.embedding(edit.node).contains(&home))
+            let titled = |card: &Card| home_name.as_deref() == Some(&slugify(&card.title));
+            (edit.old.title != edit.new.title && (titled(&edit.old) || titled(&edit.new)))
+                || home
+                    .flatten()
+                    .is_some_and(|home| last.graph.embedding(edit.node).contains(&home))
         };
         let home_goes = removed.is_some_and(|node| home == Some(Some(node)));
         if edits.iter().any(shows_home) || (added.is_some() && home == Some(None)) || home_goes {

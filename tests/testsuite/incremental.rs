@@ -1036,3 +1036,28 @@ fn a_card_named_twice_by_a_deleted_one_is_warned_of_as_an_orphan_once() {
     let first = drawn.site.unwrap().files;
     finished_as_a_full_build(&config, &mut project, first, &drawn.report.diagnostics);
 }
+
+#[test]
+fn a_card_given_the_title_the_home_page_names_opens_the_home_page() {
+    let mut clock = 0;
+    let cards = [
+        ("cardweb.yaml", "home: Welcome\n"),
+        ("cards/start.md", "---\ntitle: Start\n---\nHello.\n"),
+        ("cards/other.md", "---\ntitle: Other\n---\nOn [[start]].\n"),
+    ];
+    let site = site_with(&cards, &mut clock);
+    let config = Config::load(site.path()).unwrap();
+    let mut project = Project::new(config.clone());
+    let before = project.build().unwrap();
+    assert!(format!("{:?}", before.report.diagnostics).contains("names no note"));
+    let retitled = "---\ntitle: Welcome\n---\nHello.\n";
+    write(&site, "cards/start.md", retitled, &mut clock);
+    let changes = Changes {
+        cards: vec![site.path().join("cards/start.md")],
+        ..Changes::default()
+    };
+    let drawn = project.rebuild(&changes).unwrap();
+    let first = drawn.site.unwrap().files;
+    let after = finished_as_a_full_build(&config, &mut project, first, &drawn.report.diagnostics);
+    assert!(String::from_utf8_lossy(&after["index.html"]).contains("Hello."));
+}
