@@ -91,6 +91,11 @@ impl Graph {
                 };
                 let others = self.incoming(stub).any(|e| e.from != node);
                 if let (Some(first), true) = (left.first(), maker) {
+                    // The links left make it again, as one stub of the same id (a path
+                    // first and its name after would make two).
+                    if one_stub(&left).is_none_or(|id| free_id(&id) != self[stub].id) {
+                        return None;
+                    }
                     made.push((slugify(first.name()), first.clone()));
                 }
                 linked.push((stub, left, others));

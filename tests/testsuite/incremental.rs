@@ -1061,3 +1061,28 @@ fn a_card_given_the_title_the_home_page_names_opens_the_home_page() {
     let after = finished_as_a_full_build(&config, &mut project, first, &drawn.report.diagnostics);
     assert!(String::from_utf8_lossy(&after["index.html"]).contains("Hello."));
 }
+
+#[test]
+fn a_stub_a_deleted_card_made_becomes_two_when_a_path_names_it_first_after() {
+    // `[[kappa]]` made the stub and `[[more/kappa]]` joined it; with the first gone, a
+    // full build makes a stub of the path, then one of the name.
+    let mut clock = 0;
+    let cards = [
+        (
+            "cards/a.md",
+            "---\ntitle: A\n---\nSee [[kappa]] and [[c]].\n",
+        ),
+        (
+            "cards/b.md",
+            "---\ntitle: B\n---\nSee [[more/kappa]] and [[c]].\n",
+        ),
+        (
+            "cards/c.md",
+            "---\ntitle: C\n---\nSee [[kappa]] and [[b]].\n",
+        ),
+    ];
+    let site = site_with(&cards, &mut clock);
+    let (config, mut project, _, drawn) = deleted_after_a_build(&site, "cards/a.md");
+    let first = drawn.site.unwrap().files;
+    finished_as_a_full_build(&config, &mut project, first, &drawn.report.diagnostics);
+}
