@@ -70,12 +70,18 @@ impl Graph {
     }
 
     /// Gives the card of `node` its new `title`, if that can be done in place: no link or
-    /// relation names it by its old title, and nothing else answers to the new one (no
-    /// concept, name a card claims or has left unpublished, nor folder). Returns the
+    /// relation names it by its old title, nothing else answers to the new one (no
+    /// concept, name a card claims or has left unpublished, nor folder), and it neither
+    /// embeds nor is embedded (the warnings about embeds name titles). Returns the
     /// concepts whose pages show its title ([`Graph::showing_name`]); None, the graph
     /// untouched, when a full build is needed.
     pub fn retitle(&mut self, node: NodeId, title: &str) -> Option<Vec<NodeId>> {
         let card = self[node].card.clone()?;
+        let embeds = self.embedded_by.contains_key(&node)
+            || self.embedded_by.values().flatten().any(|&n| n == node);
+        if embeds {
+            return None;
+        }
         let (was, now) = (slugify(&card.title), slugify(title));
         let own = |key: &str| {
             key == self[node].id

@@ -1086,3 +1086,29 @@ fn a_stub_a_deleted_card_made_becomes_two_when_a_path_names_it_first_after() {
     let first = drawn.site.unwrap().files;
     finished_as_a_full_build(&config, &mut project, first, &drawn.report.diagnostics);
 }
+
+#[test]
+fn a_new_title_is_in_the_warning_of_an_embed_that_leads_back() {
+    let mut clock = 0;
+    let cards = [
+        ("cards/a.md", "---\ntitle: A\n---\nSee [[b]].\n\n![[a]]\n"),
+        ("cards/b.md", "---\ntitle: B\n---\nSee [[a]].\n"),
+    ];
+    let site = site_with(&cards, &mut clock);
+    let config = Config::load(site.path()).unwrap();
+    let mut project = Project::new(config.clone());
+    project.build().unwrap();
+    write(
+        &site,
+        "cards/a.md",
+        "---\ntitle: Renamed\n---\nSee [[b]].\n\n![[a]]\n",
+        &mut clock,
+    );
+    let changes = Changes {
+        cards: vec![site.path().join("cards/a.md")],
+        ..Changes::default()
+    };
+    let drawn = project.rebuild(&changes).unwrap();
+    let first = drawn.site.unwrap().files;
+    finished_as_a_full_build(&config, &mut project, first, &drawn.report.diagnostics);
+}
