@@ -154,8 +154,16 @@ impl Graph {
                 self.index.forget(*stub);
             } else if !left.is_empty() && self[*stub].title != stub_title(left) {
                 self.nodes[stub.0].title = stub_title(left);
-                let linking = self.edges.iter().filter(|e| e.to == *stub);
-                shown.extend(linking.map(|e| e.from).collect::<Vec<_>>());
+                // Its title shows in the links to it (in cards that others embed too) and
+                // in the breadcrumbs below it (the edges' lists are not made yet).
+                let linking: Vec<NodeId> = (self.edges.iter())
+                    .filter(|e| e.to == *stub)
+                    .map(|e| e.from)
+                    .collect();
+                let embedding: Vec<NodeId> =
+                    linking.iter().flat_map(|&n| self.embedding(n)).collect();
+                shown.extend(linking.into_iter().chain(embedding));
+                shown.extend(self.below(*stub));
             }
         }
         let order = self.order_after_removal(&dropped);

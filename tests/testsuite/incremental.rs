@@ -1112,3 +1112,25 @@ fn a_new_title_is_in_the_warning_of_an_embed_that_leads_back() {
     let first = drawn.site.unwrap().files;
     finished_as_a_full_build(&config, &mut project, first, &drawn.report.diagnostics);
 }
+
+#[test]
+fn a_stub_retitled_by_a_deletion_is_retitled_in_the_breadcrumbs_below_it() {
+    // `[[more/eta]]` gave the stub `eta` its title; with it gone the stub is `eta` again,
+    // on the page of a card two levels below it too.
+    let mut clock = 0;
+    let cards = [
+        ("cards/a.md", "---\ntitle: A\n---\nSee [[eta]] and [[k]].\n"),
+        ("cards/k.md", "---\ntitle: K\nparent: eta\n---\nOn [[a]].\n"),
+        ("cards/c.md", "---\ntitle: C\nparent: k\n---\nOn [[a]].\n"),
+        (
+            "cards/z.md",
+            "---\ntitle: Z\n---\nSee [[more/eta]] and [[a]].\n",
+        ),
+    ];
+    let site = site_with(&cards, &mut clock);
+    let (config, mut project, before, drawn) = deleted_after_a_build(&site, "cards/z.md");
+    assert!(String::from_utf8_lossy(&before["c/index.html"]).contains("more/eta"));
+    assert!(drawn.changed.is_some(), "deleted in place");
+    let first = drawn.site.unwrap().files;
+    finished_as_a_full_build(&config, &mut project, first, &drawn.report.diagnostics);
+}
