@@ -400,6 +400,22 @@ fn deleted_after_a_build(site: &TestSite, rel: &str) -> (Config, Project, Files,
     (config, project, before, drawn)
 }
 
+/// `project`'s rebuild after the card at `rel` of `site` is written as `text`, as the
+/// watcher reports it.
+fn rebuilt_after_writing(
+    site: &TestSite,
+    project: &mut Project,
+    clock: &mut u64,
+    (rel, text): (&str, &str),
+) -> cardweb::Built {
+    write(site, rel, text, clock);
+    let changes = Changes {
+        cards: vec![site.path().join(rel)],
+        ..Changes::default()
+    };
+    project.rebuild(&changes).unwrap()
+}
+
 /// The site once `project` has drawn what the edits it took left stale, given `first`, the
 /// site its rebuild gave, and `diagnostics`, the rebuild's: asserted to equal a fresh full
 /// build of `config`, file for file and diagnostic for diagnostic.
@@ -839,12 +855,7 @@ fn a_line_added_to_a_cards_front_matter_is_drawn_in_place_and_its_warnings_move_
         "the relation's warning and the link's"
     );
     let after = before.replacen("---\n", "---\nsummary: Asks.\n", 1);
-    write(&site, "cards/client.md", &after, &mut clock);
-    let changes = Changes {
-        cards: vec![site.path().join("cards/client.md")],
-        ..Changes::default()
-    };
-    let drawn = project.rebuild(&changes).unwrap();
+    let drawn = rebuilt_after_writing(&site, &mut project, &mut clock, ("cards/client.md", &after));
     assert!(drawn.changed.is_some(), "drawn in place");
     assert_eq!(lines(&drawn), [4, 6]);
     let files = drawn.site.unwrap().files;
@@ -874,12 +885,7 @@ fn a_link_added_to_a_card_with_a_missing_heading_is_drawn_in_place_and_the_warni
     let missing = "`server` has no heading `#questions`".to_string();
     assert_eq!(warned(&project.build().unwrap()), [(4, missing.clone())]);
     let edited = "---\ntitle: Client\n---\nFirst [[other]].\n\nSee [[server#questions]].\n";
-    write(&site, "cards/client.md", edited, &mut clock);
-    let changes = Changes {
-        cards: vec![site.path().join("cards/client.md")],
-        ..Changes::default()
-    };
-    let drawn = project.rebuild(&changes).unwrap();
+    let drawn = rebuilt_after_writing(&site, &mut project, &mut clock, ("cards/client.md", edited));
     assert!(drawn.changed.is_some(), "drawn in place");
     assert_eq!(warned(&drawn), [(6, missing)]);
     let files = drawn.site.unwrap().files;
@@ -907,12 +913,8 @@ fn a_tag_given_to_a_card_is_drawn_in_place_and_the_tag_pages_follow_when_edits_p
         ("---\ntitle: Client\n---\nIt asks. #web #new\n", true),
         ("---\ntitle: Client\n---\nIt asks.\n", false),
     ] {
-        write(&site, "cards/client.md", edited, &mut clock);
-        let changes = Changes {
-            cards: vec![site.path().join("cards/client.md")],
-            ..Changes::default()
-        };
-        let drawn = project.rebuild(&changes).unwrap();
+        let drawn =
+            rebuilt_after_writing(&site, &mut project, &mut clock, ("cards/client.md", edited));
         assert!(drawn.changed.is_some(), "drawn in place: {edited}");
         let first = drawn.site.unwrap().files;
         let page = String::from_utf8_lossy(&first["client/index.html"]).into_owned();
@@ -952,12 +954,12 @@ fn a_card_made_a_draft_is_drawn_in_place_with_the_pages_that_show_its_links() {
     for status in ["draft", "complete"] {
         let edited =
             format!("---\ntitle: Client\nparent: server\nstatus: {status}\n---\nIt asks.\n");
-        write(&site, "cards/client.md", &edited, &mut clock);
-        let changes = Changes {
-            cards: vec![site.path().join("cards/client.md")],
-            ..Changes::default()
-        };
-        let drawn = project.rebuild(&changes).unwrap();
+        let drawn = rebuilt_after_writing(
+            &site,
+            &mut project,
+            &mut clock,
+            ("cards/client.md", &edited),
+        );
         assert!(drawn.changed.is_some(), "drawn in place: {status}");
         let first = drawn.site.unwrap().files;
         let before = files;
@@ -980,12 +982,7 @@ fn retitled(
     before: Files,
 ) -> (bool, Files) {
     let text = format!("---\ntitle: {title}\nparent: server\n---\nIt asks.\n");
-    write(site, "cards/client.md", &text, clock);
-    let changes = Changes {
-        cards: vec![site.path().join("cards/client.md")],
-        ..Changes::default()
-    };
-    let drawn = project.rebuild(&changes).unwrap();
+    let drawn = rebuilt_after_writing(site, project, clock, ("cards/client.md", &text));
     let in_place = drawn.changed.is_some();
     let first = drawn.site.unwrap().files;
     let after = finished_as_a_full_build(config, project, first, &drawn.report.diagnostics);
@@ -1062,12 +1059,12 @@ fn a_card_given_the_title_the_home_page_names_opens_the_home_page() {
     let before = project.build().unwrap();
     assert!(format!("{:?}", before.report.diagnostics).contains("names no note"));
     let retitled = "---\ntitle: Welcome\n---\nHello.\n";
-    write(&site, "cards/start.md", retitled, &mut clock);
-    let changes = Changes {
-        cards: vec![site.path().join("cards/start.md")],
-        ..Changes::default()
-    };
-    let drawn = project.rebuild(&changes).unwrap();
+    let drawn = rebuilt_after_writing(
+        &site,
+        &mut project,
+        &mut clock,
+        ("cards/start.md", retitled),
+    );
     let first = drawn.site.unwrap().files;
     let after = finished_as_a_full_build(&config, &mut project, first, &drawn.report.diagnostics);
     assert!(String::from_utf8_lossy(&after["index.html"]).contains("Hello."));
@@ -1109,17 +1106,8 @@ fn a_new_title_is_in_the_warning_of_an_embed_that_leads_back() {
     let config = Config::load(site.path()).unwrap();
     let mut project = Project::new(config.clone());
     project.build().unwrap();
-    write(
-        &site,
-        "cards/a.md",
-        "---\ntitle: Renamed\n---\nSee [[b]].\n\n![[a]]\n",
-        &mut clock,
-    );
-    let changes = Changes {
-        cards: vec![site.path().join("cards/a.md")],
-        ..Changes::default()
-    };
-    let drawn = project.rebuild(&changes).unwrap();
+    let renamed = "---\ntitle: Renamed\n---\nSee [[b]].\n\n![[a]]\n";
+    let drawn = rebuilt_after_writing(&site, &mut project, &mut clock, ("cards/a.md", renamed));
     let first = drawn.site.unwrap().files;
     finished_as_a_full_build(&config, &mut project, first, &drawn.report.diagnostics);
 }
