@@ -121,8 +121,8 @@ struct Stale {
     lists: BTreeSet<String>,
     /// The search index (after edits of text).
     search: bool,
-    /// The site's own pages and the graph's data files (after edits of links, of what
-    /// pages show of a card, of tags).
+    /// The site's own pages and the graph's data files (after edits of links, or of what
+    /// pages show of a card: its summary, tags, title, status).
     site: bool,
 }
 
