@@ -400,6 +400,14 @@ fn deleted_after_a_build(site: &TestSite, rel: &str) -> (Config, Project, Files,
     (config, project, before, drawn)
 }
 
+/// A new site with `cards` written in order, its configuration, and a project of it.
+fn project_of(cards: &[(&str, &str)], clock: &mut u64) -> (TestSite, Config, Project) {
+    let site = site_with(cards, clock);
+    let config = Config::load(site.path()).unwrap();
+    let project = Project::new(config.clone());
+    (site, config, project)
+}
+
 /// `project`'s rebuild after the card at `rel` of `site` is written as `text`, as the
 /// watcher reports it.
 fn rebuilt_after_writing(
@@ -741,9 +749,7 @@ fn a_link_edit_moves_the_warnings_of_its_links_and_finds_new_orphans_like_a_full
             "---\ntitle: Note\n---\nSee [[alpha]] and [[alpah]].\n",
         ),
     ];
-    let site = site_with(&cards, &mut clock);
-    let config = Config::load(site.path()).unwrap();
-    let mut project = Project::new(config.clone());
+    let (site, config, mut project) = project_of(&cards, &mut clock);
     project.build().unwrap();
     let edits = [
         // gamma gains a link (no longer an orphan), the near miss moves two lines down.
@@ -839,9 +845,7 @@ fn a_line_added_to_a_cards_front_matter_is_drawn_in_place_and_its_warnings_move_
         ("cards/client.md", before),
         ("cards/other.md", "---\ntitle: Other\n---\nOn [[client]].\n"),
     ];
-    let site = site_with(&cards, &mut clock);
-    let config = Config::load(site.path()).unwrap();
-    let mut project = Project::new(config.clone());
+    let (site, config, mut project) = project_of(&cards, &mut clock);
     let first = project.build().unwrap();
     let lines = |built: &cardweb::Built| -> Vec<usize> {
         (built.report.diagnostics.iter())
@@ -873,9 +877,7 @@ fn a_link_added_to_a_card_with_a_missing_heading_is_drawn_in_place_and_the_warni
         ),
         ("cards/other.md", "---\ntitle: Other\n---\nOn [[client]].\n"),
     ];
-    let site = site_with(&cards, &mut clock);
-    let config = Config::load(site.path()).unwrap();
-    let mut project = Project::new(config.clone());
+    let (site, config, mut project) = project_of(&cards, &mut clock);
     let warned = |built: &cardweb::Built| -> Vec<(usize, String)> {
         (built.report.diagnostics.iter())
             .filter(|d| d.path.ends_with("client.md"))
@@ -904,9 +906,7 @@ fn a_tag_given_to_a_card_is_drawn_in_place_and_the_tag_pages_follow_when_edits_p
         ("cards/client.md", "---\ntitle: Client\n---\nIt asks.\n"),
         ("cards/other.md", "---\ntitle: Other\n---\nOn [[client]].\n"),
     ];
-    let site = site_with(&cards, &mut clock);
-    let config = Config::load(site.path()).unwrap();
-    let mut project = Project::new(config.clone());
+    let (site, config, mut project) = project_of(&cards, &mut clock);
     let mut files = project.build().unwrap().site.unwrap().files;
     for (edited, tagged) in [
         ("---\ntitle: Client\ntags: [web]\n---\nIt asks.\n", true),
@@ -1010,9 +1010,7 @@ fn a_card_given_a_new_title_is_drawn_in_place_unless_a_link_names_it_by_its_old_
         ),
         ("cards/other.md", "---\ntitle: Other\n---\nOn [[client]].\n"),
     ];
-    let site = site_with(&cards, &mut clock);
-    let config = Config::load(site.path()).unwrap();
-    let mut project = Project::new(config.clone());
+    let (site, config, mut project) = project_of(&cards, &mut clock);
     let files = project.build().unwrap().site.unwrap().files;
     let at = (&site, &config, &mut project, &mut clock);
     let (in_place, _) = retitled(at, "A Customer", files);
@@ -1053,9 +1051,7 @@ fn a_card_given_the_title_the_home_page_names_opens_the_home_page() {
         ("cards/start.md", "---\ntitle: Start\n---\nHello.\n"),
         ("cards/other.md", "---\ntitle: Other\n---\nOn [[start]].\n"),
     ];
-    let site = site_with(&cards, &mut clock);
-    let config = Config::load(site.path()).unwrap();
-    let mut project = Project::new(config.clone());
+    let (site, config, mut project) = project_of(&cards, &mut clock);
     let before = project.build().unwrap();
     assert!(format!("{:?}", before.report.diagnostics).contains("names no note"));
     let retitled = "---\ntitle: Welcome\n---\nHello.\n";
@@ -1102,9 +1098,7 @@ fn a_new_title_is_in_the_warning_of_an_embed_that_leads_back() {
         ("cards/a.md", "---\ntitle: A\n---\nSee [[b]].\n\n![[a]]\n"),
         ("cards/b.md", "---\ntitle: B\n---\nSee [[a]].\n"),
     ];
-    let site = site_with(&cards, &mut clock);
-    let config = Config::load(site.path()).unwrap();
-    let mut project = Project::new(config.clone());
+    let (site, config, mut project) = project_of(&cards, &mut clock);
     project.build().unwrap();
     let renamed = "---\ntitle: Renamed\n---\nSee [[b]].\n\n![[a]]\n";
     let drawn = rebuilt_after_writing(&site, &mut project, &mut clock, ("cards/a.md", renamed));
