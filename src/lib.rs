@@ -40,6 +40,7 @@ use card::{Attachment, Card, Corpus};
 use config::Config;
 use diagnostic::{Diagnostic, Pos};
 use graph::{Counts, Graph};
+use markdown::Scratch;
 use rayon::prelude::*;
 use render::PageCache;
 use site::{Put, Site};
@@ -80,18 +81,21 @@ pub struct Built {
 }
 
 /// Runs the pipeline once over the site `config` describes, handing each file to `put`
-/// as soon as it is drawn, so that the whole site is never held at once. Problems in the
-/// cards are in the report; an `Err` means the site could not be read or drawn at all (no
-/// cards folder, broken templates, unreadable attachments, a file `put` refused).
-pub fn build(config: &Config, put: Put) -> Result<Report> {
+/// as soon as it is drawn, so that the whole site is never held at once; with a `scratch`
+/// file, the cards' HTML waits there rather than in memory until it is drawn. Problems in
+/// the cards are in the report; an `Err` means the site could not be read or drawn at all
+/// (no cards folder, broken templates, unreadable attachments, a file `put` refused).
+pub fn build(config: &Config, put: Put, scratch: Option<&Arc<Scratch>>) -> Result<Report> {
     let mut watch = timings::Stopwatch::start();
     // The templates compile while the cards are read: a broken one matters only if the
     // cards have no errors.
     let (analysed, theme) = rayon::join(
-        || analyse_with_corpus(config, &mut watch),
+        || analyse_with_corpus(config, scratch, &mut watch),
         || Theme::load(config),
     );
-    let (graph, corpus, diagnostics) = analysed?;
+    let (mut graph, corpus, diagnostics) = analysed?;
+    // Nothing will be edited: the hints for links to come are not needed.
+    graph.forget_near_misses();
     let mut report = Report {
         counts: graph.counts(),
         diagnostics,
@@ -126,7 +130,7 @@ pub fn build(config: &Config, put: Put) -> Result<Report> {
 /// Runs the pipeline once into memory.
 pub fn build_site(config: &Config) -> Result<Built> {
     let site = Mutex::new(Site::default());
-    let report = build(config, &Site::put_into(&site))?;
+    let report = build(config, &Site::put_into(&site), None)?;
     let site = site.into_inner().unwrap_or_else(|p| p.into_inner());
     Ok(Built {
         site: report.drawn.then_some(site),
@@ -138,19 +142,21 @@ pub fn build_site(config: &Config) -> Result<Built> {
 /// Reads the cards and builds the graph, without drawing anything: for commands that
 /// look at the graph (`stubs`, `graph`, `new`). Returns it with every problem found.
 pub fn analyse(config: &Config) -> Result<(Graph, Vec<Diagnostic>)> {
-    let (graph, _, diagnostics) = analyse_with_corpus(config, &mut timings::Stopwatch::start())?;
+    let mut watch = timings::Stopwatch::start();
+    let (graph, _, diagnostics) = analyse_with_corpus(config, None, &mut watch)?;
     Ok((graph, diagnostics))
 }
 
-/// The first stages: sources found, cards read and outlined in parallel, the graph built;
-/// each timed on `watch`.
+/// The first stages: sources found, cards read and outlined in parallel (their HTML put in
+/// `scratch`, if given), the graph built; each timed on `watch`.
 fn analyse_with_corpus(
     config: &Config,
+    scratch: Option<&Arc<Scratch>>,
     watch: &mut timings::Stopwatch,
 ) -> Result<(Graph, Corpus, Vec<Diagnostic>)> {
     let sources = card::find_sources(config)?;
     let read: Vec<(Option<Arc<Card>>, Vec<Diagnostic>)> = (sources.cards.par_iter())
-        .map(|file| card::read_card(config, file))
+        .map(|file| card::read_card(config, file, scratch))
         .collect();
     let mut diagnostics = sources.problems;
     let mut cards = Vec::with_capacity(read.len());

@@ -258,7 +258,9 @@ fn build(config: Config, timings: bool) -> Result<ExitCode> {
         tally.add(&path, bytes.len());
         output.put(&path, &bytes)
     };
-    let built = cardweb::build(&config, &put);
+    // The cards' HTML waits on the output's disk until drawn (in memory if it cannot).
+    let scratch = cardweb::markdown::Scratch::in_folder(output.folder()).ok();
+    let built = cardweb::build(&config, &put, scratch.as_ref());
     drop(progress);
     let report = match built {
         Ok(report) if report.drawn => report,
@@ -316,7 +318,7 @@ fn check(config: Config, strict: bool) -> Result<ExitCode> {
     // Drawn to find what only drawing finds (template errors, clashing paths), and then
     // let go: the pages are not kept.
     let paths = std::sync::Mutex::default();
-    let report = cardweb::build(&config, &cardweb::site::put_paths_into(&paths))?;
+    let report = cardweb::build(&config, &cardweb::site::put_paths_into(&paths), None)?;
     print_problems(&report.diagnostics);
     let errors = report.errors();
     println!(

@@ -125,6 +125,14 @@ impl Output {
         })
     }
 
+    /// The folder the files are written into: the fresh folder, or the output folder.
+    pub fn folder(&self) -> &Path {
+        match &self.mode {
+            Mode::Fresh { folder, .. } => folder,
+            Mode::Update { .. } => &self.out,
+        }
+    }
+
     /// Takes the file at `path` (`/`-separated, inside the folder): unless the folder
     /// already holds these bytes there, they wait in a temporary file. Two files for one
     /// path is an error naming the path.

@@ -77,7 +77,7 @@ struct Loaded {
 impl Loaded {
     fn read(config: &Config, file: &CardFile) -> Loaded {
         let read_at = SystemTime::now();
-        let (card, diagnostics) = card::read_card(config, file);
+        let (card, diagnostics) = card::read_card(config, file, None);
         Loaded {
             stamp: file.stamp,
             read_at,

@@ -6,7 +6,7 @@ use super::front_matter::{self, FrontMatter};
 use super::{Card, CardFile, Status};
 use crate::config::Config;
 use crate::diagnostic::{Diagnostic, Pos};
-use crate::markdown;
+use crate::markdown::{self, Scratch};
 use crate::slug::slugify;
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -16,11 +16,19 @@ use std::sync::Arc;
 pub const MAX_CARD_BYTES: u64 = 4 << 20;
 
 /// Reads and parses one card file; returns the card if it is usable, and every problem.
-pub fn read_card(config: &Config, file: &CardFile) -> (Option<Arc<Card>>, Vec<Diagnostic>) {
+/// With a `scratch` file, the card's HTML waits there until it is drawn.
+pub fn read_card(
+    config: &Config,
+    file: &CardFile,
+    scratch: Option<&Arc<Scratch>>,
+) -> (Option<Arc<Card>>, Vec<Diagnostic>) {
     let path = config.display_path(&file.source);
     match read_text(&file.source, &path) {
         Ok(text) => {
-            let (card, diagnostics) = parse_card(&path, &file.rel, &text);
+            let (mut card, diagnostics) = parse_card(&path, &file.rel, &text);
+            if let (Some(card), Some(scratch)) = (&mut card, scratch) {
+                card.outline.html.spill(scratch);
+            }
             (card.map(Arc::new), diagnostics)
         }
         Err(d) => (None, vec![d]),
@@ -223,7 +231,7 @@ pub(super) mod tests {
         let card = card.unwrap();
         assert_eq!(card.title, "Client Server", "the title from the file name");
         assert!(
-            card.outline.html.linked(&[]).contains("title: x"),
+            card.outline.html.linked(&[]).unwrap().contains("title: x"),
             "the text is shown"
         );
         assert!(diagnostics[0].message.contains("never closed"));

@@ -347,6 +347,12 @@ impl Graph {
         )
     }
 
+    /// Lets go of what only hints for links still to be written need (see
+    /// [`Graph::near_miss`]): for a graph that will not be edited.
+    pub fn forget_near_misses(&mut self) {
+        self.index.forget_near();
+    }
+
     /// Whether a stub has an id within two edits of `id`: its warning could hint at a card
     /// of that id (see [`Graph::near_miss`]).
     pub(super) fn stub_near(&self, id: &str) -> bool {

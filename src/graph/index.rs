@@ -149,6 +149,12 @@ impl Index {
         }
     }
 
+    /// Empties the table of near misses, for a graph no card will be added to (it is a
+    /// large part of a large site's graph).
+    pub fn forget_near(&mut self) {
+        self.near = FxHashMap::default();
+    }
+
     /// Takes a card's id out of the table of near misses.
     pub fn remove_near(&mut self, id: &str) {
         for variant in variants(id) {

@@ -291,7 +291,7 @@ fn quiz_html(callout: &Callout, body: &[Event], depth: usize) -> Option<String> 
 #[cfg(test)]
 mod tests {
     fn render(md: &str) -> String {
-        super::super::outline(md).html.linked(&[])
+        super::super::outline(md).html.linked(&[]).unwrap()
     }
 
     #[test]

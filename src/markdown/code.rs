@@ -119,6 +119,9 @@ mod tests {
         let mut read_while_compiling = Unlinked::new();
         let slot = read_while_compiling.add_code("rust", code);
         read_while_compiling.set_html(card(slot));
-        assert_eq!(read_while_compiling.linked(&[]), read_now.linked(&[]));
+        assert_eq!(
+            read_while_compiling.linked(&[]).unwrap(),
+            read_now.linked(&[]).unwrap()
+        );
     }
 }

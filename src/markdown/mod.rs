@@ -16,6 +16,7 @@ mod sections;
 mod slots;
 
 pub use outline::{Heading, Link, Outline};
+pub use packed::Scratch;
 pub use slots::{Drawn, Unlinked};
 
 use crate::diagnostic::Pos;
@@ -577,7 +578,7 @@ mod tests {
     fn to_html(markdown: &str) -> String {
         let outline = outline(markdown);
         let hrefs: Vec<Href> = outline.links.iter().map(fixed).collect();
-        outline.html.linked(&hrefs)
+        outline.html.linked(&hrefs).unwrap()
     }
 
     #[test]
@@ -627,7 +628,7 @@ mod tests {
         let mut unlinked = Unlinked::new();
         let marker = unlinked.add_code("rs", "fn main() {}\n".to_string());
         unlinked.set_html(format!("<p>Before.</p>\n{marker}<p>After.</p>\n"));
-        let html = unlinked.linked(&[]);
+        let html = unlinked.linked(&[]).unwrap();
         assert!(
             html.starts_with(
                 "<p>Before.</p>\n<pre class=\"code\" data-lang=\"rs\"><code class=\"language-rs\"><span class=\"keyword\">fn</span>"
@@ -696,7 +697,7 @@ mod tests {
     fn outline_anchors_are_the_html_anchors() {
         let outline = outline("# A\n\n## A\n\n## A ![[Card]]\n\n## Status `codes`\n");
         assert_eq!(outline.anchors, ["a", "a-1", "a-card", "status-codes"]);
-        let html = outline.html.linked(&[]);
+        let html = outline.html.linked(&[]).unwrap();
         assert!(html.contains("<h2 id=\"a-card\">"), "{html}");
     }
 }

@@ -229,7 +229,7 @@ mod tests {
             "{}",
             section(&o, "^t1")
         );
-        let html = o.html.linked(&[]);
+        let html = o.html.linked(&[]).unwrap();
         assert!(
             !html.contains("^t1</p>") && !html.contains('\0'),
             "{html:?}"

@@ -5,14 +5,15 @@
 //! read while its grammar was being compiled has a slot too, highlighted when drawn.
 
 use super::code::{highlighted_block, plain_block};
-use super::packed::Packed;
+use super::packed::{Packed, Scratch};
 use super::sections::{self, Section};
 use super::{Href, link_close, link_open, media};
 use crate::html::escape;
 use pulldown_cmark::{Event, LinkType, Tag, html};
 use std::hash::{Hash, Hasher};
+use std::io;
 use std::ops::Range;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 /// How a link or embed whose target was not found is drawn: its text, marked, and no
 /// link that would lead nowhere (the build warns about it).
@@ -235,6 +236,11 @@ impl Unlinked {
         self.fingerprint = OnceLock::new();
     }
 
+    /// Lets the HTML wait in `scratch` rather than in memory until it is drawn.
+    pub fn spill(&mut self, scratch: &Arc<Scratch>) {
+        self.html.spill(scratch);
+    }
+
     /// The bytes of the HTML of the section under heading `anchor`, or of block `^id`.
     pub fn section(&self, anchor: &str) -> Option<Range<usize>> {
         (self.sections.iter())
@@ -249,7 +255,7 @@ impl Unlinked {
 
     /// The HTML with every link drawn to its target: `hrefs` holds where each of the
     /// outline's links leads, in order; a link without one is drawn as its text alone.
-    pub fn linked(&self, hrefs: &[Href]) -> String {
+    pub fn linked(&self, hrefs: &[Href]) -> io::Result<String> {
         let drawn = Drawn {
             hrefs,
             anchored: &[],
@@ -258,11 +264,12 @@ impl Unlinked {
         self.draw(self.whole(), &drawn)
     }
 
-    /// The HTML of `part` (all of it, a section) with its links drawn as `drawn` says.
-    pub fn draw(&self, part: Range<usize>, drawn: &Drawn) -> String {
-        let whole = self.html.unpack();
+    /// The HTML of `part` (all of it, a section) with its links drawn as `drawn` says; an
+    /// error if the HTML waited in a scratch file that could not be read.
+    pub fn draw(&self, part: Range<usize>, drawn: &Drawn) -> io::Result<String> {
+        let whole = self.html.unpack()?;
         let Some(html) = whole.get(part) else {
-            return String::new();
+            return Ok(String::new());
         };
         let mut out = String::with_capacity(html.len() + 96 * self.slots.len());
         let mut rest = html;
@@ -325,7 +332,7 @@ impl Unlinked {
             }
         }
         out.push_str(rest);
-        out
+        Ok(out)
     }
 
     /// The HTML of the section `anchor` with no links drawn (for tests).
@@ -333,6 +340,7 @@ impl Unlinked {
     pub(super) fn section_html(&self, anchor: &str) -> Option<String> {
         self.html
             .unpack()
+            .ok()?
             .get(self.section(anchor)?)
             .map(str::to_string)
     }

@@ -9,6 +9,7 @@ use crate::graph::{Graph, MAX_EMBED_DEPTH, NodeId, Resolution};
 use crate::html::encode_path;
 use crate::markdown::{self, Drawn, Href, Link, Unlinked};
 use serde::Serialize;
+use std::io;
 use std::ops::Range;
 
 /// A card's HTML (all of it, or one section) with its links resolved from a page one
@@ -40,7 +41,12 @@ struct Embed<'a> {
 
 impl Serialize for Body<'_> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(&self.html())
+        let html = self.html().map_err(|e| {
+            serde::ser::Error::custom(format!(
+                "cannot read a card's HTML back from the build's scratch file: {e}"
+            ))
+        })?;
+        serializer.serialize_str(&html)
     }
 }
 
@@ -117,26 +123,26 @@ impl<'a> Body<'a> {
     }
 
     /// The HTML, with its links and embeds drawn.
-    fn html(&self) -> String {
+    fn html(&self) -> io::Result<String> {
         let Some(html) = self.html else {
-            return String::new();
+            return Ok(String::new());
         };
         let embedded: Vec<Option<String>> = (self.embeds.iter())
-            .map(|e| e.as_ref().map(Embed::html))
-            .collect();
+            .map(|e| e.as_ref().map(Embed::html).transpose())
+            .collect::<io::Result<_>>()?;
         let drawn = Drawn {
             hrefs: &self.targets,
             anchored: &self.anchored,
             embedded: &embedded,
         };
-        let html = html.draw(self.part.clone(), &drawn);
-        match self.at_root {
+        let html = html.draw(self.part.clone(), &drawn)?;
+        Ok(match self.at_root {
             // Every link a card's HTML makes to the site starts `../`, from one folder deep.
             true => html
                 .replace("href=\"../", "href=\"./")
                 .replace("src=\"../", "src=\"./"),
             false => html,
-        }
+        })
     }
 }
 
@@ -170,17 +176,17 @@ impl<'a> Embed<'a> {
 
     /// The embedded content, with the anchors of its page left to that page (their ids
     /// would clash with the embedding page's) and its links within that page leading there.
-    fn html(&self) -> String {
+    fn html(&self) -> io::Result<String> {
         let page = match &self.source {
             Href::Card { url, .. } | Href::Stub { url, .. } => url.split('#').next().unwrap_or(url),
             _ => "",
         };
         let content =
-            without_ids(&self.body.html()).replace("href=\"#", &format!("href=\"{page}#"));
-        format!(
+            without_ids(&self.body.html()?).replace("href=\"#", &format!("href=\"{page}#"));
+        Ok(format!(
             "<div class=\"embed\">{content}<p class=\"embed-source\">{}</p></div>",
             markdown::link_html(self.source.clone(), self.label)
-        )
+        ))
     }
 }
 

@@ -338,6 +338,43 @@ fn a_small_site_builds_in_little_memory() {
 }
 
 #[test]
+fn the_cards_html_waits_on_disk_not_in_memory_during_a_build() {
+    // 60 cards of 430 KB of words that barely compress: 26 MB of HTML, which packed in
+    // memory made the peak once the cards were read 45 MB (the test's own debug build);
+    // 21 MB waiting on disk.
+    let mut seed = 7u64;
+    let mut word = || {
+        seed = (seed.wrapping_mul(6364136223846793005)).wrapping_add(1442695040888963407);
+        format!("{:x}", seed >> 36)
+    };
+    let mut site = TestSite::new();
+    for i in 0..60 {
+        let paragraphs: Vec<String> = (0..700)
+            .map(|_| (0..80).map(|_| word()).collect::<Vec<_>>().join(" "))
+            .collect();
+        let card = format!("[[c{}]]\n\n{}\n", (i + 1) % 60, paragraphs.join("\n\n"));
+        site = site.file(&format!("cards/c{i}.md"), card);
+    }
+    let timings = site.run(&["build", "--timings"]).success().stdout();
+    let read = (timings.lines())
+        .find(|l| l.trim_start().starts_with("read"))
+        .unwrap_or_else(|| panic!("no read line in {timings}"));
+    assert!(peak_memory(read) < 30, "{read}");
+    let card = std::fs::read_to_string(site.path().join("cards/c7.md")).unwrap();
+    let last_word = card.split_whitespace().last().unwrap();
+    assert!(
+        site.page("c7/index.html").contains(last_word),
+        "the page is whole"
+    );
+    let left: Vec<_> = (std::fs::read_dir(site.path()).unwrap())
+        .chain(std::fs::read_dir(site.path().join("output")).unwrap())
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|name| name.starts_with(".tmp"))
+        .collect();
+    assert!(left.is_empty(), "no scratch file is left: {left:?}");
+}
+
+#[test]
 fn timings_name_each_stage_with_its_time_and_the_peak_memory() {
     let site = TestSite::own_cards();
     let out = site.run(&["build", "--timings"]).success().stdout();
