@@ -16,7 +16,7 @@ use std::sync::Arc;
 pub const MAX_CARD_BYTES: u64 = 4 << 20;
 
 /// Reads and parses one card file; returns the card if it is usable, and every problem.
-/// With a `scratch` file, the card's HTML waits there until it is drawn.
+/// Its HTML waits to be drawn in `scratch` if given, else compressed in memory.
 pub fn read_card(
     config: &Config,
     file: &CardFile,
@@ -26,8 +26,8 @@ pub fn read_card(
     match read_text(&file.source, &path) {
         Ok(text) => {
             let (mut card, diagnostics) = parse_card(&path, &file.rel, &text);
-            if let (Some(card), Some(scratch)) = (&mut card, scratch) {
-                card.outline.html.spill(scratch);
+            if let Some(card) = &mut card {
+                card.outline.html.put_away(scratch);
             }
             (card.map(Arc::new), diagnostics)
         }

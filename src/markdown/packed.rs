@@ -1,9 +1,9 @@
-//! A card's HTML kept compressed while it waits to be drawn. Every card's HTML is made when
-//! the cards are read and used when its page (or a page embedding it) is drawn; on a large
-//! site it was the largest part of a build's memory. LZ4 halves it at a small cost:
-//! compressing runs at several hundred megabytes a second, unpacking many times faster.
-//! A build can also let it wait on disk, in a [`Scratch`] file: packed, 50,000 cards' HTML
-//! is still 158 MB.
+//! A card's HTML while it waits to be drawn. Every card's HTML is made when the cards are
+//! read and used when its page (or a page embedding it) is drawn; on a large site it was
+//! the largest part of a build's memory. `serve` keeps it in memory, LZ4-compressed (half
+//! the size; compressing runs at several hundred megabytes a second, unpacking many times
+//! faster); `cardweb build` writes it as it is into a [`Scratch`] file (50,000 cards'
+//! HTML was 158 MB even packed), which costs no compressing at all.
 
 use std::borrow::Cow;
 use std::fs::File;
@@ -13,38 +13,38 @@ use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-/// HTML, compressed. Equal HTML packs to equal bytes, so packs compare and hash as their
-/// HTML would.
+/// A card's HTML, wherever it waits. Packs compare and hash as their HTML does.
 #[derive(Clone, Debug, Default)]
 pub(super) struct Packed {
     /// The length of the HTML, in bytes.
     len: usize,
-    /// The HTML in LZ4's block format.
+    /// Where it is, and how.
     bytes: Stored,
 }
 
-/// Where packed bytes are.
+/// Where a card's HTML waits.
 #[derive(Clone, Debug)]
 enum Stored {
-    /// In memory.
-    Held(Box<[u8]>),
-    /// In a scratch file: `size` bytes from byte `at`.
-    Spilled {
-        scratch: Arc<Scratch>,
-        at: u64,
-        size: usize,
-    },
+    /// In memory as it is: just made.
+    Plain(Box<str>),
+    /// In memory, in LZ4's block format.
+    Lz4(Box<[u8]>),
+    /// As it is, in a scratch file from byte `at`.
+    Spilled { scratch: Arc<Scratch>, at: u64 },
 }
 
 impl Default for Stored {
     fn default() -> Stored {
-        Stored::Held(Box::default())
+        Stored::Plain(Box::default())
     }
 }
 
 impl PartialEq for Packed {
     fn eq(&self, other: &Packed) -> bool {
-        self.len == other.len && matches!((self.bytes(), other.bytes()), (Ok(a), Ok(b)) if a == b)
+        if let (Stored::Lz4(a), Stored::Lz4(b)) = (&self.bytes, &other.bytes) {
+            return a == b; // equal HTML packs to equal bytes
+        }
+        self.len == other.len && matches!((self.unpack(), other.unpack()), (Ok(a), Ok(b)) if a == b)
     }
 }
 
@@ -52,22 +52,18 @@ impl Eq for Packed {}
 
 impl Hash for Packed {
     fn hash<H: Hasher>(&self, state: &mut H) {
-        self.len.hash(state);
-        if let Ok(bytes) = self.bytes() {
-            bytes.hash(state);
+        if let Ok(html) = self.unpack() {
+            html.hash(state);
         }
     }
 }
 
 impl Packed {
-    /// `html`, packed; no HTML packs to no bytes, as [`Packed::default`].
-    pub(super) fn of(html: &str) -> Packed {
-        if html.is_empty() {
-            return Packed::default();
-        }
+    /// `html`, as it is until it is put away ([`Packed::pack`], [`Packed::spill`]).
+    pub(super) fn of(html: String) -> Packed {
         Packed {
             len: html.len(),
-            bytes: Stored::Held(lz4_flex::compress(html.as_bytes()).into_boxed_slice()),
+            bytes: Stored::Plain(html.into_boxed_str()),
         }
     }
 
@@ -76,37 +72,42 @@ impl Packed {
         self.len
     }
 
-    /// Moves the packed bytes out of memory into `scratch`; they stay in memory if it
-    /// cannot take them.
+    /// Compresses HTML held as it is.
+    pub(super) fn pack(&mut self) {
+        if let Stored::Plain(html) = &self.bytes
+            && !html.is_empty()
+        {
+            self.bytes = Stored::Lz4(lz4_flex::compress(html.as_bytes()).into_boxed_slice());
+        }
+    }
+
+    /// Moves HTML held as it is out of memory into `scratch`; if it cannot take it, packs
+    /// it instead.
     pub(super) fn spill(&mut self, scratch: &Arc<Scratch>) {
-        let Stored::Held(bytes) = &self.bytes else {
+        let Stored::Plain(html) = &self.bytes else {
             return;
         };
-        if bytes.is_empty() {
-            return;
-        }
-        if let Ok(at) = scratch.put(bytes) {
-            let size = bytes.len();
-            let scratch = Arc::clone(scratch);
-            self.bytes = Stored::Spilled { scratch, at, size };
+        match scratch.put(html.as_bytes()) {
+            Ok(at) if !html.is_empty() => {
+                let scratch = Arc::clone(scratch);
+                self.bytes = Stored::Spilled { scratch, at };
+            }
+            _ => self.pack(),
         }
     }
 
     /// The HTML again; an error if it waited on disk and could not be read back.
-    pub(super) fn unpack(&self) -> io::Result<String> {
-        if self.len == 0 {
-            return Ok(String::new());
-        }
-        let html = lz4_flex::decompress(&self.bytes()?, self.len).map_err(io::Error::other)?;
-        String::from_utf8(html).map_err(io::Error::other)
-    }
-
-    /// The packed bytes, read back if they were spilled.
-    fn bytes(&self) -> io::Result<Cow<'_, [u8]>> {
-        match &self.bytes {
-            Stored::Held(bytes) => Ok(Cow::Borrowed(bytes)),
-            Stored::Spilled { scratch, at, size } => scratch.get(*at, *size).map(Cow::Owned),
-        }
+    pub(super) fn unpack(&self) -> io::Result<Cow<'_, str>> {
+        let bytes = match &self.bytes {
+            Stored::Plain(html) => return Ok(Cow::Borrowed(html)),
+            Stored::Lz4(bytes) => {
+                lz4_flex::decompress(bytes, self.len).map_err(io::Error::other)?
+            }
+            Stored::Spilled { scratch, at } => scratch.get(*at, self.len)?,
+        };
+        String::from_utf8(bytes)
+            .map(Cow::Owned)
+            .map_err(io::Error::other)
     }
 }
 
@@ -171,17 +172,21 @@ mod tests {
     use super::*;
 
     #[test]
-    fn html_comes_back_as_it_was_packed_and_smaller() {
+    fn packed_html_comes_back_as_it_was_and_smaller() {
         let html = "<p>A <em>client</em> asks; a <em>server</em> answers. é ü</p>\n".repeat(50);
-        let packed = Packed::of(&html);
+        let mut packed = Packed::of(html.clone());
+        packed.pack();
         assert_eq!(packed.unpack().unwrap(), html);
         assert_eq!(packed.len(), html.len());
-        let Stored::Held(bytes) = &packed.bytes else {
-            panic!("held");
+        let Stored::Lz4(bytes) = &packed.bytes else {
+            panic!("packed");
         };
         assert!(bytes.len() < html.len() / 4, "{} bytes", bytes.len());
-        assert_eq!(Packed::of(""), Packed::default());
-        assert_eq!(Packed::default().unpack().unwrap(), "");
+        assert_eq!(packed, Packed::of(html), "as its HTML as it is");
+        let mut empty = Packed::of(String::new());
+        empty.pack();
+        assert_eq!(empty, Packed::default());
+        assert_eq!(empty.unpack().unwrap(), "");
     }
 
     #[test]
@@ -193,7 +198,7 @@ mod tests {
             "<p>two</p>".repeat(30),
             String::new(),
         ];
-        let held: Vec<Packed> = pages.iter().map(|p| Packed::of(p)).collect();
+        let held: Vec<Packed> = pages.iter().map(|p| Packed::of(p.clone())).collect();
         let mut spilled = held.clone();
         spilled.iter_mut().for_each(|p| p.spill(&scratch));
         assert!(matches!(spilled[0].bytes, Stored::Spilled { .. }));

@@ -229,16 +229,20 @@ impl Unlinked {
     /// Sets the HTML, once every slot is known, and finds its sections.
     pub(super) fn set_html(&mut self, html: String) {
         let (html, sections) = sections::take_out(html);
-        (self.html, self.sections) = (Packed::of(&html), sections);
+        (self.html, self.sections) = (Packed::of(html), sections);
         // Kept until the card's page is drawn: without the room left for more.
         self.slots.shrink_to_fit();
         self.code.shrink_to_fit();
         self.fingerprint = OnceLock::new();
     }
 
-    /// Lets the HTML wait in `scratch` rather than in memory until it is drawn.
-    pub fn spill(&mut self, scratch: &Arc<Scratch>) {
-        self.html.spill(scratch);
+    /// Puts the HTML away until it is drawn: into `scratch` if given, as it is, else
+    /// compressed in memory.
+    pub fn put_away(&mut self, scratch: Option<&Arc<Scratch>>) {
+        match scratch {
+            Some(scratch) => self.html.spill(scratch),
+            None => self.html.pack(),
+        }
     }
 
     /// The bytes of the HTML of the section under heading `anchor`, or of block `^id`.
