@@ -66,53 +66,46 @@ pub fn render(
         put(path, bytes)?;
         Ok(kept)
     };
-    let ((concepts, others), (data, search)) = rayon::join(
+    // The search index and graph data first: the index is a large part of a large site's
+    // memory while it is made, and the values pages share grow as pages are drawn.
+    let (data, search) = rayon::join(
         || {
-            rayon::join(
-                || {
-                    (graph.ids().collect::<Vec<_>>().into_par_iter())
-                        .map(|node| {
-                            let pages =
-                                render_concept(&info, graph, theme, node, previous, Lists::Drawn)?;
-                            pages.into_iter().map(emit).collect::<Result<Vec<_>>>()
-                        })
-                        .collect::<Result<Vec<Vec<_>>>>()
-                },
-                || -> Result<Vec<_>> {
-                    let kept = Mutex::new(Vec::new());
-                    site_pages::site_pages(config, graph, theme, &info, previous, &|page| {
-                        let page = emit(page)?;
-                        lock(&kept).extend(page);
-                        Ok(())
-                    })?;
-                    Ok(kept.into_inner().unwrap_or_else(|p| p.into_inner()))
-                },
-            )
+            data_files(config, graph, |path, text| {
+                put(path, text.into_bytes().into())
+            })
         },
+        || match search {
+            Search::Now => search::index_files(graph, search_options(config), |path, text| {
+                put(path, text.into_bytes().into())
+            }),
+            Search::Later => Ok(()),
+        },
+    );
+    data?;
+    search?;
+    let (concepts, others) = rayon::join(
         || {
-            rayon::join(
-                || {
-                    data_files(config, graph, |path, text| {
-                        put(path, text.into_bytes().into())
-                    })
-                },
-                || match search {
-                    Search::Now => {
-                        search::index_files(graph, search_options(config), |path, text| {
-                            put(path, text.into_bytes().into())
-                        })
-                    }
-                    Search::Later => Ok(()),
-                },
-            )
+            (graph.ids().collect::<Vec<_>>().into_par_iter())
+                .map(|node| {
+                    let pages = render_concept(&info, graph, theme, node, previous, Lists::Drawn)?;
+                    pages.into_iter().map(emit).collect::<Result<Vec<_>>>()
+                })
+                .collect::<Result<Vec<Vec<_>>>>()
+        },
+        || -> Result<Vec<_>> {
+            let kept = Mutex::new(Vec::new());
+            site_pages::site_pages(config, graph, theme, &info, previous, &|page| {
+                let page = emit(page)?;
+                lock(&kept).extend(page);
+                Ok(())
+            })?;
+            Ok(kept.into_inner().unwrap_or_else(|p| p.into_inner()))
         },
     );
     let kept = (concepts?.into_iter().flatten().flatten()).chain(others?);
     if let Some(cache) = cache {
         cache.replace(kept);
     }
-    data?;
-    search?;
     for redirect in &graph.redirects {
         let (path, page) = redirects::redirect_page(config, graph, redirect);
         let page = match config.file_links {
