@@ -259,7 +259,7 @@ fn build(config: Config, timings: bool) -> Result<ExitCode> {
         output.put(&path, &bytes)
     };
     // The cards' HTML waits on the output's disk until drawn (in memory if it cannot).
-    let scratch = cardweb::markdown::Scratch::in_folder(output.folder()).ok();
+    let scratch = cardweb::scratch::Scratch::in_folder(output.folder()).ok();
     let built = cardweb::build(&config, &put, scratch.as_ref());
     drop(progress);
     let report = match built {

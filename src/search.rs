@@ -13,7 +13,7 @@
 use crate::card::Status;
 use crate::graph::{Graph, NodeId};
 use crate::words::each_word;
-use anyhow::Result;
+use anyhow::{Context, Result};
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use serde_json::json;
@@ -89,8 +89,10 @@ pub fn index_files(
     let mut postings: FxHashMap<Cow<str>, Postings> = FxHashMap::default();
     let mut records = 0..;
     for block in order.chunks(WEIGHED_AT_ONCE) {
-        let words: Vec<Vec<(Cow<str>, u8)>> =
-            block.par_iter().map(|&n| weighed_words(graph, n)).collect();
+        let words: Vec<Vec<(Cow<str>, u8)>> = (block.par_iter())
+            .map(|&n| weighed_words(graph, n))
+            .collect::<std::io::Result<_>>()
+            .context("cannot read cards' words back from the build's scratch file")?;
         // Words first: when they run out, zip takes no record number with them.
         for (words, record) in words.into_iter().zip(records.by_ref()) {
             for (word, weight) in words {
@@ -163,7 +165,7 @@ fn record(graph: &Graph, node: NodeId) -> serde_json::Value {
 }
 
 /// Each word of `node` with its weight: the highest of where it stands.
-fn weighed_words(graph: &Graph, node: NodeId) -> Vec<(Cow<'_, str>, u8)> {
+fn weighed_words(graph: &Graph, node: NodeId) -> std::io::Result<Vec<(Cow<'_, str>, u8)>> {
     let n = &graph[node];
     // Each word's weight from the fields it is in, and how often it is in the text.
     let mut found: FxHashMap<Cow<str>, (u8, usize)> = FxHashMap::default();
@@ -181,11 +183,11 @@ fn weighed_words(graph: &Graph, node: NodeId) -> Vec<(Cow<'_, str>, u8)> {
             add(tag, TAG);
         }
         add(card.summary.as_deref().unwrap_or(""), SUMMARY);
-        for (word, count) in card.outline.words.iter() {
-            found.entry(Cow::Borrowed(word)).or_default().1 += count as usize;
+        for (word, count) in card.outline.words.iter()? {
+            found.entry(word).or_default().1 += count as usize;
         }
     }
-    (found.into_iter())
+    Ok((found.into_iter())
         .map(|(word, (weight, count))| {
             let in_text = match count {
                 0 => 0,
@@ -194,7 +196,7 @@ fn weighed_words(graph: &Graph, node: NodeId) -> Vec<(Cow<'_, str>, u8)> {
             };
             (word, weight.max(in_text))
         })
-        .collect()
+        .collect())
 }
 
 /// Raises the weight of each word of `text` in `found` to `weight`.

@@ -2,8 +2,11 @@
 //! into words once, when they are read (in parallel, and only again when they change);
 //! the search index is made from the words. `assets/search.js` cuts a query the same way.
 
+use crate::scratch::Scratch;
 use rustc_hash::FxHashMap;
 use std::borrow::Cow;
+use std::io;
+use std::sync::Arc;
 
 /// The longest word kept, in characters; a longer run of letters is cut.
 const MAX_WORD: usize = 40;
@@ -107,12 +110,39 @@ fn count_word<'t>(counts: &mut FxHashMap<Cow<'t, str>, u32>, word: Cow<'t, str>)
 }
 
 /// A card's words with how often each comes, kept compact: one string of the words and
-/// one list of counts, each up to 255 (search asks only whether a word comes often; every
-/// card keeps its counts while the site is built or served).
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct Counted {
-    words: Box<str>,
-    counts: Box<[u8]>,
+/// one list of counts, each up to 255 (search asks only whether a word comes often). `serve`
+/// keeps them in memory; a build lets them wait in its scratch file until the search index
+/// is made.
+#[derive(Clone, Debug)]
+pub struct Counted(Kept);
+
+/// Where counted words are.
+#[derive(Clone, Debug)]
+enum Kept {
+    /// In memory: the words, each ended by a newline, and their counts.
+    Held { words: Box<str>, counts: Box<[u8]> },
+    /// In a scratch file from byte `at`: the counts (one byte a word), then the words.
+    Spilled {
+        scratch: Arc<Scratch>,
+        at: u64,
+        counts: usize,
+        words: usize,
+    },
+}
+
+impl Default for Counted {
+    fn default() -> Counted {
+        Counted(Kept::Held {
+            words: Box::default(),
+            counts: Box::default(),
+        })
+    }
+}
+
+impl PartialEq for Counted {
+    fn eq(&self, other: &Counted) -> bool {
+        matches!((self.iter(), other.iter()), (Ok(a), Ok(b)) if a == b)
+    }
 }
 
 impl Counted {
@@ -129,15 +159,51 @@ impl Counted {
             words.push('\n');
             list.push(u8::try_from(count).unwrap_or(u8::MAX));
         }
-        Counted {
+        Counted(Kept::Held {
             words: words.into(),
             counts: list.into(),
+        })
+    }
+
+    /// Moves the words out of memory into `scratch`; they stay if it cannot take them.
+    pub fn spill(&mut self, scratch: &Arc<Scratch>) {
+        let Kept::Held { words, counts } = &self.0 else {
+            return;
+        };
+        if counts.is_empty() {
+            return;
+        }
+        if let Ok(at) = scratch.put(&[counts.as_ref(), words.as_bytes()].concat()) {
+            self.0 = Kept::Spilled {
+                scratch: Arc::clone(scratch),
+                at,
+                counts: counts.len(),
+                words: words.len(),
+            };
         }
     }
 
-    /// Each word and how often it comes (255 for more), in no particular order.
-    pub fn iter(&self) -> impl Iterator<Item = (&str, u8)> {
-        self.words.lines().zip(self.counts.iter().copied())
+    /// Each word and how often it comes (255 for more), in no particular order; an error
+    /// if they waited on disk and could not be read back.
+    pub fn iter(&self) -> io::Result<Vec<(Cow<'_, str>, u8)>> {
+        match &self.0 {
+            Kept::Held { words, counts } => Ok((words.lines().map(Cow::Borrowed))
+                .zip(counts.iter().copied())
+                .collect()),
+            Kept::Spilled {
+                scratch,
+                at,
+                counts,
+                words,
+            } => {
+                let mut bytes = scratch.get(*at, counts + words)?;
+                let words =
+                    String::from_utf8(bytes.split_off(*counts)).map_err(io::Error::other)?;
+                Ok((words.lines().map(|w| Cow::Owned(w.to_string())))
+                    .zip(bytes)
+                    .collect())
+            }
+        }
     }
 }
 
@@ -164,13 +230,24 @@ mod tests {
     #[test]
     fn counted_words_leave_out_the_common_ones() {
         let counted = Counted::of("The client asks; the server answers the client.");
-        let mut counted: Vec<(&str, u8)> = counted.iter().collect();
+        let mut counted = counted.iter().unwrap();
         counted.sort_unstable();
-        assert_eq!(
-            counted,
-            [("answers", 1), ("asks", 1), ("client", 2), ("server", 1)]
-        );
+        let expected = [("answers", 1), ("asks", 1), ("client", 2), ("server", 1)];
+        assert_eq!(counted, expected.map(|(w, n)| (Cow::Borrowed(w), n)));
         let often = Counted::of(&"packet ".repeat(300));
-        assert_eq!(often.iter().collect::<Vec<_>>(), [("packet", 255)]);
+        assert_eq!(often.iter().unwrap(), [(Cow::Borrowed("packet"), 255)]);
+    }
+
+    #[test]
+    fn spilled_words_come_back_equal() {
+        let folder = tempfile::tempdir().unwrap();
+        let scratch = Scratch::in_folder(folder.path()).unwrap();
+        let held = Counted::of("Ein Client fragt; der Server antwortet dem Client: ÉÉ.");
+        let mut spilled = held.clone();
+        spilled.spill(&scratch);
+        assert!(matches!(spilled.0, Kept::Spilled { .. }));
+        assert_eq!(spilled.iter().unwrap(), held.iter().unwrap());
+        assert_eq!(spilled, held);
+        assert_ne!(spilled, Counted::of("client"));
     }
 }

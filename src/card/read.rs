@@ -6,7 +6,8 @@ use super::front_matter::{self, FrontMatter};
 use super::{Card, CardFile, Status};
 use crate::config::Config;
 use crate::diagnostic::{Diagnostic, Pos};
-use crate::markdown::{self, Scratch};
+use crate::markdown;
+use crate::scratch::Scratch;
 use crate::slug::slugify;
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -16,7 +17,7 @@ use std::sync::Arc;
 pub const MAX_CARD_BYTES: u64 = 4 << 20;
 
 /// Reads and parses one card file; returns the card if it is usable, and every problem.
-/// Its HTML waits to be drawn in `scratch` if given, else compressed in memory.
+/// What waits to be drawn and indexed waits in `scratch` if given ([`markdown::Outline::put_away`]).
 pub fn read_card(
     config: &Config,
     file: &CardFile,
@@ -27,7 +28,7 @@ pub fn read_card(
         Ok(text) => {
             let (mut card, diagnostics) = parse_card(&path, &file.rel, &text);
             if let Some(card) = &mut card {
-                card.outline.html.put_away(scratch);
+                card.outline.put_away(scratch);
             }
             (card.map(Arc::new), diagnostics)
         }

@@ -16,7 +16,6 @@ mod sections;
 mod slots;
 
 pub use outline::{Heading, Link, Outline};
-pub use packed::Scratch;
 pub use slots::{Drawn, Unlinked};
 
 use crate::diagnostic::Pos;

@@ -5,6 +5,7 @@
 use super::slots::Unlinked;
 use super::{Dest, Target, destination};
 use crate::diagnostic::Pos;
+use crate::scratch::Scratch;
 use crate::words::Counted;
 use pulldown_cmark::{Event, Tag, TagEnd};
 use std::sync::Arc;
@@ -76,6 +77,15 @@ impl Link {
 }
 
 impl Outline {
+    /// Puts away what waits to be drawn and indexed: into `scratch` if given (its HTML and
+    /// words), else its HTML compressed in memory.
+    pub fn put_away(&mut self, scratch: Option<&Arc<Scratch>>) {
+        self.html.put_away(scratch);
+        if let Some(scratch) = scratch {
+            self.words.spill(scratch);
+        }
+    }
+
     /// Whether `other` has the same links (targets, anchors, embeds, in order), the same
     /// headings and diagrams or none: what the graph and the site's files are made from.
     /// Sentences and positions may differ.

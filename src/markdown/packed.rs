@@ -2,16 +2,14 @@
 //! read and used when its page (or a page embedding it) is drawn; on a large site it was
 //! the largest part of a build's memory. `serve` keeps it in memory, LZ4-compressed (half
 //! the size; compressing runs at several hundred megabytes a second, unpacking many times
-//! faster); `cardweb build` writes it as it is into a [`Scratch`] file (50,000 cards'
+//! faster); `cardweb build` writes it as it is into a scratch file (50,000 cards'
 //! HTML was 158 MB even packed), which costs no compressing at all.
 
+use crate::scratch::Scratch;
 use std::borrow::Cow;
-use std::fs::File;
 use std::hash::{Hash, Hasher};
 use std::io;
-use std::path::Path;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
 
 /// A card's HTML, wherever it waits. Packs compare and hash as their HTML does.
 #[derive(Clone, Debug, Default)]
@@ -109,62 +107,6 @@ impl Packed {
             .map(Cow::Owned)
             .map_err(io::Error::other)
     }
-}
-
-/// A file without a name that cards' packed HTML waits in until its pages are drawn, so
-/// that a large site's HTML is on disk rather than in memory during a build. Every card
-/// whose HTML is in it holds it; it is gone when the last one goes, however the build ends.
-#[derive(Debug)]
-pub struct Scratch {
-    file: File,
-    /// Where the next bytes go: the file's length so far.
-    end: AtomicU64,
-}
-
-impl Scratch {
-    /// A new scratch file in `folder` (choose one on the disk the site is written to:
-    /// the system's temporary folder may be memory).
-    pub fn in_folder(folder: &Path) -> io::Result<Arc<Scratch>> {
-        Ok(Arc::new(Scratch {
-            file: tempfile::tempfile_in(folder)?,
-            end: AtomicU64::new(0),
-        }))
-    }
-
-    /// Writes `bytes` at the end of the file; returns where they start.
-    fn put(&self, bytes: &[u8]) -> io::Result<u64> {
-        let at = self.end.fetch_add(bytes.len() as u64, Ordering::Relaxed);
-        write_at(&self.file, bytes, at)?;
-        Ok(at)
-    }
-
-    /// The `size` bytes from byte `at`.
-    fn get(&self, at: u64, size: usize) -> io::Result<Vec<u8>> {
-        let mut bytes = vec![0; size];
-        read_at(&self.file, &mut bytes, at)?;
-        Ok(bytes)
-    }
-}
-
-#[cfg(unix)]
-fn write_at(file: &File, bytes: &[u8], at: u64) -> io::Result<()> {
-    std::os::unix::fs::FileExt::write_all_at(file, bytes, at)
-}
-
-#[cfg(unix)]
-fn read_at(file: &File, bytes: &mut [u8], at: u64) -> io::Result<()> {
-    std::os::unix::fs::FileExt::read_exact_at(file, bytes, at)
-}
-
-/// Elsewhere the HTML stays in memory: writing at an offset is refused.
-#[cfg(not(unix))]
-fn write_at(_: &File, _: &[u8], _: u64) -> io::Result<()> {
-    Err(io::ErrorKind::Unsupported.into())
-}
-
-#[cfg(not(unix))]
-fn read_at(_: &File, _: &mut [u8], _: u64) -> io::Result<()> {
-    Err(io::ErrorKind::Unsupported.into())
 }
 
 #[cfg(test)]

@@ -5,10 +5,11 @@
 //! read while its grammar was being compiled has a slot too, highlighted when drawn.
 
 use super::code::{highlighted_block, plain_block};
-use super::packed::{Packed, Scratch};
+use super::packed::Packed;
 use super::sections::{self, Section};
 use super::{Href, link_close, link_open, media};
 use crate::html::escape;
+use crate::scratch::Scratch;
 use pulldown_cmark::{Event, LinkType, Tag, html};
 use std::hash::{Hash, Hasher};
 use std::io;
