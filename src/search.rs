@@ -183,7 +183,7 @@ fn weighed_words(graph: &Graph, node: NodeId) -> std::io::Result<Vec<(Cow<'_, st
             add(tag, TAG);
         }
         add(card.summary.as_deref().unwrap_or(""), SUMMARY);
-        for (word, count) in card.outline.words.iter()? {
+        for (word, count) in card.outline.words.counts()? {
             found.entry(word).or_default().1 += count as usize;
         }
     }

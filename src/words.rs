@@ -141,7 +141,7 @@ impl Default for Counted {
 
 impl PartialEq for Counted {
     fn eq(&self, other: &Counted) -> bool {
-        matches!((self.iter(), other.iter()), (Ok(a), Ok(b)) if a == b)
+        matches!((self.counts(), other.counts()), (Ok(a), Ok(b)) if a == b)
     }
 }
 
@@ -185,7 +185,7 @@ impl Counted {
 
     /// Each word and how often it comes (255 for more), in no particular order; an error
     /// if they waited on disk and could not be read back.
-    pub fn iter(&self) -> io::Result<Vec<(Cow<'_, str>, u8)>> {
+    pub fn counts(&self) -> io::Result<Vec<(Cow<'_, str>, u8)>> {
         match &self.0 {
             Kept::Held { words, counts } => Ok((words.lines().map(Cow::Borrowed))
                 .zip(counts.iter().copied())
@@ -230,12 +230,12 @@ mod tests {
     #[test]
     fn counted_words_leave_out_the_common_ones() {
         let counted = Counted::of("The client asks; the server answers the client.");
-        let mut counted = counted.iter().unwrap();
+        let mut counted = counted.counts().unwrap();
         counted.sort_unstable();
         let expected = [("answers", 1), ("asks", 1), ("client", 2), ("server", 1)];
         assert_eq!(counted, expected.map(|(w, n)| (Cow::Borrowed(w), n)));
         let often = Counted::of(&"packet ".repeat(300));
-        assert_eq!(often.iter().unwrap(), [(Cow::Borrowed("packet"), 255)]);
+        assert_eq!(often.counts().unwrap(), [(Cow::Borrowed("packet"), 255)]);
     }
 
     #[test]
@@ -246,7 +246,7 @@ mod tests {
         let mut spilled = held.clone();
         spilled.spill(&scratch);
         assert!(matches!(spilled.0, Kept::Spilled { .. }));
-        assert_eq!(spilled.iter().unwrap(), held.iter().unwrap());
+        assert_eq!(spilled.counts().unwrap(), held.counts().unwrap());
         assert_eq!(spilled, held);
         assert_ne!(spilled, Counted::of("client"));
     }

@@ -85,12 +85,15 @@ impl Packed {
         let Stored::Plain(html) = &self.bytes else {
             return;
         };
+        if html.is_empty() {
+            return;
+        }
         match scratch.put(html.as_bytes()) {
-            Ok(at) if !html.is_empty() => {
+            Ok(at) => {
                 let scratch = Arc::clone(scratch);
                 self.bytes = Stored::Spilled { scratch, at };
             }
-            _ => self.pack(),
+            Err(_) => self.pack(),
         }
     }
 
