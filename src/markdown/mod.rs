@@ -243,17 +243,21 @@ pub fn outline(markdown: &str) -> Outline {
         .zip(levels)
         .map(|((text, anchor), level)| Heading {
             level,
-            text,
+            text: text.into_boxed_str().into(),
             anchor: anchor.clone(),
         })
         .collect();
-    // Kept until the card's page is drawn: without the room left for more.
+    // Kept while the site is built or served: without the room left for more, which
+    // vectors grown one item at a time keep (up to as much again).
     links.shrink_to_fit();
+    anchors.shrink_to_fit();
+    let mut tags = found.tags;
+    tags.shrink_to_fit();
     Outline {
         links,
         anchors,
         html,
-        tags: found.tags,
+        tags,
         problems,
         words: crate::words::Counted::of(&links_read.text),
         headings,

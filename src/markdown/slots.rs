@@ -233,6 +233,7 @@ impl Unlinked {
         (self.html, self.sections) = (Packed::of(html), sections);
         // Kept until the card's page is drawn: without the room left for more.
         self.slots.shrink_to_fit();
+        self.sections.shrink_to_fit();
         self.code.shrink_to_fit();
         self.fingerprint = OnceLock::new();
     }
