@@ -40,7 +40,13 @@ measure() {
   local dir=$1 out=$2; shift 2
   if [ -e "$dir/$out" ]; then
     mkdir -p "$work/trash"
-    mv "$dir/$out" "$(mktemp -d "$work/trash/XXXXXX")/"
+    # measure runs in a command substitution, where a failure would not stop the script:
+    # a full disk once made mktemp print nothing, and the output was moved to /.
+    local aside
+    aside=$(mktemp -d "$work/trash/XXXXXX") && mv "$dir/$out" "$aside/" || {
+      echo "cannot move $dir/$out aside (is the disk full?); stopping" >&2
+      kill $$
+    }
   fi
   (cd "$dir" && /usr/bin/time -f "%e %M %U %S" -o "$work/time" "$@" >/dev/null 2>"$work/err") || { echo "fail"; return; }
   cat "$work/time"
