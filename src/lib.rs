@@ -83,7 +83,8 @@ pub struct Built {
 
 /// Runs the pipeline once over the site `config` describes, handing each file to `put`
 /// as soon as it is drawn, so that the whole site is never held at once; with a `scratch`
-/// file, the cards' HTML waits there rather than in memory until it is drawn. Problems in
+/// file, the cards' HTML and words wait there rather than in memory until they are used,
+/// and the graph lets go of its hints for links to come once built. Problems in
 /// the cards are in the report; an `Err` means the site could not be read or drawn at all
 /// (no cards folder, broken templates, unreadable attachments, a file `put` refused).
 pub fn build(config: &Config, put: Put, scratch: Option<&Arc<Scratch>>) -> Result<Report> {
@@ -148,8 +149,8 @@ pub fn analyse(config: &Config) -> Result<(Graph, Vec<Diagnostic>)> {
     Ok((graph, diagnostics))
 }
 
-/// The first stages: sources found, cards read and outlined in parallel (their HTML put in
-/// `scratch`, if given), the graph built; each timed on `watch`.
+/// The first stages: sources found, cards read and outlined in parallel (their HTML and
+/// words put in `scratch`, if given), the graph built; each timed on `watch`.
 fn analyse_with_corpus(
     config: &Config,
     scratch: Option<&Arc<Scratch>>,

@@ -258,7 +258,8 @@ fn build(config: Config, timings: bool) -> Result<ExitCode> {
         tally.add(&path, bytes.len());
         output.put(&path, &bytes)
     };
-    // The cards' HTML waits on the output's disk until drawn (in memory if it cannot).
+    // The cards' HTML and words wait on the output's disk until used (in memory if they
+    // cannot).
     let scratch = cardweb::scratch::Scratch::in_folder(output.folder()).ok();
     let built = cardweb::build(&config, &put, scratch.as_ref());
     drop(progress);
