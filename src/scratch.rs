@@ -27,17 +27,31 @@ impl Scratch {
         }))
     }
 
-    /// Writes `bytes` at the end of the file; returns where they start.
-    pub fn put(&self, bytes: &[u8]) -> io::Result<u64> {
+    /// Writes `bytes` at the end of the file; returns the handle that reads them back.
+    pub fn put(self: &Arc<Scratch>, bytes: &[u8]) -> io::Result<Spilled> {
         let at = self.end.fetch_add(bytes.len() as u64, Ordering::Relaxed);
         write_at(&self.file, bytes, at)?;
-        Ok(at)
+        Ok(Spilled {
+            scratch: Arc::clone(self),
+            at,
+            len: bytes.len(),
+        })
     }
+}
 
-    /// The `size` bytes from byte `at`.
-    pub fn get(&self, at: u64, size: usize) -> io::Result<Vec<u8>> {
-        let mut bytes = vec![0; size];
-        read_at(&self.file, &mut bytes, at)?;
+/// Bytes put in a scratch file: where they are, with the file held open.
+#[derive(Clone, Debug)]
+pub struct Spilled {
+    scratch: Arc<Scratch>,
+    at: u64,
+    len: usize,
+}
+
+impl Spilled {
+    /// The bytes again.
+    pub fn read(&self) -> io::Result<Vec<u8>> {
+        let mut bytes = vec![0; self.len];
+        read_at(&self.scratch.file, &mut bytes, self.at)?;
         Ok(bytes)
     }
 }

@@ -2,7 +2,7 @@
 //! into words once, when they are read (in parallel, and only again when they change);
 //! the search index is made from the words. `assets/search.js` cuts a query the same way.
 
-use crate::scratch::Scratch;
+use crate::scratch::{Scratch, Spilled};
 use rustc_hash::FxHashMap;
 use std::borrow::Cow;
 use std::io;
@@ -121,13 +121,8 @@ pub struct Counted(Kept);
 enum Kept {
     /// In memory: the words, each ended by a newline, and their counts.
     Held { words: Box<str>, counts: Box<[u8]> },
-    /// In a scratch file from byte `at`: the counts (one byte a word), then the words.
-    Spilled {
-        scratch: Arc<Scratch>,
-        at: u64,
-        counts: usize,
-        words: usize,
-    },
+    /// In a scratch file: the `counts` counts (one byte a word), then the words.
+    Spilled { bytes: Spilled, counts: usize },
 }
 
 impl Default for Counted {
@@ -173,13 +168,9 @@ impl Counted {
         if counts.is_empty() {
             return;
         }
-        if let Ok(at) = scratch.put(&[counts.as_ref(), words.as_bytes()].concat()) {
-            self.0 = Kept::Spilled {
-                scratch: Arc::clone(scratch),
-                at,
-                counts: counts.len(),
-                words: words.len(),
-            };
+        if let Ok(bytes) = scratch.put(&[counts.as_ref(), words.as_bytes()].concat()) {
+            let counts = counts.len();
+            self.0 = Kept::Spilled { bytes, counts };
         }
     }
 
@@ -190,13 +181,8 @@ impl Counted {
             Kept::Held { words, counts } => Ok((words.lines().map(Cow::Borrowed))
                 .zip(counts.iter().copied())
                 .collect()),
-            Kept::Spilled {
-                scratch,
-                at,
-                counts,
-                words,
-            } => {
-                let mut bytes = scratch.get(*at, counts + words)?;
+            Kept::Spilled { bytes, counts } => {
+                let mut bytes = bytes.read()?;
                 let words =
                     String::from_utf8(bytes.split_off(*counts)).map_err(io::Error::other)?;
                 Ok((words.lines().map(|w| Cow::Owned(w.to_string())))

@@ -5,7 +5,7 @@
 //! faster); `cardweb build` writes it as it is into a scratch file (50,000 cards'
 //! HTML was 158 MB even packed), which costs no compressing at all.
 
-use crate::scratch::Scratch;
+use crate::scratch::{Scratch, Spilled};
 use std::borrow::Cow;
 use std::hash::{Hash, Hasher};
 use std::io;
@@ -27,8 +27,8 @@ enum Stored {
     Plain(Box<str>),
     /// In memory, in LZ4's block format.
     Lz4(Box<[u8]>),
-    /// As it is, in a scratch file from byte `at`.
-    Spilled { scratch: Arc<Scratch>, at: u64 },
+    /// As it is, in a scratch file.
+    Spilled(Spilled),
 }
 
 impl Default for Stored {
@@ -89,10 +89,7 @@ impl Packed {
             return;
         }
         match scratch.put(html.as_bytes()) {
-            Ok(at) => {
-                let scratch = Arc::clone(scratch);
-                self.bytes = Stored::Spilled { scratch, at };
-            }
+            Ok(spilled) => self.bytes = Stored::Spilled(spilled),
             Err(_) => self.pack(),
         }
     }
@@ -104,7 +101,7 @@ impl Packed {
             Stored::Lz4(bytes) => {
                 lz4_flex::decompress(bytes, self.len).map_err(io::Error::other)?
             }
-            Stored::Spilled { scratch, at } => scratch.get(*at, self.len)?,
+            Stored::Spilled(spilled) => spilled.read()?,
         };
         String::from_utf8(bytes)
             .map(Cow::Owned)
@@ -146,7 +143,7 @@ mod tests {
         let held: Vec<Packed> = pages.iter().map(|p| Packed::of(p.clone())).collect();
         let mut spilled = held.clone();
         spilled.iter_mut().for_each(|p| p.spill(&scratch));
-        assert!(matches!(spilled[0].bytes, Stored::Spilled { .. }));
+        assert!(matches!(spilled[0].bytes, Stored::Spilled(_)));
         for ((page, held), spilled) in pages.iter().zip(&held).zip(&spilled) {
             assert_eq!(&spilled.unpack().unwrap(), page);
             assert_eq!(spilled, held, "a spilled pack equals the held one");
