@@ -45,6 +45,9 @@ pub enum Search {
     Later,
 }
 
+/// The most concept pages a thread draws without offering the rest to the other threads.
+const PAGES_AT_ONCE: usize = 8;
+
 /// Renders every page of the graph, the site pages, `graph.json`, the search index (as
 /// `search` says), the sitemap and feed (given a `base_url`), the pages at old addresses
 /// and the theme's assets, handing each file to `put` as soon as it is drawn. With a
@@ -85,7 +88,10 @@ pub fn render(
     search?;
     let (concepts, others) = rayon::join(
         || {
+            // Rayon splits work further only when a thread steals it: without a bound, the
+            // last share of pages was drawn by one thread while the other waited.
             (graph.ids().collect::<Vec<_>>().into_par_iter())
+                .with_max_len(PAGES_AT_ONCE)
                 .map(|node| {
                     let pages = render_concept(&info, graph, theme, node, previous, Lists::Drawn)?;
                     pages.into_iter().map(emit).collect::<Result<Vec<_>>>()
