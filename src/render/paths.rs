@@ -5,10 +5,10 @@
 use crate::card::Attachment;
 use crate::config::Config;
 use crate::diagnostic::{Diagnostic, Pos};
-use crate::graph::Graph;
+use crate::graph::{Graph, NodeId};
 use crate::slug::slugify;
 use crate::theme::Theme;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 
 /// The site's own pages, each at a fixed place.
@@ -28,11 +28,48 @@ const DISCOVERY_FILES: &[(&str, &str)] = &[
     ("robots.txt", "the file for crawlers"),
 ];
 
-/// What wants an output file: a file of the site (where to point a problem), and what it
-/// is in words.
-struct Claim {
-    file: Option<(PathBuf, Pos)>,
-    what: String,
+/// What wants an output file. Described only when two want the same one: most never are.
+enum Claim<'a> {
+    /// One of the site's own files, in words.
+    Own(&'static str),
+    /// The page of a node.
+    Page(NodeId),
+    /// The page of a tag, as the card of a node first names it.
+    Tag(NodeId, &'a str),
+    /// An attachment.
+    Attachment(&'a Attachment),
+}
+
+impl Claim<'_> {
+    /// The file of the site that asks for the output file (where to point a problem).
+    fn file(&self, config: &Config, graph: &Graph) -> Option<(PathBuf, Pos)> {
+        let path = match self {
+            Claim::Own(_) => return None,
+            // A stub's page is asked for by the first card that links to it.
+            Claim::Page(node) if graph[*node].card.is_none() => (graph.incoming(*node))
+                .find_map(|e| graph[e.from].card.as_ref())
+                .map(|card| card.path.clone())?,
+            Claim::Page(node) | Claim::Tag(node, _) => graph[*node].card.as_ref()?.path.clone(),
+            Claim::Attachment(attachment) => config.display_path(&attachment.source),
+        };
+        Some((path, Pos::START))
+    }
+
+    /// What it is, in words.
+    fn what(&self, graph: &Graph) -> String {
+        match self {
+            Claim::Own(what) => what.to_string(),
+            Claim::Page(node) => match &graph[*node].card {
+                Some(_) => format!("the page of `{}`", graph[*node].id),
+                None => format!(
+                    "the page of the stub `{}` this card links to",
+                    graph[*node].id
+                ),
+            },
+            Claim::Tag(_, tag) => format!("the page of the tag `{tag}`"),
+            Claim::Attachment(attachment) => format!("the attachment `{}`", attachment.rel),
+        }
+    }
 }
 
 /// Every output file that two sources want, as an error at the source that came second
@@ -44,69 +81,49 @@ pub fn clashes(
     attachments: &[Attachment],
 ) -> Vec<Diagnostic> {
     let mut claims: Vec<(String, Claim)> = Vec::new();
-    let own = |what: &str| Claim {
-        file: None,
-        what: what.to_string(),
-    };
     let discovery = config.base_url.is_some().then_some(DISCOVERY_FILES);
     for (path, what) in SITE_PAGES.iter().chain(discovery.into_iter().flatten()) {
-        claims.push((path.to_string(), own(what)));
+        claims.push((path.to_string(), Claim::Own(what)));
     }
     for name in theme.assets.keys() {
-        claims.push((format!("assets/{name}"), own("a file of the theme")));
+        claims.push((format!("assets/{name}"), Claim::Own("a file of the theme")));
     }
-    let mut tags_seen = HashMap::new();
+    let mut tags_seen = HashSet::new();
     for (node, n) in graph.iter() {
-        let file = match &n.card {
-            Some(card) => Some((card.path.clone(), Pos::START)),
-            // A stub's page is asked for by the first card that links to it.
-            None => (graph.incoming(node))
-                .find_map(|e| graph[e.from].card.as_ref())
-                .map(|card| (card.path.clone(), Pos::START)),
-        };
-        let what = match &n.card {
-            Some(_) => format!("the page of `{}`", n.id),
-            None => format!("the page of the stub `{}` this card links to", n.id),
-        };
-        claims.push((format!("{}/index.html", n.id), Claim { file, what }));
+        claims.push((format!("{}/index.html", n.id), Claim::Page(node)));
         for tag in n.card.iter().flat_map(|c| &c.tags) {
             let slug = slugify(tag);
-            if tags_seen.insert(slug.clone(), ()).is_none() {
-                let file = n.card.as_ref().map(|c| (c.path.clone(), Pos::START));
-                let what = format!("the page of the tag `{tag}`");
-                claims.push((format!("tags/{slug}/index.html"), Claim { file, what }));
+            if tags_seen.insert(slug.clone()) {
+                claims.push((format!("tags/{slug}/index.html"), Claim::Tag(node, tag)));
             }
         }
     }
     for attachment in attachments {
-        let file = Some((config.display_path(&attachment.source), Pos::START));
-        let what = format!("the attachment `{}`", attachment.rel);
-        claims.push((attachment.rel.clone(), Claim { file, what }));
+        claims.push((attachment.rel.clone(), Claim::Attachment(attachment)));
     }
-    let mut taken: HashMap<String, Claim> = HashMap::new();
+    let mut taken: HashMap<String, Claim> = HashMap::with_capacity(claims.len());
     let mut diagnostics = Vec::new();
     for (path, claim) in claims {
-        match taken.get(&path) {
-            None => {
-                taken.insert(path, claim);
-            }
-            Some(first) => {
-                let Some((file, pos)) = claim.file.clone().or_else(|| first.file.clone()) else {
-                    continue;
-                };
-                diagnostics.push(
-                    Diagnostic::error(
-                        &file,
-                        pos,
-                        format!(
-                            "{} and {} would both be the output file `{path}`",
-                            first.what, claim.what
-                        ),
-                    )
-                    .hint("rename this file (a card's file name gives its page's address)"),
-                );
-            }
-        }
+        let Some(first) = taken.get(&path) else {
+            taken.insert(path, claim);
+            continue;
+        };
+        let file = (claim.file(config, graph)).or_else(|| first.file(config, graph));
+        let Some((file, pos)) = file else {
+            continue;
+        };
+        diagnostics.push(
+            Diagnostic::error(
+                &file,
+                pos,
+                format!(
+                    "{} and {} would both be the output file `{path}`",
+                    first.what(graph),
+                    claim.what(graph)
+                ),
+            )
+            .hint("rename this file (a card's file name gives its page's address)"),
+        );
     }
     diagnostics
 }

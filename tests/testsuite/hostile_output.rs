@@ -282,6 +282,24 @@ fn a_card_named_like_a_site_page_gets_its_own_page_and_a_clashing_file_is_an_err
 }
 
 #[test]
+fn a_file_where_a_stubs_page_goes_is_an_error_that_names_both() {
+    let site = TestSite::new()
+        .file("cards/a.md", "See [[later]] and #maths.\n")
+        .file("cards/later/index.html", "<p>mine</p>")
+        .file("cards/tags/maths/index.html", "<p>mine too</p>");
+    let check = site.run(&["check"]).failure();
+    let stderr = check.stderr();
+    assert!(
+        stderr.contains("cards/later/index.html:1:1: error: the page of the stub `later` this card links to and the attachment `later/index.html` would both be the output file `later/index.html`"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("cards/tags/maths/index.html:1:1: error: the page of the tag `maths` and the attachment `tags/maths/index.html` would both be the output file `tags/maths/index.html`"),
+        "{stderr}"
+    );
+}
+
+#[test]
 fn an_attachment_with_the_longest_name_is_copied() {
     let name = format!("{}.png", "a".repeat(251));
     let site = TestSite::new()
