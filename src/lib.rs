@@ -81,6 +81,9 @@ pub struct Built {
     pub changed: Option<Vec<String>>,
 }
 
+/// The most cards a thread reads without offering the rest of its share to the others.
+const CARDS_READ_AT_ONCE: usize = 8;
+
 /// Runs the pipeline once over the site `config` describes, handing each file to `put`
 /// as soon as it is drawn, so that the whole site is never held at once; with a `scratch`
 /// file, the cards' HTML and words wait there rather than in memory until they are used,
@@ -157,7 +160,10 @@ fn analyse_with_corpus(
     watch: &mut timings::Stopwatch,
 ) -> Result<(Graph, Corpus, Vec<Diagnostic>)> {
     let sources = card::find_sources(config)?;
+    // At most a few cards at a time per thread: rayon splits work further only when it is
+    // stolen, and the last share of the cards was read by one thread alone.
     let read: Vec<(Option<Arc<Card>>, Vec<Diagnostic>)> = (sources.cards.par_iter())
+        .with_max_len(CARDS_READ_AT_ONCE)
         .map(|file| card::read_card(config, file, scratch))
         .collect();
     let mut diagnostics = sources.problems;
