@@ -12,7 +12,7 @@ from pathlib import Path
 
 # Lowest first: a module may use only the modules before it.
 ORDER = [
-    "fs", "scratch", "slug", "words", "html", "hashed_name", "diagnostic",  # helpers
+    "fs", "parallel", "scratch", "slug", "words", "html", "hashed_name", "diagnostic",  # helpers
     "site", "timings", "progress",
     "config",
     "markdown", "card",                           # reading

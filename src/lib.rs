@@ -23,6 +23,7 @@ pub mod hosting;
 pub mod html;
 pub mod markdown;
 pub mod output;
+pub mod parallel;
 pub mod progress;
 pub mod project;
 pub mod render;
@@ -41,6 +42,7 @@ use card::{Attachment, Card, Corpus};
 use config::Config;
 use diagnostic::{Diagnostic, Pos};
 use graph::{Counts, Graph};
+use parallel::in_small_shares;
 use rayon::prelude::*;
 use render::PageCache;
 use scratch::Scratch;
@@ -80,9 +82,6 @@ pub struct Built {
     /// place); None when any file may.
     pub changed: Option<Vec<String>>,
 }
-
-/// The most cards a thread reads without offering the rest of its share to the others.
-const CARDS_READ_AT_ONCE: usize = 8;
 
 /// Runs the pipeline once over the site `config` describes, handing each file to `put`
 /// as soon as it is drawn, so that the whole site is never held at once; with a `scratch`
@@ -160,10 +159,7 @@ fn analyse_with_corpus(
     watch: &mut timings::Stopwatch,
 ) -> Result<(Graph, Corpus, Vec<Diagnostic>)> {
     let sources = card::find_sources(config)?;
-    // At most a few cards at a time per thread: rayon splits work further only when it is
-    // stolen, and the last share of the cards was read by one thread alone.
-    let read: Vec<(Option<Arc<Card>>, Vec<Diagnostic>)> = (sources.cards.par_iter())
-        .with_max_len(CARDS_READ_AT_ONCE)
+    let read: Vec<(Option<Arc<Card>>, Vec<Diagnostic>)> = in_small_shares(sources.cards.par_iter())
         .map(|file| card::read_card(config, file, scratch))
         .collect();
     let mut diagnostics = sources.problems;

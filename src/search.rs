@@ -12,6 +12,7 @@
 
 use crate::card::Status;
 use crate::graph::{Graph, NodeId};
+use crate::parallel::in_small_shares;
 use crate::words::each_word;
 use anyhow::{Context, Result};
 use rayon::prelude::*;
@@ -30,9 +31,6 @@ const RECORDS_PER_CHUNK: usize = 64;
 /// How many records' words are weighed at a time (in parallel) before they join the
 /// index: all the site's at once would be held at once.
 const WEIGHED_AT_ONCE: usize = 1024;
-/// The most cards one thread weighs without offering the rest of its share to the others:
-/// rayon splits work further only when it is stolen, and each block ended on one thread.
-const WEIGHED_BY_ONE_THREAD: usize = 16;
 /// Weights of a word by where it stands; a record takes the highest.
 const TITLE: u8 = 9;
 const ALIAS: u8 = 8;
@@ -92,8 +90,7 @@ pub fn index_files(
     let mut postings: FxHashMap<Cow<str>, Postings> = FxHashMap::default();
     let mut records = 0..;
     for block in order.chunks(WEIGHED_AT_ONCE) {
-        let words: Vec<Vec<(Cow<str>, u8)>> = (block.par_iter())
-            .with_max_len(WEIGHED_BY_ONE_THREAD)
+        let words: Vec<Vec<(Cow<str>, u8)>> = in_small_shares(block.par_iter())
             .map(|&n| weighed_words(graph, n))
             .collect::<std::io::Result<_>>()
             .context("cannot read cards' words back from the build's scratch file")?;

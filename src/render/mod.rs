@@ -25,6 +25,7 @@ pub use wholegraph::whole_graph_svg;
 
 use crate::config::Config;
 use crate::graph::{Graph, NodeId};
+use crate::parallel::in_small_shares;
 use crate::search;
 use crate::site::{Bytes, Put, lock};
 use crate::theme::Theme;
@@ -44,9 +45,6 @@ pub enum Search {
     /// Not now.
     Later,
 }
-
-/// The most concept pages a thread draws without offering the rest to the other threads.
-const PAGES_AT_ONCE: usize = 8;
 
 /// Renders every page of the graph, the site pages, `graph.json`, the search index (as
 /// `search` says), the sitemap and feed (given a `base_url`), the pages at old addresses
@@ -88,10 +86,7 @@ pub fn render(
     search?;
     let (concepts, others) = rayon::join(
         || {
-            // Rayon splits work further only when a thread steals it: without a bound, the
-            // last share of pages was drawn by one thread while the other waited.
-            (graph.ids().collect::<Vec<_>>().into_par_iter())
-                .with_max_len(PAGES_AT_ONCE)
+            in_small_shares(graph.ids().collect::<Vec<_>>().into_par_iter())
                 .map(|node| {
                     let pages = render_concept(&info, graph, theme, node, previous, Lists::Drawn)?;
                     pages.into_iter().map(emit).collect::<Result<Vec<_>>>()
