@@ -110,11 +110,19 @@ fn read_text(source: &Path, path: &Path) -> Result<String, Diagnostic> {
     };
     let unreadable =
         |e: std::io::Error| Diagnostic::error(path, Pos::START, format!("cannot read: {e}"));
-    let size = std::fs::metadata(source).map_err(unreadable)?.len();
+    // Opened once and measured once, through the open file (`fs::read` would measure it
+    // again), and read no further than the limit should it grow meanwhile.
+    let file = std::fs::File::open(source).map_err(unreadable)?;
+    let size = file.metadata().map_err(unreadable)?.len();
     if size > MAX_CARD_BYTES {
         return Err(too_big(size));
     }
-    let bytes = std::fs::read(source).map_err(unreadable)?;
+    let mut bytes = Vec::with_capacity(size as usize);
+    let mut limited = std::io::Read::take(&file, MAX_CARD_BYTES + 1);
+    std::io::Read::read_to_end(&mut limited, &mut bytes).map_err(unreadable)?;
+    if bytes.len() as u64 > MAX_CARD_BYTES {
+        return Err(too_big(bytes.len() as u64));
+    }
     match String::from_utf8(bytes) {
         Ok(text) => Ok(match text.strip_prefix('\u{feff}') {
             Some(rest) => rest.to_string(),
