@@ -11,6 +11,9 @@ undone before the next). Prints each and the median. Kinds of change:
   title         the card's `title:` changed
   add           a new card that links to the card, then removed again
   delete        the card's parent deleted (its page becomes a stub's), then put back
+  move          the card moved to another folder (its id and page stay), then moved back;
+                timed to the first reload that names a page (which pages change depends on
+                the site)
 
 Each card's page is found with `cardweb graph` (which names each card's file), so any
 folder of cards will do (the generated corpus, an Obsidian vault); `delete` needs cards
@@ -20,7 +23,7 @@ with a `parent:` card.
 """
 import argparse, glob, json, os, re, socket, statistics, subprocess, time
 
-KINDS = ["text", "link", "front-matter", "tag", "status", "title", "add", "delete"]
+KINDS = ["text", "link", "front-matter", "tag", "status", "title", "add", "delete", "move"]
 
 
 class Events:
@@ -35,7 +38,8 @@ class Events:
         self.buffer = self.buffer.split(b"\r\n\r\n", 1)[1]
 
     def wait_for_reload_of(self, page):
-        """Reads events until a reload that names `page`."""
+        """Reads events until a reload that names `page` (any page, if None: not the reload
+        of the search index alone that follows a build)."""
         while True:
             while b"\n\n" not in self.buffer:
                 self.buffer += self.sock.recv(65536)
@@ -43,7 +47,10 @@ class Events:
             fields = dict(line.split(": ", 1) for line in event.decode().splitlines() if ": " in line)
             if fields.get("event") == "build-error":
                 raise SystemExit(f"the build failed: {fields.get('data')}")
-            if fields.get("event") == "reload" and page in json.loads(fields.get("data", "[]")):
+            if fields.get("event") != "reload":
+                continue
+            pages = json.loads(fields.get("data", "[]"))
+            if page in pages or (page is None and pages):
                 return
 
 
@@ -117,6 +124,19 @@ def change(kind, i, path, other, site):
                 return page_of(path)  # its backlink goes
             return page_of(new), remove
         return add
+    if kind == "move":
+        folder = next(f for f in (os.path.dirname(other), os.path.join(site, "cards"))
+                      if f != os.path.dirname(path))
+        moved = os.path.join(folder, os.path.basename(path))
+
+        def move():
+            os.rename(path, moved)
+
+            def back():
+                os.rename(moved, path)
+                return None
+            return None, back
+        return move
     parent = re.search(r"^parent:\s*(\S+)", text, flags=re.M)
     found = parent and glob.glob(os.path.join(site, "cards", "**", parent.group(1) + ".md"), recursive=True)
     if not found:
