@@ -74,43 +74,23 @@ impl Claim<'_> {
 
 /// Every output file that two sources want, as an error at the source that came second
 /// (or at the card or attachment, when the other is one of the site's own files).
-pub fn clashes(
+pub fn clashes<'a>(
     config: &Config,
-    graph: &Graph,
+    graph: &'a Graph,
     theme: &Theme,
-    attachments: &[Attachment],
+    attachments: &'a [Attachment],
 ) -> Vec<Diagnostic> {
-    let mut claims: Vec<(String, Claim)> = Vec::new();
-    let discovery = config.base_url.is_some().then_some(DISCOVERY_FILES);
-    for (path, what) in SITE_PAGES.iter().chain(discovery.into_iter().flatten()) {
-        claims.push((path.to_string(), Claim::Own(what)));
-    }
-    for name in theme.assets.keys() {
-        claims.push((format!("assets/{name}"), Claim::Own("a file of the theme")));
-    }
-    let mut tags_seen = HashSet::new();
-    for (node, n) in graph.iter() {
-        claims.push((format!("{}/index.html", n.id), Claim::Page(node)));
-        for tag in n.card.iter().flat_map(|c| &c.tags) {
-            let slug = slugify(tag);
-            if tags_seen.insert(slug.clone()) {
-                claims.push((format!("tags/{slug}/index.html"), Claim::Tag(node, tag)));
-            }
-        }
-    }
-    for attachment in attachments {
-        claims.push((attachment.rel.clone(), Claim::Attachment(attachment)));
-    }
-    let mut taken: HashMap<String, Claim> = HashMap::with_capacity(claims.len());
+    let mut taken: HashMap<String, Claim> = HashMap::new();
     let mut diagnostics = Vec::new();
-    for (path, claim) in claims {
+    // Each claim is checked as it is made: the first to want a path takes it.
+    let mut claim = |path: String, claim: Claim<'a>| {
         let Some(first) = taken.get(&path) else {
             taken.insert(path, claim);
-            continue;
+            return;
         };
         let file = (claim.file(config, graph)).or_else(|| first.file(config, graph));
         let Some((file, pos)) = file else {
-            continue;
+            return;
         };
         diagnostics.push(
             Diagnostic::error(
@@ -124,6 +104,26 @@ pub fn clashes(
             )
             .hint("rename this file (a card's file name gives its page's address)"),
         );
+    };
+    let discovery = config.base_url.is_some().then_some(DISCOVERY_FILES);
+    for (path, what) in SITE_PAGES.iter().chain(discovery.into_iter().flatten()) {
+        claim(path.to_string(), Claim::Own(what));
+    }
+    for name in theme.assets.keys() {
+        claim(format!("assets/{name}"), Claim::Own("a file of the theme"));
+    }
+    let mut tags_seen = HashSet::new();
+    for (node, n) in graph.iter() {
+        claim(format!("{}/index.html", n.id), Claim::Page(node));
+        for tag in n.card.iter().flat_map(|c| &c.tags) {
+            let slug = slugify(tag);
+            if tags_seen.insert(slug.clone()) {
+                claim(format!("tags/{slug}/index.html"), Claim::Tag(node, tag));
+            }
+        }
+    }
+    for attachment in attachments {
+        claim(attachment.rel.clone(), Claim::Attachment(attachment));
     }
     diagnostics
 }
