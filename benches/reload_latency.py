@@ -10,6 +10,8 @@ undone before the next). Prints each and the median. Kinds of change:
   status        the card made a draft (`status: draft`), or a draft made complete
   title         the card's `title:` changed
   add           a new card that links to the card, then removed again
+  fill          a stub the card links to written up (a new card of the stub's name, beside
+                the card, linking back to it), then removed again
   delete        the card's parent deleted (its page becomes a stub's), then put back
   move          the card moved to another folder (its id and page stay), then moved back;
                 timed to the first reload that names a page (which pages change depends on
@@ -17,13 +19,13 @@ undone before the next). Prints each and the median. Kinds of change:
 
 Each card's page is found with `cardweb graph` (which names each card's file), so any
 folder of cards will do (the generated corpus, an Obsidian vault); `delete` needs cards
-with a `parent:` card.
+with a `parent:` card, `fill` cards that link to a stub.
 
     benches/reload_latency.py SITE_DIR [--edits 20] [--change KIND] [--cardweb target/release/cardweb]
 """
 import argparse, glob, json, os, re, socket, statistics, subprocess, time
 
-KINDS = ["text", "link", "front-matter", "tag", "status", "title", "add", "delete", "move"]
+KINDS = ["text", "link", "front-matter", "tag", "status", "title", "add", "fill", "delete", "move"]
 
 
 class Events:
@@ -55,6 +57,7 @@ class Events:
 
 
 PAGES = {}  # a card's file (absolute) -> its page, from `cardweb graph`
+STUBS = set()  # the ids of the stubs that no file under cards/ is named like
 
 
 def find_pages(cardweb, site):
@@ -65,12 +68,22 @@ def find_pages(cardweb, site):
     for node in graph["nodes"]:
         if "file" in node:
             PAGES[os.path.join(cards, node["file"])] = node["url"] + "index.html"
+        elif node.get("status") == "stub":
+            STUBS.add(node["id"])
+    # A stub may have a file: a note not published, say.
+    STUBS.difference_update(os.path.splitext(os.path.basename(f))[0].lower()
+                            for f in glob.glob(os.path.join(cards, "**", "*.md"), recursive=True))
 
 
 def page_of(path):
     """The page of the card at `path`: as the graph says, or (a new card, whose file name
     is unique) the page its file name gives."""
     return PAGES.get(os.path.abspath(path)) or os.path.splitext(os.path.basename(path))[0].lower() + "/index.html"
+
+
+def stubs_linked(text):
+    """The stubs that wikilinks in `text` name by their ids."""
+    return [t.strip() for t in re.findall(r"\[\[([^\]|#]+)", text) if t.strip() in STUBS]
 
 
 def change(kind, i, path, other, site):
@@ -124,6 +137,19 @@ def change(kind, i, path, other, site):
                 return page_of(path)  # its backlink goes
             return page_of(new), remove
         return add
+    if kind == "fill":
+        stub = stubs_linked(text)[0]
+        new = os.path.join(os.path.dirname(path), f"{stub}.md")
+        name = os.path.splitext(os.path.basename(path))[0]
+
+        def fill():
+            write(new, f"---\ntitle: Written up {i}\n---\nBeside [[{name}]].\n")
+
+            def remove():
+                os.remove(new)
+                return page_of(path)  # its link is a stub's again
+            return page_of(new), remove
+        return fill
     if kind == "move":
         folder = next(f for f in (os.path.dirname(other), os.path.join(site, "cards"))
                       if f != os.path.dirname(path))
@@ -171,6 +197,8 @@ def main():
         cards = [c for c in cards if not os.path.basename(c).startswith("bench-new-")]
         if a.change == "delete":  # cards with a parent card to delete
             cards = [c for c in cards if re.search(r"^parent:", open(c, encoding="utf-8").read(), flags=re.M)]
+        if a.change == "fill":  # cards that link to a stub
+            cards = [c for c in cards if stubs_linked(open(c, encoding="utf-8").read())]
         step = max(1, len(cards) // a.edits)
         times = []
         for i in range(a.edits):
