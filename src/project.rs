@@ -317,8 +317,12 @@ impl Project {
         };
         // The home page shows the home note's text (and what it embeds): an edit of that
         // draws the site anew, and a new card (or a new title) may be the home note the
-        // configuration names.
-        let home = (self.config.home.as_deref()).map(|name| last.graph.find(name));
+        // configuration names (a stub's name, say).
+        let home = (self.config.home.as_deref()).map(|name| {
+            last.graph
+                .find(name)
+                .filter(|&n| last.graph[n].card.is_some())
+        });
         let home_name = self.config.home.as_deref().map(slugify);
         let shows_home = |edit: &CardEdit| {
             let titled = |card: &Card| home_name.as_deref() == Some(&slugify(&card.title));

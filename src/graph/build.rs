@@ -11,6 +11,7 @@ use crate::slug::{self, slugify};
 use rayon::prelude::*;
 use rustc_hash::FxHashSet;
 use std::collections::{HashMap, HashSet};
+use std::path::Path;
 use std::sync::Arc;
 
 /// The longest link name checked for likely typos.
@@ -118,7 +119,7 @@ impl Graph {
         // likely typos of thousands of stubs were a third of the graph's time.
         diagnostics.par_extend(new_stubs.into_par_iter().filter_map(|(id, warning)| {
             let near = graph.near_miss(&id)?;
-            Some(warning.hint(format!("did you mean `{near}`?")))
+            Some(warning.hint(near_hint(near)))
         }));
         graph.card_edges = graph.edges.len();
         graph.card_adopts = graph.edges.len();
@@ -297,12 +298,7 @@ impl Graph {
                         .hint("publish that note, or unlink it here"),
                     );
                 } else {
-                    let warning = Diagnostic::warning(
-                        &card.path,
-                        pos(),
-                        format!("`{name}` matches no card, so it becomes a stub"),
-                    );
-                    new_stubs.push((id.clone(), warning));
+                    new_stubs.push((id.clone(), stub_warning(&card.path, pos(), &name)));
                 }
                 let node = self.push(Node {
                     id: free_id(&id),
@@ -356,17 +352,29 @@ impl Graph {
     /// Whether a stub has an id within two edits of `id`: its warning could hint at a card
     /// of that id (see [`Graph::near_miss`]).
     pub(super) fn stub_near(&self, id: &str) -> bool {
-        self.nodes.iter().any(|n| {
-            n.status == Status::Stub
-                && n.card.is_none()
-                && (4..=MAX_NEAR_MISS_LEN).contains(&n.id.chars().count())
-                && slug::edit_distance(&n.id, id) <= 2
-        })
+        self.stubs_near(id).next().is_some()
+    }
+
+    /// The stubs (without a file) with an id within two edits of `id`.
+    pub(super) fn stubs_near<'a>(&'a self, id: &'a str) -> impl Iterator<Item = NodeId> + 'a {
+        self.iter()
+            .filter(move |(_, n)| {
+                n.status == Status::Stub
+                    && n.card.is_none()
+                    && (4..=MAX_NEAR_MISS_LEN).contains(&n.id.chars().count())
+                    && slug::edit_distance(&n.id, id) <= 2
+            })
+            .map(|(node, _)| node)
     }
 
     /// A card id within two edits of `id`: a link that probably meant it. Only for names
     /// of a sensible length: finding near ids costs the square of the length.
     pub(super) fn near_miss(&self, id: &str) -> Option<&str> {
+        self.nearest_card(id).map(|n| self[n].id.as_str())
+    }
+
+    /// The node of the card [`Graph::near_miss`] names: the first of those near `id`.
+    pub(super) fn nearest_card(&self, id: &str) -> Option<NodeId> {
         if !(4..=MAX_NEAR_MISS_LEN).contains(&id.chars().count()) {
             return None;
         }
@@ -374,7 +382,6 @@ impl Graph {
             .filter(|near| slug::edit_distance(id, near) <= 2)
             .filter_map(|near| self.index.keys.get(near).copied())
             .min()
-            .map(|n| self[n].id.as_str())
     }
 
     /// Adds `edge`, unless the graph has one of its kind between its ends already: that one
@@ -409,6 +416,21 @@ impl Graph {
 
 /// The ids the site's own pages take: a folder of that name is theirs.
 pub(super) const SITE_IDS: &[&str] = &["graph", "tags", "stubs", "assets"];
+
+/// The warning at the link (written `name`) that makes a stub, given where a card's id is
+/// near the stub's, with [`near_hint`].
+pub(super) fn stub_warning(path: &Path, pos: Pos, name: &str) -> Diagnostic {
+    Diagnostic::warning(
+        path,
+        pos,
+        format!("`{name}` matches no card, so it becomes a stub"),
+    )
+}
+
+/// The hint of a [`stub_warning`] at the card `near`.
+pub(super) fn near_hint(near: &str) -> String {
+    format!("did you mean `{near}`?")
+}
 
 /// `id`, or, where one of the site's own pages has it, `id-2`.
 pub(super) fn free_id(id: &str) -> String {

@@ -1,9 +1,11 @@
 //! Adding a new card to the graph in place, for `serve`: a note that names nothing the site
-//! already links to or knows, and links only to written cards, goes where a full build puts
-//! it (its node in path order, its edges in its block, its place in its folder), or the
-//! graph declines and a full build runs. A property test compares the two.
+//! already links to or knows (but the stub it writes up, [`super::fill`]), and links only to
+//! written cards, goes where a full build puts it (its node in path order, its edges in its
+//! block, its place in its folder), or the graph declines and a full build runs. A property
+//! test compares the two.
 
 use super::checks::orphan_problem;
+use super::fill::hint_at;
 use super::folders::folder_notes;
 use super::update::mentions;
 use super::{Edge, EdgeKind, Graph, Node, NodeId, Resolution, relations};
@@ -17,12 +19,14 @@ use std::sync::Arc;
 impl Graph {
     /// Takes in `card`, a new file that comes right after the card of `after` (first if
     /// None) in path order, if that can be done in place: it has no aliases, old addresses,
-    /// permalink or embeds of cards, is published and not a draft; no concept, stub,
-    /// folder, redirect or near-miss warning has its names; its links and relations all name
-    /// written cards; and its folder has a node, or can have a new one under the node of
-    /// the folder above. `diagnostics` then follow (orphans). Returns the concepts whose
-    /// pages change: its own, its folder's (and the folder above a new one), and those it
-    /// links to. None, the graph untouched, when a full build is needed.
+    /// permalink or embeds of cards, is published and not a draft; no concept, folder or
+    /// redirect has its names but a stub it writes up (unless a link embeds it); its
+    /// links and relations all name written cards; and its folder has a node, or can have a
+    /// new one under the node of the folder above. `diagnostics` then follow (orphans, the
+    /// hints of stubs near its id, those of the stub). Returns the concepts whose pages
+    /// change: its own, its folder's (and the folder above a new one), those it links to,
+    /// and those that show the stub it writes up. None, the graph untouched, when a full
+    /// build is needed.
     pub fn add_card(
         &mut self,
         after: Option<NodeId>,
@@ -30,10 +34,16 @@ impl Graph {
         diagnostics: &mut Vec<Diagnostic>,
     ) -> Option<Vec<NodeId>> {
         let at = NodeId(after.map_or(0, |n| n.0 + 1));
-        if !self.takes_in_place(&card, at) {
+        let stub = self.stub_of(&card.id);
+        if !self.takes_in_place(&card, at, stub) {
             return None;
         }
         let (relation_targets, link_targets) = self.written_targets(&card)?;
+        let written_up = match stub {
+            Some(stub) => Some(self.written_up(stub, &card)?),
+            None => None,
+        };
+        let hinting = self.hinting_at(&card.id, at, stub)?;
         // A card without a parent sits under its folder's node, if it is in a folder.
         let folder = match card.parent.is_none() && card.rel.contains('/') {
             true => Some(self.folder_place(&card.rel)?),
@@ -52,18 +62,31 @@ impl Graph {
             .filter_map(|&t| orphan_problem(self, t))
             .collect();
 
-        self.make_room(at);
-        if self.folder_nodes >= at.0 {
-            self.folder_nodes += 1;
+        // Its node goes in at `at`: the stub's, from among the stubs after the cards, or a
+        // new one.
+        let card_node = node(&card.id, &card.title, card.status, Some(&card));
+        match stub {
+            Some(stub) => {
+                self.move_back(stub, at);
+                self.nodes[at.0] = card_node;
+            }
+            None => {
+                self.make_room(at);
+                if self.folder_nodes >= at.0 {
+                    self.folder_nodes += 1;
+                }
+                self.nodes.insert(at.0, card_node);
+            }
         }
-        self.nodes
-            .insert(at.0, node(&card.id, &card.title, card.status, Some(&card)));
         self.index.paths.insert(card.rel.clone(), at);
         self.index.add_note(&card.rel, at);
         self.index.add_near(&card.id);
         self.index.keys.insert(card.id.clone(), at);
         self.index.keys.insert(slugify(&card.title), at);
-        let shift = |n: NodeId| NodeId(n.0 + usize::from(n >= at));
+        let shift = |n: NodeId| match stub {
+            Some(stub) if n == stub => at,
+            _ => NodeId(n.0 + usize::from(n >= at && stub.is_none_or(|stub| n < stub))),
+        };
         let mut touched: Vec<NodeId> = touched.into_iter().map(shift).collect();
         let mut edges: Vec<Edge> = Vec::new();
         for ((kind, _), to) in relations(&card).zip(&relation_targets) {
@@ -105,6 +128,13 @@ impl Graph {
         touched.sort_unstable();
         touched.dedup();
         diagnostics.extend(touched.iter().filter_map(|&t| orphan_problem(self, t)));
+        hint_at(diagnostics, hinting, &card.id);
+        if let Some(written_up) = written_up {
+            self.follow_written_up(written_up, at, diagnostics);
+            touched.extend(self.showing_written_up(at));
+            touched.sort_unstable();
+            touched.dedup();
+        }
         Some(touched)
     }
 
@@ -146,8 +176,8 @@ impl Graph {
     }
 
     /// Whether nothing in the graph depends on `card`'s names or would move with it, so
-    /// that it can come in at `at` without a full build.
-    fn takes_in_place(&self, card: &Card, at: NodeId) -> bool {
+    /// that it can come in at `at` without a full build, writing up `stub` if it names one.
+    fn takes_in_place(&self, card: &Card, at: NodeId, stub: Option<NodeId>) -> bool {
         let plain = card.publish
             && card.status != Status::Draft
             && card.status != Status::Stub
@@ -160,21 +190,24 @@ impl Graph {
             at.0 <= self.nodes.len() && (at.0 == 0 || self.nodes[at.0 - 1].card.is_some());
         let id = card.id.as_str();
         let title = slugify(&card.title);
+        let other = |node: NodeId| Some(node) != stub;
+        let free = |key: &str| !self.index.keys.get(key).is_some_and(|&n| other(n));
         let names_free = !id.is_empty()
             && !super::build::SITE_IDS.contains(&id)
-            && !self.index.keys.contains_key(id)
-            && !self.index.keys.contains_key(&title)
+            && free(id)
+            && free(&title)
             && !self.index.unpublished.contains_key(id)
             && !self.index.unpublished.contains_key(&title)
             && !self.index.shared.contains_key(id);
         if !(plain && in_order && names_free) {
             return false;
         }
-        // No concept has its id, nor a file its pages' place.
-        let unclaimed = !self.nodes.iter().any(|n| n.id == id) && !self.clashes_with_a_file(id);
-        // No stub a link would now find this card for (by path), or hint at it.
-        let no_stub_near = !(self.nodes.iter()).any(|n| n.card.is_none() && n.id.ends_with(id))
-            && !self.stub_near(id);
+        // No other concept has its id, nor a file its pages' place.
+        let unclaimed = !(self.iter()).any(|(n, node)| node.id == id && other(n))
+            && !self.clashes_with_a_file(id);
+        // No other stub a link would now find this card for (by path).
+        let no_stub_near = !(self.iter())
+            .any(|(n, node)| node.card.is_none() && node.id.ends_with(id) && other(n));
         let no_redirect = !(self.redirects.iter()).any(|r| r.path.split('/').next() == Some(id));
         // Not the note of a folder, nor in a folder named like it.
         let stem = card.rel.strip_suffix(".md").unwrap_or(&card.rel);

@@ -6,6 +6,7 @@
 mod build;
 mod checks;
 mod embeds;
+mod fill;
 mod folders;
 mod index;
 mod insert;

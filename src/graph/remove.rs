@@ -3,7 +3,7 @@
 //! the order their first links come), or the graph declines and a full build runs. A
 //! property test compares the two.
 
-use super::build::{free_id, prefer_readable_title};
+use super::build::{free_id, near_hint, prefer_readable_title, stub_warning};
 use super::checks::orphan_problem;
 use super::{EdgeKind, Graph, NodeId, Resolution, relations};
 use crate::card::{Card, Status};
@@ -16,15 +16,17 @@ use std::path::PathBuf;
 
 /// A link or relation that named the deleted card: what it says and where it stands.
 #[derive(Clone)]
-struct Reference {
+pub(super) struct Reference {
     target: Target,
-    pos: Pos,
-    path: PathBuf,
+    /// Where it stands in its file.
+    pub pos: Pos,
+    /// Its file.
+    pub path: PathBuf,
 }
 
 impl Reference {
     /// The name it uses, as a stub takes it.
-    fn name(&self) -> &str {
+    pub(super) fn name(&self) -> &str {
         match &self.target {
             Target::Name(name) | Target::Path(name) => name.trim(),
         }
@@ -183,14 +185,8 @@ impl Graph {
         let own = stub_id.zip(references.first().cloned());
         for (id, first) in own.into_iter().chain(made) {
             if let Some(near) = self.near_miss(&id) {
-                diagnostics.push(
-                    Diagnostic::warning(
-                        &first.path,
-                        first.pos,
-                        format!("`{}` matches no card, so it becomes a stub", first.name()),
-                    )
-                    .hint(format!("did you mean `{near}`?")),
-                );
+                let warning = stub_warning(&first.path, first.pos, first.name());
+                diagnostics.push(warning.hint(near_hint(near)));
             }
         }
         diagnostics.retain(|d| d.path != card.path);
@@ -262,7 +258,11 @@ impl Graph {
     /// Every link and relation that names `node` (but those of `without`), in the order a
     /// full build meets them, if none is a Markdown link's path, names it by a name that
     /// would find another concept once it is gone, or asks for a heading it lacks.
-    fn references(&self, node: NodeId, without: Option<NodeId>) -> Option<Vec<Reference>> {
+    pub(super) fn references(
+        &self,
+        node: NodeId,
+        without: Option<NodeId>,
+    ) -> Option<Vec<Reference>> {
         let mut sources: Vec<NodeId> = (self.incoming(node).map(|e| e.from))
             .filter(|&f| f != node && Some(f) != without)
             .collect();

@@ -25,6 +25,17 @@ impl Graph {
         self.renumber(|n| NodeId(n.0 + usize::from(n >= at)));
     }
 
+    /// Moves node `from` back to the place of `to` (before it), the nodes from `to` on
+    /// one place up.
+    pub(super) fn move_back(&mut self, from: NodeId, to: NodeId) {
+        self.nodes[to.0..=from.0].rotate_right(1);
+        self.renumber(|n| match n {
+            n if n == from => to,
+            n if n >= to && n < from => NodeId(n.0 + 1),
+            n => n,
+        });
+    }
+
     /// Puts node `i` at place `order[i]`, for every node; a node without a place goes
     /// (nothing may name it any more). The nodes are swapped into place in the list they
     /// are in: a new list of every node (twice the memory, freshly faulted in) was most of
@@ -61,7 +72,7 @@ mod tests {
     use crate::card::Corpus;
 
     #[test]
-    fn nodes_go_to_their_places_and_those_without_one_go() {
+    fn nodes_go_to_their_places_and_those_without_one_go_or_move_back() {
         let cards = ["a", "b", "c", "d", "e"].map(|name| (format!("{name}.md"), "---\n---\n"));
         let (mut graph, _) = Graph::build(&Corpus::of_texts(cards), true);
         let ids = |g: &Graph| g.ids().map(|n| g[n].id.clone()).collect::<Vec<_>>();
@@ -73,5 +84,9 @@ mod tests {
             Some(1),
             "the index follows"
         );
+        graph.move_back(NodeId(3), NodeId(1));
+        assert_eq!(ids(&graph), ["c", "d", "e", "a"]);
+        assert_eq!(graph.find("d").map(|n| n.index()), Some(1));
+        assert_eq!(graph.find("a").map(|n| n.index()), Some(3));
     }
 }
