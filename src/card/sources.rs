@@ -109,17 +109,21 @@ impl Sources {
     }
 
     /// Whether a walk would take `rel` as a card file: a Markdown file, not hidden nor
-    /// ignored, in a folder that holds a card already (so the walk went into it).
+    /// ignored, in the cards folder itself or in a folder that holds a card or attachment
+    /// already (so the walk went into it).
     fn may_hold(&self, config: &Config, rel: &str) -> bool {
         let folder = rel.rsplit_once('/').map_or("", |(folder, _)| folder);
-        let in_folder = |f: &CardFile| f.rel.rsplit_once('/').map_or("", |(f, _)| f) == folder;
+        let folder_of = |rel: &str| rel.rsplit_once('/').map_or("", |(f, _)| f) == folder;
+        let walked = folder.is_empty()
+            || self.cards.iter().any(|f| folder_of(&f.rel))
+            || self.attachments.iter().any(|a| folder_of(&a.rel));
         let ignored = std::iter::successors(Some(rel), |r| r.rsplit_once('/').map(|(up, _)| up))
             .any(|r| config.ignore.is_match(r));
         rel.rsplit_once('.')
             .is_some_and(|(_, e)| e.eq_ignore_ascii_case("md"))
             && !rel.split('/').any(|part| part.starts_with('.'))
             && !ignored
-            && self.cards.iter().any(in_folder)
+            && walked
     }
 }
 
@@ -224,6 +228,8 @@ mod tests {
         std::fs::write(cards.join("web/dns.md"), "DNS.\n").unwrap();
         std::fs::write(cards.join("web-z.md"), "Z.\n").unwrap();
         std::fs::write(cards.join("a.png"), "png").unwrap();
+        std::fs::create_dir_all(cards.join("pics")).unwrap();
+        std::fs::write(cards.join("pics/p.png"), "png").unwrap();
         std::fs::write(root.join("cardweb.yaml"), "ignore: [\"web/skip*\"]\n").unwrap();
         let config = Config::load(&root).unwrap();
         let sources = find_sources(&config).unwrap();
@@ -237,7 +243,8 @@ mod tests {
         assert_eq!(refreshed.attachments, sources.attachments);
 
         // New and removed cards in folders the walk knows: as a new walk finds them.
-        for new in ["web/a.md", "web/zz.md", "0.md", "web.md"] {
+        // (`pics/` holds only an attachment: the walk went into it too.)
+        for new in ["web/a.md", "web/zz.md", "0.md", "web.md", "pics/x.md"] {
             std::fs::write(cards.join(new), "New.\n").unwrap();
             let refreshed = sources.clone().refresh(&config, &cards, &[cards.join(new)]);
             assert_eq!(
@@ -251,8 +258,12 @@ mod tests {
         let refreshed = sources
             .clone()
             .refresh(&config, &cards, &[cards.join("web-z.md")]);
-        assert_eq!(rels(&refreshed.unwrap()), ["web/dns.md"]);
+        let refreshed = refreshed.unwrap();
+        assert_eq!(rels(&refreshed), ["web/dns.md"]);
+        // The cards folder itself is always walked, with no card in it or with one.
         std::fs::write(cards.join("web-z.md"), "Z.\n").unwrap();
+        let back = refreshed.refresh(&config, &cards, &[cards.join("web-z.md")]);
+        assert_eq!(rels(&back.unwrap()), rels(&find_sources(&config).unwrap()));
 
         // What only a new walk can tell.
         std::fs::create_dir_all(cards.join("new")).unwrap();
