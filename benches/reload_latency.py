@@ -14,8 +14,8 @@ undone before the next). Prints each and the median. Kinds of change:
                 the card, linking back to it), then removed again
   delete        the card's parent deleted (its page becomes a stub's), then put back
   move          the card moved to another folder (its id and page stay), then moved back;
-                timed to the first reload that names a page (which pages change depends on
-                the site)
+                timed to the first reload (which pages change depends on the site: none, for
+                a card with a parent whose folder lists only the cards without one)
 
 Each card's page is found with `cardweb graph` (which names each card's file), so any
 folder of cards will do (the generated corpus, an Obsidian vault); `delete` needs cards
@@ -40,8 +40,8 @@ class Events:
         self.buffer = self.buffer.split(b"\r\n\r\n", 1)[1]
 
     def wait_for_reload_of(self, page):
-        """Reads events until a reload that names `page` (any page, if None: not the reload
-        of the search index alone that follows a build)."""
+        """Reads events until a reload that names `page` (if None, any reload, even of no
+        page, but that of the search index alone that follows a full build)."""
         while True:
             while b"\n\n" not in self.buffer:
                 self.buffer += self.sock.recv(65536)
@@ -52,7 +52,8 @@ class Events:
             if fields.get("event") != "reload":
                 continue
             pages = json.loads(fields.get("data", "[]"))
-            if page in pages or (page is None and pages):
+            search_only = pages and all(p.startswith("search/") for p in pages)
+            if page in pages or (page is None and not search_only):
                 return
 
 

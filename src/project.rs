@@ -304,17 +304,20 @@ impl Project {
         found: &Found,
         only_cards: bool,
     ) -> Result<Option<Built>> {
-        let (edits, added, removed) = match card_edits(last, &found.loaded, self.config.drafts) {
-            Some(edits) => (edits, None, None),
-            None => match (
-                card_added(last, &found.loaded),
-                card_removed(last, &found.loaded),
-            ) {
-                (Some(added), _) => (Vec::new(), Some(added), None),
-                (None, Some(removed)) => (Vec::new(), None, Some(removed)),
-                (None, None) => return Ok(None),
-            },
-        };
+        let (edits, added, removed, moved) =
+            match card_edits(last, &found.loaded, self.config.drafts) {
+                Some(edits) => (edits, None, None, None),
+                None => match (
+                    card_added(last, &found.loaded),
+                    card_removed(last, &found.loaded),
+                    card_moved(last, &found.loaded),
+                ) {
+                    (Some(added), ..) => (Vec::new(), Some(added), None, None),
+                    (None, Some(removed), _) => (Vec::new(), None, Some(removed), None),
+                    (None, None, Some(moved)) => (Vec::new(), None, None, Some(moved)),
+                    (None, None, None) => return Ok(None),
+                },
+            };
         // The home page shows the home note's text (and what it embeds): an edit of that
         // draws the site anew, and a new card (or a new title) may be the home note the
         // configuration names (a stub's name, say).
@@ -375,6 +378,16 @@ impl Project {
                 .graph
                 .add_card(after, card, &mut last.graph_diagnostics);
             let Some(placed) = placed else {
+                return Ok(None);
+            };
+            shown.extend(placed);
+            last.stale.site = true;
+            last.stale.search = true;
+        }
+        if let Some((node, after, card)) = moved {
+            own.insert(card.id.clone());
+            let moved = (last.graph).move_card(node, card, after, &mut last.graph_diagnostics);
+            let Some(placed) = moved else {
                 return Ok(None);
             };
             shown.extend(placed);
@@ -679,6 +692,39 @@ fn card_removed(last: &Last, now: &[Arc<Loaded>]) -> Option<NodeId> {
     let at = extra_entry(&last.loaded, now)?;
     let card = last.loaded[at].card.as_ref()?;
     last.graph.card_node(&card.rel)
+}
+
+/// The node of the one card whose file moved since the last build's load (the others the
+/// same), the card before its new place in the graph (None if it comes first) and the card
+/// as read from there, if that is all that changed.
+fn card_moved(last: &Last, now: &[Arc<Loaded>]) -> Option<(NodeId, Option<NodeId>, Arc<Card>)> {
+    let before = &last.loaded;
+    if before.len() != now.len() {
+        return None;
+    }
+    let same =
+        |a: &[Arc<Loaded>], b: &[Arc<Loaded>]| a.iter().zip(b).all(|(a, b)| same_loaded(a, b));
+    let first = (before.iter().zip(now)).position(|(a, b)| !same_loaded(a, b))?;
+    let last_differing = (before.iter().zip(now)).rposition(|(a, b)| !same_loaded(a, b))?;
+    let (range, old, new) = (
+        first..=last_differing,
+        &before[first..=last_differing],
+        &now[first..=last_differing],
+    );
+    // Moved later (the first entry now comes last) or earlier (the last comes first).
+    let (from, to) = if same(&old[1..], &new[..new.len() - 1]) {
+        (*range.start(), *range.end())
+    } else if same(&old[..old.len() - 1], &new[1..]) {
+        (*range.end(), *range.start())
+    } else {
+        return None;
+    };
+    let card = now[to].card.clone()?;
+    let node = last.graph.card_node(&before[from].card.as_ref()?.rel)?;
+    let after = (now[..to].iter().rev())
+        .filter_map(|l| l.card.as_ref())
+        .find_map(|c| last.graph.card_node(&c.rel));
+    Some((node, after, card))
 }
 
 /// Where `longer` has the one entry that `shorter` lacks, if that is all that tells them

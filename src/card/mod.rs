@@ -142,6 +142,21 @@ impl Card {
         self.same_in_graph(other) && self.outline.same_links(&other.outline)
     }
 
+    /// Whether `other` is this card moved: the same in everything but its path and its
+    /// HTML (kept elsewhere once drawn, or different where only its own page shows it).
+    pub fn same_but_place(&self, other: &Card) -> bool {
+        let moved = Card {
+            path: other.path.clone(),
+            rel: other.rel.clone(),
+            outline: Outline {
+                html: other.outline.html.clone(),
+                ..self.outline.clone()
+            },
+            ..self.clone()
+        };
+        moved == *other
+    }
+
     /// The names its front matter gives, each with where it stands: its relations (parent,
     /// related, next, prerequisites), then its aliases.
     pub fn located(&self) -> impl Iterator<Item = &Located> {

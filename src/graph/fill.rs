@@ -38,7 +38,6 @@ impl Graph {
         let names_stub = |from: &Card, target: &Target| {
             self.index.resolve(&from.rel, target) == Resolution::Node(stub)
         };
-        let mut first = None;
         let mut anchored = Vec::new();
         for source in sources {
             let from = self[source].card.clone()?;
@@ -46,10 +45,9 @@ impl Graph {
                 return None;
             }
             for (target, pos, anchor) in targets(&from).filter(|(t, ..)| names_stub(&from, t)) {
-                let Target::Name(name) = &target else {
+                if matches!(target, Target::Path(_)) {
                     return None;
-                };
-                first.get_or_insert_with(|| stub_warning(&from.path, pos, name.trim()));
+                }
                 if let Some(anchor) = anchor {
                     anchored.push((Arc::clone(&from), pos, anchor.to_string()));
                 }
@@ -69,8 +67,10 @@ impl Graph {
             return None;
         }
         // Its warning is there if a card's id is near its own.
-        let first = first?;
-        let warning = (self.near_miss(&card.id)).map(|near| first.hint(near_hint(near)));
+        let warning = match self.near_miss(&card.id) {
+            Some(_) => Some(self.stub_warning_of(stub)?),
+            None => None,
+        };
         Some(WrittenUp { anchored, warning })
     }
 
@@ -90,22 +90,28 @@ impl Graph {
             if self.index.unpublished.contains_key(stub_id) {
                 continue;
             }
-            let nearest = self.nearest_card(stub_id);
-            if nearest.is_some_and(|n| n < at) {
+            if self.nearest_card(stub_id).is_some_and(|n| n < at) {
                 continue;
             }
-            let references = self.references(stub, None)?;
-            let first = references.first()?;
-            if slugify(first.name()) != *stub_id {
-                return None;
-            }
-            let warning = stub_warning(&first.path, first.pos, first.name());
-            warnings.push(match nearest {
-                Some(near) => warning.hint(near_hint(&self[near].id)),
-                None => warning,
-            });
+            warnings.push(self.stub_warning_of(stub)?);
         }
         Some(warnings)
+    }
+
+    /// The warning at the first link to `stub`, as a full build makes it: with the hint at
+    /// the card its id is nearest, if any (else a build makes none). None if that first
+    /// link is not written as a name with its id.
+    pub(super) fn stub_warning_of(&self, stub: NodeId) -> Option<Diagnostic> {
+        let references = self.references(stub, None)?;
+        let first = references.first()?;
+        if slugify(first.name()) != self[stub].id {
+            return None;
+        }
+        let warning = stub_warning(&first.path, first.pos, first.name());
+        Some(match self.near_miss(&self[stub].id) {
+            Some(near) => warning.hint(near_hint(near)),
+            None => warning,
+        })
     }
 
     /// Brings `diagnostics` up to date once `card` has written up a stub (`written_up`)

@@ -67,7 +67,7 @@ impl Graph {
         let card_node = node(&card.id, &card.title, card.status, Some(&card));
         match stub {
             Some(stub) => {
-                self.move_back(stub, at);
+                self.move_node(stub, at);
                 self.nodes[at.0] = card_node;
             }
             None => {
@@ -209,18 +209,23 @@ impl Graph {
         let no_stub_near = !(self.iter())
             .any(|(n, node)| node.card.is_none() && node.id.ends_with(id) && other(n));
         let no_redirect = !(self.redirects.iter()).any(|r| r.path.split('/').next() == Some(id));
-        // Not the note of a folder, nor in a folder named like it.
-        let stem = card.rel.strip_suffix(".md").unwrap_or(&card.rel);
-        let folder_name = stem.rsplit_once('/').map(|(f, _)| f.rsplit('/').next());
-        let name = stem.rsplit('/').next().unwrap_or(stem);
-        let not_a_folder_note = folder_name.flatten() != Some(name)
-            && !(self.index.paths.keys()).any(|rel| rel.starts_with(&format!("{stem}/")));
+        let not_a_folder_note = !self.is_folder_note(&card.rel);
         // Only tags the site has already (a new tag makes new tag pages).
         let mut tags = card.tags.iter().chain(&card.outline.tags);
         let cards = || self.nodes.iter().filter_map(|n| n.card.as_deref());
         let tags_known =
             tags.all(|t| cards().any(|c| c.tags.contains(t) || c.outline.tags.contains(t)));
         unclaimed && no_stub_near && no_redirect && not_a_folder_note && tags_known
+    }
+
+    /// Whether a card at `rel` is (or could be) the note of a folder: it is named like its
+    /// folder, or like a folder beside it that holds cards.
+    pub(super) fn is_folder_note(&self, rel: &str) -> bool {
+        let stem = rel.strip_suffix(".md").unwrap_or(rel);
+        let folder_name = stem.rsplit_once('/').map(|(f, _)| f.rsplit('/').next());
+        let name = stem.rsplit('/').next().unwrap_or(stem);
+        folder_name.flatten() == Some(name)
+            || (self.index.paths.keys()).any(|rel| rel.starts_with(&format!("{stem}/")))
     }
 
     /// What `card`'s relations and links name, if each relation names a written card and
@@ -255,7 +260,7 @@ impl Graph {
     /// Where a card without a parent in the folder of `rel` goes: under its folder's node,
     /// or under a new one for its folder (whose name no concept has, and that would not be
     /// a folder note or a filled stub), if the folder above has a node or there is none.
-    fn folder_place(&self, rel: &str) -> Option<Folder> {
+    pub(super) fn folder_place(&self, rel: &str) -> Option<Folder> {
         let (folder, _) = rel.rsplit_once('/')?;
         if let Some(&node) = self.folders.get(folder) {
             return Some(Folder::Known(node));
@@ -309,7 +314,7 @@ impl Graph {
 }
 
 /// Where a new card without a parent goes in its folder.
-enum Folder {
+pub(super) enum Folder {
     /// Under the node its folder has.
     Known(NodeId),
     /// Under a new node for the folder at `path`, with `id`, itself under `up`, the node

@@ -11,6 +11,7 @@ mod folders;
 mod index;
 mod insert;
 mod moved;
+mod relocate;
 mod remove;
 mod renumber;
 mod update;

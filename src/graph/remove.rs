@@ -234,7 +234,7 @@ impl Graph {
     }
 
     /// Whether `node` sits under the folder node `folder` beside another card there.
-    fn adopted_beside(&self, node: NodeId, folder: NodeId) -> bool {
+    pub(super) fn adopted_beside(&self, node: NodeId, folder: NodeId) -> bool {
         self.edges[self.card_adopts..]
             .iter()
             .any(|e| e.to == folder && e.from != node)
@@ -306,7 +306,7 @@ impl Graph {
     /// `dropped`, which go): the cards in their order, then the stubs in the order of
     /// the first edge into each (as a full build makes them), then the nodes made for
     /// folders. None for a node that goes.
-    fn order_after_removal(&self, dropped: &[NodeId]) -> Vec<Option<usize>> {
+    pub(super) fn order_after_removal(&self, dropped: &[NodeId]) -> Vec<Option<usize>> {
         let mut first = vec![usize::MAX; self.nodes.len()];
         for (index, edge) in self.edges.iter().enumerate().rev() {
             first[edge.to.0] = index;

@@ -25,13 +25,18 @@ impl Graph {
         self.renumber(|n| NodeId(n.0 + usize::from(n >= at)));
     }
 
-    /// Moves node `from` back to the place of `to` (before it), the nodes from `to` on
-    /// one place up.
-    pub(super) fn move_back(&mut self, from: NodeId, to: NodeId) {
-        self.nodes[to.0..=from.0].rotate_right(1);
+    /// Moves node `from` to the place of `to`, the nodes between one place towards where
+    /// it was.
+    pub(super) fn move_node(&mut self, from: NodeId, to: NodeId) {
+        match from.cmp(&to) {
+            std::cmp::Ordering::Greater => self.nodes[to.0..=from.0].rotate_right(1),
+            std::cmp::Ordering::Less => self.nodes[from.0..=to.0].rotate_left(1),
+            std::cmp::Ordering::Equal => return,
+        }
         self.renumber(|n| match n {
             n if n == from => to,
             n if n >= to && n < from => NodeId(n.0 + 1),
+            n if n > from && n <= to => NodeId(n.0 - 1),
             n => n,
         });
     }
@@ -72,7 +77,7 @@ mod tests {
     use crate::card::Corpus;
 
     #[test]
-    fn nodes_go_to_their_places_and_those_without_one_go_or_move_back() {
+    fn nodes_go_to_their_places_and_those_without_one_go_or_move() {
         let cards = ["a", "b", "c", "d", "e"].map(|name| (format!("{name}.md"), "---\n---\n"));
         let (mut graph, _) = Graph::build(&Corpus::of_texts(cards), true);
         let ids = |g: &Graph| g.ids().map(|n| g[n].id.clone()).collect::<Vec<_>>();
@@ -84,9 +89,13 @@ mod tests {
             Some(1),
             "the index follows"
         );
-        graph.move_back(NodeId(3), NodeId(1));
+        graph.move_node(NodeId(3), NodeId(1));
         assert_eq!(ids(&graph), ["c", "d", "e", "a"]);
         assert_eq!(graph.find("d").map(|n| n.index()), Some(1));
         assert_eq!(graph.find("a").map(|n| n.index()), Some(3));
+        graph.move_node(NodeId(1), NodeId(3));
+        assert_eq!(ids(&graph), ["c", "e", "a", "d"]);
+        assert_eq!(graph.find("d").map(|n| n.index()), Some(3));
+        assert_eq!(graph.find("e").map(|n| n.index()), Some(1));
     }
 }

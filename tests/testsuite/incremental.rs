@@ -753,6 +753,53 @@ fn a_stub_written_up_comes_into_the_graph_in_place_like_a_full_build() {
 }
 
 #[test]
+fn a_card_moved_to_another_folder_moves_in_place_like_a_full_build() {
+    let mut clock = 0;
+    // `web/client.md` sits under its folder's node, then under `net/`'s (beside `wire`);
+    // `web/server.md` has a parent: no folder holds it.
+    let cards = [
+        (
+            "cards/net/wire.md",
+            "---\ntitle: Wire\n---\nUnder [[client]].\n",
+        ),
+        (
+            "cards/top.md",
+            "---\ntitle: Top\n---\nSee [[client]], [[wire]].\n",
+        ),
+        (
+            "cards/web/client.md",
+            "---\ntitle: Client\n---\nIt asks the [[server]] and [[wanted]].\n",
+        ),
+        ("cards/web/page.md", "---\ntitle: Page\n---\nOn [[top]].\n"),
+        (
+            "cards/web/server.md",
+            "---\ntitle: Server\nparent: top\n---\nIt answers [[client]].\n",
+        ),
+    ];
+    let (site, config, mut project) = project_of(&cards, &mut clock);
+    project.build().unwrap();
+    for (from, to) in [
+        ("web/client.md", "net/client.md"),
+        ("web/server.md", "server.md"),
+        ("net/client.md", "web/client.md"),
+    ] {
+        let (from, to) = (
+            site.path().join("cards").join(from),
+            site.path().join("cards").join(to),
+        );
+        std::fs::rename(&from, &to).unwrap();
+        let changes = Changes {
+            cards: vec![from, to.clone()],
+            ..Changes::default()
+        };
+        let built = project.rebuild(&changes).unwrap();
+        assert!(built.changed.is_some(), "{} in place", to.display());
+        let first = built.site.unwrap().files;
+        finished_as_a_full_build(&config, &mut project, first, &built.report.diagnostics);
+    }
+}
+
+#[test]
 fn with_a_public_address_the_sitemap_and_feed_follow_a_deletion_when_edits_pause() {
     let mut clock = 0;
     let cards = [
