@@ -349,12 +349,6 @@ impl Graph {
         self.index.forget_near();
     }
 
-    /// Whether a stub has an id within two edits of `id`: its warning could hint at a card
-    /// of that id (see [`Graph::near_miss`]).
-    pub(super) fn stub_near(&self, id: &str) -> bool {
-        self.stubs_near(id).next().is_some()
-    }
-
     /// The stubs (without a file) with an id within two edits of `id`.
     pub(super) fn stubs_near<'a>(&'a self, id: &'a str) -> impl Iterator<Item = NodeId> + 'a {
         self.iter()

@@ -10,6 +10,7 @@ use crate::card::{Card, Status};
 use crate::diagnostic::{Diagnostic, Pos};
 use crate::markdown::Target;
 use crate::slug::slugify;
+use std::collections::HashSet;
 use std::sync::Arc;
 
 /// What writing up a stub changes besides the new card's own edges.
@@ -114,6 +115,20 @@ impl Graph {
         })
     }
 
+    /// The warnings of the stubs of `ids` (those that have one), each at its first link.
+    /// None if one has a first link not written as a name with its id.
+    pub(super) fn stub_warnings(&self, ids: &[String]) -> Option<Vec<Diagnostic>> {
+        let mut warnings = Vec::new();
+        for id in ids {
+            let stub = *self.index.keys.get(id)?;
+            let left_out = self.index.unpublished.contains_key(id);
+            if !left_out && self.near_miss(id).is_some() {
+                warnings.push(self.stub_warning_of(stub)?);
+            }
+        }
+        Some(warnings)
+    }
+
     /// Brings `diagnostics` up to date once `card` has written up a stub (`written_up`)
     /// at `at`: its warning goes, and links to headings it lacks get theirs.
     pub(super) fn follow_written_up(
@@ -143,11 +158,17 @@ impl Graph {
 /// Gives each of `warnings` (stubs' warnings, as [`Graph::hinting_at`] found them) the hint
 /// at the new card `id`: in place of the one it has, or as a new warning.
 pub(super) fn hint_at(diagnostics: &mut Vec<Diagnostic>, warnings: Vec<Diagnostic>, id: &str) {
-    for warning in warnings {
-        let hint = near_hint(id);
-        match diagnostics.iter_mut().find(|d| **d == warning) {
-            Some(found) => found.hint = Some(hint),
-            None => diagnostics.push(warning.hint(hint)),
+    // A set: a card near hundreds of stubs, on a site with thousands of warnings.
+    let mut missing: HashSet<Diagnostic> = warnings.into_iter().collect();
+    let hint = near_hint(id);
+    for found in diagnostics.iter_mut() {
+        if missing.remove(found) {
+            found.hint = Some(hint.clone());
         }
     }
+    diagnostics.extend(
+        missing
+            .into_iter()
+            .map(|warning| warning.hint(hint.clone())),
+    );
 }

@@ -12,6 +12,7 @@ use crate::card::{Card, Status};
 use crate::diagnostic::Diagnostic;
 use crate::markdown::Target;
 use crate::slug::slugify;
+use std::collections::HashSet;
 use std::sync::Arc;
 
 impl Graph {
@@ -78,7 +79,7 @@ impl Graph {
         stubs.sort_unstable();
         stubs.dedup();
         let stubs: Vec<String> = stubs.iter().map(|&s| self[s].id.clone()).collect();
-        let mut warnings = self.stub_warnings(&stubs)?;
+        let mut warnings: HashSet<Diagnostic> = self.stub_warnings(&stubs)?.into_iter().collect();
         // Under a folder now, or no longer, it may be an orphan no more, or now.
         warnings.extend(orphan_problem(self, node));
 
@@ -185,19 +186,5 @@ impl Graph {
         } else {
             self.edges[start..after].rotate_left(len);
         }
-    }
-
-    /// The warnings of the stubs of `ids` (those that have one), each at its first link.
-    /// None if one has a first link not written as a name with its id.
-    fn stub_warnings(&self, ids: &[String]) -> Option<Vec<Diagnostic>> {
-        let mut warnings = Vec::new();
-        for id in ids {
-            let stub = *self.index.keys.get(id)?;
-            let left_out = self.index.unpublished.contains_key(id);
-            if !left_out && self.near_miss(id).is_some() {
-                warnings.push(self.stub_warning_of(stub)?);
-            }
-        }
-        Some(warnings)
     }
 }

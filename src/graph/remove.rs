@@ -37,12 +37,12 @@ impl Graph {
     /// Takes out the card of `node`, whose file is gone, if that can be done in place: it
     /// has no embeds either way, old addresses, permalink or aliases others claim; it is
     /// no folder's node, and its folder keeps its node or that node goes with it (see
-    /// [`Graph::folder_goes_with`]); no stub's warning hints at it; and
+    /// [`Graph::folder_goes_with`]); no stub it links to hints at it; and
     /// all that named it named it by one name (a wikilink's path too, if nothing else would
     /// answer to it once the card is gone), which then names a new stub.
     /// The stubs it linked to keep their place, title and warning as the links that are
     /// left give them, or go with their last link. `diagnostics` follow (its own go,
-    /// orphans, the warnings at stubs' first links). Returns the concepts whose pages
+    /// orphans, the warnings at stubs' first links, the hints at it now at the next card). Returns the concepts whose pages
     /// change: the stubs', those that named it or that it named, and everything below it;
     /// and the ids of the concepts that are gone (its own, stubs' and its folder's), whose
     /// pages go.
@@ -56,6 +56,16 @@ impl Graph {
         if !self.leaves_in_place(node, &card) {
             return None;
         }
+        // The stubs whose warnings hint at it then hint at the next card near them, if any
+        // (unless it links to one: that may change or go with it).
+        let hinting: Vec<String> = (self.stubs_near(&card.id))
+            .filter(|&s| self.nearest_card(&self[s].id) == Some(node))
+            .map(|s| self[s].id.clone())
+            .collect();
+        if (self.outgoing(node)).any(|e| hinting.contains(&self[e.to].id)) {
+            return None;
+        }
+        let hints: HashSet<Diagnostic> = self.stub_warnings(&hinting)?.into_iter().collect();
         let references = self.references(node, None)?;
         let stub_id = match references.first() {
             Some(_) => {
@@ -189,7 +199,8 @@ impl Graph {
                 diagnostics.push(warning.hint(near_hint(near)));
             }
         }
-        diagnostics.retain(|d| d.path != card.path);
+        diagnostics.retain(|d| d.path != card.path && !hints.contains(d));
+        diagnostics.extend(self.stub_warnings(&hinting).into_iter().flatten());
         diagnostics.extend(named.iter().filter_map(|&t| orphan_problem(self, t)));
         shown.extend(stub);
         // A page that embeds a card shows that card's links too.
@@ -222,15 +233,13 @@ impl Graph {
         names.extend([slugify(&card.title), card.id.clone()]);
         let others_name = names.iter().any(|n| self.index.contested.contains(n));
         let waiting = self.index.old_addresses.contains(&card.id);
-        // No stub's warning hints at it.
-        let hinted = self.stub_near(&card.id);
         let cards = self
             .nodes
             .iter()
             .filter(|n| n.card.is_some())
             .nth(2)
             .is_some();
-        plain && outgoing && !others_name && !waiting && !hinted && cards
+        plain && outgoing && !others_name && !waiting && cards
     }
 
     /// Whether `node` sits under the folder node `folder` beside another card there.

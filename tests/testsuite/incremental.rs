@@ -753,6 +753,48 @@ fn a_stub_written_up_comes_into_the_graph_in_place_like_a_full_build() {
 }
 
 #[test]
+fn a_stub_written_up_then_deleted_gives_the_stubs_near_it_their_hints_back() {
+    let mut clock = 0;
+    // `wanted-1` is near the stubs `wanted-2` and `wanted-3`: written up, their warnings
+    // hint at it; deleted, at nothing again (and `wanted-4`'s at `wanted-5`, a card).
+    let cards = [
+        (
+            "cards/a.md",
+            "---\ntitle: A\n---\nSee [[wanted-1]], [[wanted-2]], [[wanted-3]] and [[b]].\n",
+        ),
+        (
+            "cards/b.md",
+            "---\ntitle: B\n---\nOn [[a]] and [[wanted-4]].\n",
+        ),
+        ("cards/wanted-5.md", "---\ntitle: Five\n---\nOn [[a]].\n"),
+    ];
+    let (site, config, mut project) = project_of(&cards, &mut clock);
+    project.build().unwrap();
+    let written = (
+        "cards/wanted-1.md",
+        "---\ntitle: One\n---\nBack to [[b]].\n",
+    );
+    for round in 0..2 {
+        let built = rebuilt_after_writing(&site, &mut project, &mut clock, written);
+        assert!(
+            built.changed.is_some(),
+            "written up in place, round {round}"
+        );
+        let first = built.site.unwrap().files;
+        finished_as_a_full_build(&config, &mut project, first, &built.report.diagnostics);
+        std::fs::remove_file(site.path().join(written.0)).unwrap();
+        let changes = Changes {
+            cards: vec![site.path().join(written.0)],
+            ..Changes::default()
+        };
+        let built = project.rebuild(&changes).unwrap();
+        assert!(built.changed.is_some(), "deleted in place, round {round}");
+        let first = built.site.unwrap().files;
+        finished_as_a_full_build(&config, &mut project, first, &built.report.diagnostics);
+    }
+}
+
+#[test]
 fn a_card_moved_to_another_folder_moves_in_place_like_a_full_build() {
     let mut clock = 0;
     // `web/client.md` sits under its folder's node, then under `net/`'s (beside `wire`);
