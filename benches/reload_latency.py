@@ -107,6 +107,18 @@ def change(kind, i, path, other, site):
         write(p, t)
         return page or page_of(p)
 
+    def new_card(new, new_text):
+        """A new card `new_text` at `new`, undone by removing it: `path` reloads then (its
+        backlink goes, or its link is a stub's again)."""
+        def make():
+            write(new, new_text)
+
+            def remove():
+                os.remove(new)
+                return page_of(path)
+            return page_of(new), remove
+        return make
+
     if kind == "text":
         return edit(text + f"\nEdited, edit {i}.\n")
     if kind == "link":
@@ -126,31 +138,13 @@ def change(kind, i, path, other, site):
         summary = f'summary: "Edited summary, edit {i}."'
         edited, n = re.subn(r"^summary:.*$", summary, text, count=1, flags=re.M)
         return edit(edited if n else text.replace("---\n", f"---\n{summary}\n", 1))
+    name = os.path.splitext(os.path.basename(path))[0]
     if kind == "add":
         new = os.path.join(os.path.dirname(path), f"bench-new-{i}.md")
-        name = os.path.splitext(os.path.basename(path))[0]
-
-        def add():
-            write(new, f"---\ntitle: Bench new {i}\n---\nAbout [[{name}]].\n")
-
-            def remove():
-                os.remove(new)
-                return page_of(path)  # its backlink goes
-            return page_of(new), remove
-        return add
+        return new_card(new, f"---\ntitle: Bench new {i}\n---\nAbout [[{name}]].\n")
     if kind == "fill":
-        stub = stubs_linked(text)[0]
-        new = os.path.join(os.path.dirname(path), f"{stub}.md")
-        name = os.path.splitext(os.path.basename(path))[0]
-
-        def fill():
-            write(new, f"---\ntitle: Written up {i}\n---\nBeside [[{name}]].\n")
-
-            def remove():
-                os.remove(new)
-                return page_of(path)  # its link is a stub's again
-            return page_of(new), remove
-        return fill
+        new = os.path.join(os.path.dirname(path), f"{stubs_linked(text)[0]}.md")
+        return new_card(new, f"---\ntitle: Written up {i}\n---\nBeside [[{name}]].\n")
     if kind == "move":
         folder = next(f for f in (os.path.dirname(other), os.path.join(site, "cards"))
                       if f != os.path.dirname(path))
