@@ -706,16 +706,15 @@ fn card_moved(last: &Last, now: &[Arc<Loaded>]) -> Option<(NodeId, Option<NodeId
         |a: &[Arc<Loaded>], b: &[Arc<Loaded>]| a.iter().zip(b).all(|(a, b)| same_loaded(a, b));
     let first = (before.iter().zip(now)).position(|(a, b)| !same_loaded(a, b))?;
     let last_differing = (before.iter().zip(now)).rposition(|(a, b)| !same_loaded(a, b))?;
-    let (range, old, new) = (
-        first..=last_differing,
+    let (old, new) = (
         &before[first..=last_differing],
         &now[first..=last_differing],
     );
     // Moved later (the first entry now comes last) or earlier (the last comes first).
     let (from, to) = if same(&old[1..], &new[..new.len() - 1]) {
-        (*range.start(), *range.end())
+        (first, last_differing)
     } else if same(&old[..old.len() - 1], &new[1..]) {
-        (*range.end(), *range.start())
+        (last_differing, first)
     } else {
         return None;
     };
