@@ -68,10 +68,7 @@ impl Graph {
             return None;
         }
         // Its warning is there if a card's id is near its own.
-        let warning = match self.near_miss(&card.id) {
-            Some(_) => Some(self.stub_warning_of(stub)?),
-            None => None,
-        };
+        let warning = self.stub_warnings(std::slice::from_ref(&card.id))?.pop();
         Some(WrittenUp { anchored, warning })
     }
 
