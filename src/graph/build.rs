@@ -349,14 +349,18 @@ impl Graph {
         self.index.forget_near();
     }
 
-    /// The stubs (without a file) with an id within two edits of `id`.
+    /// The stubs (without a file) whose near misses a card of `id` would be: within two
+    /// edits, and found by [`super::index::Index::near_misses`] (`wanted-22` is two edits
+    /// from `wanted-11`, but not found near it).
     pub(super) fn stubs_near<'a>(&'a self, id: &'a str) -> impl Iterator<Item = NodeId> + 'a {
+        let near = super::index::Nearness::of(id);
         self.iter()
             .filter(move |(_, n)| {
                 n.status == Status::Stub
                     && n.card.is_none()
                     && (4..=MAX_NEAR_MISS_LEN).contains(&n.id.chars().count())
                     && slug::edit_distance(&n.id, id) <= 2
+                    && near.finds(&n.id)
             })
             .map(|(node, _)| node)
     }

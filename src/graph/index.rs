@@ -5,7 +5,7 @@
 use super::NodeId;
 use crate::markdown::Target;
 use crate::slug::slugify;
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 use std::collections::hash_map::Entry;
 use std::collections::{HashMap, HashSet};
 use std::hash::Hasher;
@@ -294,6 +294,22 @@ impl Index {
             Some(rel) => Resolution::File(rel.clone()),
             None => Resolution::MissingFile(path.to_string()),
         }
+    }
+}
+
+/// Which ids [`Index::near_misses`] finds for one id, asked the other way round: whether
+/// a card of that id is among the near misses of a stub's.
+pub struct Nearness(FxHashSet<u64>);
+
+impl Nearness {
+    /// The nearness of `id`.
+    pub fn of(id: &str) -> Nearness {
+        Nearness(variants(id).collect())
+    }
+
+    /// Whether `other` and this id share the id or a one-character deletion of either.
+    pub fn finds(&self, other: &str) -> bool {
+        variants(other).any(|variant| self.0.contains(&variant))
     }
 }
 

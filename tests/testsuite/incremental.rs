@@ -795,6 +795,46 @@ fn a_stub_written_up_then_deleted_gives_the_stubs_near_it_their_hints_back() {
 }
 
 #[test]
+fn stubs_two_changes_from_a_written_up_card_that_a_full_build_finds_not_near_get_no_hint() {
+    let mut clock = 0;
+    // `wanted-11` and `wanted-22` are two edits apart, but share no one-letter deletion:
+    // a full build finds `wanted-21` near `wanted-11` (one deletion each), not `wanted-22`.
+    // The served site's warnings were those a full build makes, then more after each
+    // round of writing one up and deleting it again.
+    let cards = [
+        (
+            "cards/a.md",
+            "---\ntitle: A\n---\nSee [[wanted-11]], [[wanted-22]], [[wanted-21]] and [[b]].\n",
+        ),
+        ("cards/b.md", "---\ntitle: B\n---\nOn [[a]].\n"),
+    ];
+    let (site, config, mut project) = project_of(&cards, &mut clock);
+    project.build().unwrap();
+    let written = (
+        "cards/wanted-11.md",
+        "---\ntitle: Eleven\n---\nBack to [[b]].\n",
+    );
+    for round in 0..2 {
+        let built = rebuilt_after_writing(&site, &mut project, &mut clock, written);
+        assert!(
+            built.changed.is_some(),
+            "written up in place, round {round}"
+        );
+        let first = built.site.unwrap().files;
+        finished_as_a_full_build(&config, &mut project, first, &built.report.diagnostics);
+        std::fs::remove_file(site.path().join(written.0)).unwrap();
+        let changes = Changes {
+            cards: vec![site.path().join(written.0)],
+            ..Changes::default()
+        };
+        let built = project.rebuild(&changes).unwrap();
+        assert!(built.changed.is_some(), "deleted in place, round {round}");
+        let first = built.site.unwrap().files;
+        finished_as_a_full_build(&config, &mut project, first, &built.report.diagnostics);
+    }
+}
+
+#[test]
 fn a_card_moved_to_another_folder_moves_in_place_like_a_full_build() {
     let mut clock = 0;
     // `web/client.md` sits under its folder's node, then under `net/`'s (beside `wire`);
