@@ -7,6 +7,7 @@
 use super::checks::orphan_problem;
 use super::fill::hint_at;
 use super::folders::folder_notes;
+use super::moved::alias_path;
 use super::update::mentions;
 use super::{Edge, EdgeKind, Graph, Node, NodeId, Resolution, relations};
 use crate::card::{Card, Status};
@@ -18,9 +19,10 @@ use std::sync::Arc;
 
 impl Graph {
     /// Takes in `card`, a new file that comes right after the card of `after` (first if
-    /// None) in path order, if that can be done in place: it has no aliases, old addresses,
-    /// permalink or embeds of cards, is published and not a draft; no concept, folder or
-    /// redirect has its names but a stub it writes up (unless a link embeds it); its
+    /// None) in path order, if that can be done in place: it has no old addresses (nor
+    /// aliases that are paths), permalink or embeds of cards, is published and not a
+    /// draft; no concept, folder or redirect has its names (id, title, aliases) but a stub
+    /// it writes up (unless a link embeds it); its
     /// links and relations all name written cards; and its folder has a node, or can have a
     /// new one under the node of the folder above. `diagnostics` then follow (orphans, the
     /// hints of stubs near its id, those of the stub). Returns the concepts whose pages
@@ -82,6 +84,9 @@ impl Graph {
         self.index.add_note(&card.rel, at);
         self.index.add_near(&card.id);
         self.index.keys.insert(card.id.clone(), at);
+        for alias in &card.aliases {
+            self.index.keys.insert(slugify(&alias.name), at);
+        }
         self.index.keys.insert(slugify(&card.title), at);
         let shift = |n: NodeId| match stub {
             Some(stub) if n == stub => at,
@@ -181,7 +186,6 @@ impl Graph {
         let plain = card.publish
             && card.status != Status::Draft
             && card.status != Status::Stub
-            && card.aliases.is_empty()
             && card.moved_from.is_empty()
             && card.permalink.is_none()
             && !card.outline.links.iter().any(|l| l.embed);
@@ -192,13 +196,24 @@ impl Graph {
         let title = slugify(&card.title);
         let other = |node: NodeId| Some(node) != stub;
         let free = |key: &str| !self.index.keys.get(key).is_some_and(|&n| other(n));
+        // Its aliases are names (a path is an old address, with a page of its own) that
+        // nothing else answers to, as its id and title.
+        let aliases: Option<Vec<String>> = (card.aliases.iter())
+            .map(|a| alias_path(&a.name).is_none().then(|| slugify(&a.name)))
+            .collect();
+        let Some(aliases) = aliases else {
+            return false;
+        };
+        let name_free = |key: &str| {
+            free(key)
+                && !self.index.unpublished.contains_key(key)
+                && !self.index.shared.contains_key(key)
+        };
         let names_free = !id.is_empty()
             && !super::build::SITE_IDS.contains(&id)
-            && free(id)
-            && free(&title)
-            && !self.index.unpublished.contains_key(id)
-            && !self.index.unpublished.contains_key(&title)
-            && !self.index.shared.contains_key(id);
+            && name_free(id)
+            && name_free(&title)
+            && aliases.iter().all(|a| name_free(a));
         if !(plain && in_order && names_free) {
             return false;
         }

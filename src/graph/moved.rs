@@ -74,7 +74,7 @@ impl Graph {
 /// The path of an alias that names one, each segment a slug: one that starts or ends
 /// with `/` (`/blog/2019/tcp/`), or whose segments are slugs already (`notes/old-name`).
 /// None for an alias that is a name (`TCP/IP`, `Old Name`).
-fn alias_path(alias: &str) -> Option<String> {
+pub(super) fn alias_path(alias: &str) -> Option<String> {
     let alias = alias.trim();
     let parts: Vec<&str> = alias.split('/').filter(|s| !s.is_empty()).collect();
     let slugs: Vec<String> = parts.iter().map(|s| slugify(s)).collect();

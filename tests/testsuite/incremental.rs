@@ -303,8 +303,15 @@ fn incremental_builds_equal_full_builds_from(seed: u64, kinds: usize) {
                     0 => String::new(),
                     _ => format!(" See [[missing-{}]].", random.below(4)),
                 };
+                // Aliases by the step, not drawn (the seeds' sequences stay): none, a name
+                // of its own, or one a card may have or come to have as its id.
+                let aliases = match step % 3 {
+                    0 => String::new(),
+                    1 => format!("aliases: [Fresh {step} also]\n"),
+                    _ => format!("aliases: [{}]\n", NAMES[step % NAMES.len()].to_uppercase()),
+                };
                 let text = format!(
-                    "---\ntitle: Fresh {step}\nstatus: complete\n{parent}related: [{}]\n---\n\
+                    "---\ntitle: Fresh {step}\nstatus: complete\n{parent}{aliases}related: [{}]\n---\n\
                      About [[{}]], and [[{}#part-one]].{stub}\n",
                     pick(&mut random),
                     pick(&mut random),
@@ -832,6 +839,44 @@ fn stubs_two_changes_from_a_written_up_card_that_a_full_build_finds_not_near_get
         let first = built.site.unwrap().files;
         finished_as_a_full_build(&config, &mut project, first, &built.report.diagnostics);
     }
+}
+
+#[test]
+fn a_new_card_with_aliases_comes_in_place_and_links_by_an_alias_find_it() {
+    let mut clock = 0;
+    let cards = [
+        ("cards/a.md", "---\ntitle: A\n---\nSee [[b]].\n"),
+        ("cards/b.md", "---\ntitle: B\n---\nOn [[a]].\n"),
+    ];
+    let (site, config, mut project) = project_of(&cards, &mut clock);
+    project.build().unwrap();
+    let client = (
+        "cards/client.md",
+        "---\ntitle: Client\naliases: [Client Side, web client]\n---\nAsks [[b]].\n",
+    );
+    let built = rebuilt_after_writing(&site, &mut project, &mut clock, client);
+    assert!(built.changed.is_some(), "added in place");
+    let first = built.site.unwrap().files;
+    finished_as_a_full_build(&config, &mut project, first, &built.report.diagnostics);
+    let linking = (
+        "cards/a.md",
+        "---\ntitle: A\n---\nSee [[b]], [[Client Side]].\n",
+    );
+    let built = rebuilt_after_writing(&site, &mut project, &mut clock, linking);
+    assert!(built.changed.is_some(), "relinked in place");
+    let files = built.site.unwrap().files;
+    let a = String::from_utf8_lossy(&files["a/index.html"]).into_owned();
+    assert!(a.contains("href=\"../client/\""), "the alias finds it: {a}");
+    finished_as_a_full_build(&config, &mut project, files, &built.report.diagnostics);
+    std::fs::remove_file(site.path().join(client.0)).unwrap();
+    let changes = Changes {
+        cards: vec![site.path().join(client.0)],
+        ..Changes::default()
+    };
+    let built = project.rebuild(&changes).unwrap();
+    assert!(built.changed.is_some(), "deleted in place");
+    let first = built.site.unwrap().files;
+    finished_as_a_full_build(&config, &mut project, first, &built.report.diagnostics);
 }
 
 #[test]
