@@ -24,6 +24,10 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::SystemTime;
 
+/// How many card files may come and go (a rename is one of each) in one rebuild in place;
+/// more (a branch checked out, say) make a full build, sooner done.
+const ADDED_OR_GONE_IN_PLACE: usize = 8;
+
 /// How many pages an edit may change and still draw them all at once; one that changes
 /// more draws those of the cards it changed at once, and the others when edits pause.
 const DRAWN_AT_ONCE: usize = 64;
@@ -292,50 +296,48 @@ impl Project {
     }
 
     /// Rebuilds after edits that changed only the text or links of cards, or what only
-    /// pages show of them (their summary, say; not which files there are, nor the rest of
-    /// their front matter or headings, nor the theme), by updating the last build's graph
-    /// in place and drawing only the pages that show what changed. None when
-    /// the edits were of another kind, or the graph cannot take them in place
-    /// ([`Graph::relink`]), or there is no last build. The theme is read again unless
-    /// `only_cards` says it cannot have changed.
+    /// pages show of them (their summary, say; not the rest of their front matter or
+    /// headings, nor the theme), after a card moved to another folder, or after a few card
+    /// files came or went (a rename is one of each), by updating the last build's graph in
+    /// place and drawing only the pages that show what changed. None when the edits were
+    /// of another kind, or the graph cannot take them in place ([`Graph::relink`],
+    /// [`Graph::add_card`], [`Graph::remove_card`], [`Graph::move_card`]), or there is no
+    /// last build. The theme is read again unless `only_cards` says it cannot have changed.
     fn rebuild_in_place(
         &mut self,
         last: &mut Last,
         found: &Found,
         only_cards: bool,
     ) -> Result<Option<Built>> {
-        let (edits, added, removed, moved) =
-            match card_edits(last, &found.loaded, self.config.drafts) {
-                Some(edits) => (edits, None, None, None),
-                None => match (
-                    card_added(last, &found.loaded),
-                    card_removed(last, &found.loaded),
-                    card_moved(last, &found.loaded),
-                ) {
-                    (Some(added), ..) => (Vec::new(), Some(added), None, None),
-                    (None, Some(removed), _) => (Vec::new(), None, Some(removed), None),
-                    (None, None, Some(moved)) => (Vec::new(), None, None, Some(moved)),
-                    (None, None, None) => return Ok(None),
-                },
-            };
+        // A card moved (the same card but its place) moves in place; else the files that
+        // came and went come and go one by one, and the cards left are compared.
+        let moved = card_moved(last, &found.loaded).filter(|(node, _, card)| {
+            (last.graph[*node].card.as_ref()).is_some_and(|old| old.same_but_place(card))
+        });
+        let moving = moved.is_some();
+        let (gone, new) = match moved {
+            Some(_) => (Vec::new(), Vec::new()),
+            None => match added_and_gone(&last.loaded, &found.loaded) {
+                Some(files) => files,
+                None => return Ok(None),
+            },
+        };
+        if gone.len() + new.len() > ADDED_OR_GONE_IN_PLACE {
+            return Ok(None);
+        }
         // The home page shows the home note's text (and what it embeds): an edit of that
         // draws the site anew, and a new card (or a new title) may be the home note the
         // configuration names (a stub's name, say).
-        let home = (self.config.home.as_deref()).map(|name| {
-            last.graph
-                .find(name)
-                .filter(|&n| last.graph[n].card.is_some())
-        });
-        let home_name = self.config.home.as_deref().map(slugify);
-        let shows_home = |edit: &CardEdit| {
-            let titled = |card: &Card| home_name.as_deref() == Some(&slugify(&card.title));
-            (edit.old.title != edit.new.title && (titled(&edit.old) || titled(&edit.new)))
-                || home
-                    .flatten()
-                    .is_some_and(|home| last.graph.embedding(edit.node).contains(&home))
+        let home_of = |graph: &Graph| {
+            (self.config.home.as_deref())
+                .map(|name| graph.find(name).filter(|&n| graph[n].card.is_some()))
         };
-        let home_goes = removed.is_some_and(|node| home == Some(Some(node)));
-        if edits.iter().any(shows_home) || (added.is_some() && home == Some(None)) || home_goes {
+        let home = home_of(&last.graph);
+        let home_goes = (gone.iter()).any(|card| {
+            home.flatten()
+                .is_some_and(|home| last.graph.card_node(&card.rel) == Some(home))
+        });
+        if (!new.is_empty() && home == Some(None)) || home_goes {
             return Ok(None);
         }
         let diagnostics = found.diagnostics();
@@ -349,41 +351,44 @@ impl Project {
             }
             last.theme = theme;
         }
-        // New tags, or tags gone, change the tags' pages, drawn with the site's own when
-        // edits pause; a full build tells which of those a file under `tags/` takes.
-        let retagged = |edit: &CardEdit| edit.old.tags != edit.new.tags;
-        let under_tags = (found.attachments.iter()).any(|a| a.rel.starts_with("tags/"));
-        if under_tags && edits.iter().any(retagged) {
-            return Ok(None);
-        }
         let mut shown = Vec::new();
         // The concepts of the cards that changed, by page id: their pages come first.
         let mut own: HashSet<String> = HashSet::new();
         // The pages of a card that went are replaced (by its stub's, if it has one).
-        let mut gone = Vec::new();
-        if let Some(node) = removed {
-            let Some((placed, ids)) = last.graph.remove_card(node, &mut last.graph_diagnostics)
-            else {
+        let mut gone_ids = Vec::new();
+        // The concepts whose pages files coming and going change, by page id: each changes
+        // the numbers of the nodes after its own.
+        let mut placed_ids: HashSet<String> = HashSet::new();
+        for card in &gone {
+            let Some(node) = last.graph.card_node(&card.rel) else {
                 return Ok(None);
             };
-            shown.extend(placed);
+            let removed = last.graph.remove_card(node, &mut last.graph_diagnostics);
+            let Some((placed, ids)) = removed else {
+                return Ok(None);
+            };
+            placed_ids.extend(placed.iter().map(|&n| last.graph[n].id.clone()));
             own.extend(ids.iter().cloned());
-            gone = ids;
-            last.stale.site = true;
-            last.stale.search = true;
+            gone_ids.extend(ids);
         }
-        if let Some((after, card)) = added {
+        for (at, card) in &new {
+            let after = (found.loaded[..*at].iter().rev())
+                .filter_map(|l| l.card.as_ref())
+                .find_map(|c| last.graph.card_node(&c.rel));
             own.insert(card.id.clone());
-            let placed = last
+            let added = last
                 .graph
-                .add_card(after, card, &mut last.graph_diagnostics);
-            let Some(placed) = placed else {
+                .add_card(after, Arc::clone(card), &mut last.graph_diagnostics);
+            let Some(placed) = added else {
                 return Ok(None);
             };
-            shown.extend(placed);
-            last.stale.site = true;
-            last.stale.search = true;
+            placed_ids.extend(placed.iter().map(|&n| last.graph[n].id.clone()));
         }
+        shown.extend(
+            (last.graph.iter())
+                .filter(|(_, n)| placed_ids.contains(&n.id))
+                .map(|(node, _)| node),
+        );
         if let Some((node, after, card)) = moved {
             own.insert(card.id.clone());
             let moved = (last.graph).move_card(node, card, after, &mut last.graph_diagnostics);
@@ -391,8 +396,46 @@ impl Project {
                 return Ok(None);
             };
             shown.extend(placed);
+        }
+        if moving || !gone.is_empty() || !new.is_empty() {
             last.stale.site = true;
             last.stale.search = true;
+        }
+        // The cards left, as they were, against what they are now.
+        let kept: HashMap<&str, &Arc<Loaded>> = (last.loaded.iter())
+            .filter_map(|l| Some((l.card.as_ref()?.rel.as_str(), l)))
+            .collect();
+        let before: Vec<Arc<Loaded>> = (found.loaded.iter())
+            .map(|l| {
+                let rel = l.card.as_ref().map(|c| c.rel.as_str());
+                Arc::clone(rel.and_then(|rel| kept.get(rel)).copied().unwrap_or(l))
+            })
+            .collect();
+        let edits = match moving {
+            true => Vec::new(),
+            false => match card_edits(&before, &found.loaded, &last.graph, self.config.drafts) {
+                Some(edits) => edits,
+                None => return Ok(None),
+            },
+        };
+        let home = home_of(&last.graph);
+        let home_name = self.config.home.as_deref().map(slugify);
+        let shows_home = |edit: &CardEdit| {
+            let titled = |card: &Card| home_name.as_deref() == Some(&slugify(&card.title));
+            (edit.old.title != edit.new.title && (titled(&edit.old) || titled(&edit.new)))
+                || home
+                    .flatten()
+                    .is_some_and(|home| last.graph.embedding(edit.node).contains(&home))
+        };
+        if edits.iter().any(shows_home) {
+            return Ok(None);
+        }
+        // New tags, or tags gone, change the tags' pages, drawn with the site's own when
+        // edits pause; a full build tells which of those a file under `tags/` takes.
+        let retagged = |edit: &CardEdit| edit.old.tags != edit.new.tags;
+        let under_tags = (found.attachments.iter()).any(|a| a.rel.starts_with("tags/"));
+        if under_tags && edits.iter().any(retagged) {
+            return Ok(None);
         }
         for edit in edits {
             let (retitled, restatused) = (
@@ -453,7 +496,7 @@ impl Project {
             Lists::Later,
         )?;
         let ids: HashSet<&str> = shown.iter().map(|&n| last.graph[n].id.as_str()).collect();
-        let gone: HashSet<&str> = (gone.iter().map(String::as_str))
+        let gone: HashSet<&str> = (gone_ids.iter().map(String::as_str))
             .filter(|id| !ids.contains(id))
             .collect();
         let drawn_here = |path: &str| {
@@ -632,18 +675,20 @@ enum EditKind {
     Links,
 }
 
-/// The cards that changed between the last build's load and `now` (the same files), if
-/// each changed only in its text or links, or in what only pages show of it (its summary,
-/// say). None if the files differ or any card changed otherwise.
-fn card_edits(last: &Last, now: &[Arc<Loaded>], drafts: bool) -> Option<Vec<CardEdit>> {
+/// The cards that changed between `before` and `now` (the same files, in the same order),
+/// if each changed only in its text or links, or in what only pages show of it (its
+/// summary, say), with their nodes in `graph`. None if any card changed otherwise.
+fn card_edits(
+    before: &[Arc<Loaded>],
+    now: &[Arc<Loaded>],
+    graph: &Graph,
+    drafts: bool,
+) -> Option<Vec<CardEdit>> {
     // A card that becomes a stub, or a draft that is not shown, or the other way round,
     // changes what links find.
     let plain = |status: Status| status != Status::Stub && (drafts || status != Status::Draft);
-    if last.loaded.len() != now.len() {
-        return None;
-    }
     let mut edits = Vec::new();
-    for (old, new) in last.loaded.iter().zip(now) {
+    for (old, new) in before.iter().zip(now) {
         if Arc::ptr_eq(old, new) {
             continue;
         }
@@ -662,7 +707,7 @@ fn card_edits(last: &Last, now: &[Arc<Loaded>], drafts: bool) -> Option<Vec<Card
                     return None;
                 };
                 edits.push(CardEdit {
-                    node: last.graph.card_node(&b.rel)?,
+                    node: graph.card_node(&b.rel)?,
                     old: Arc::clone(a),
                     new: Arc::clone(b),
                     kind,
@@ -674,24 +719,30 @@ fn card_edits(last: &Last, now: &[Arc<Loaded>], drafts: bool) -> Option<Vec<Card
     Some(edits)
 }
 
-/// The one card file added since the last build's load (the others the same), with the
-/// card before it in the graph (None if it comes first), if that is all that changed.
-fn card_added(last: &Last, now: &[Arc<Loaded>]) -> Option<(Option<NodeId>, Arc<Card>)> {
-    let at = extra_entry(now, &last.loaded)?;
-    let card = now[at].card.clone()?;
-    // A card before it that is not in the graph (unpublished, say) changes nothing.
-    let after = (last.loaded[..at].iter().rev())
-        .filter_map(|l| l.card.as_ref())
-        .find_map(|c| last.graph.card_node(&c.rel));
-    Some((after, card))
-}
+/// New card files, each with its place among all of them now.
+type NewCards = Vec<(usize, Arc<Card>)>;
 
-/// The node of the one card whose file is gone since the last build's load (the others
-/// the same), if that is all that changed.
-fn card_removed(last: &Last, now: &[Arc<Loaded>]) -> Option<NodeId> {
-    let at = extra_entry(&last.loaded, now)?;
-    let card = last.loaded[at].card.as_ref()?;
-    last.graph.card_node(&card.rel)
+/// The cards whose files are gone since the last build's load (`before`), and those whose
+/// files are new in `now`, each in path order. None if a file has no card (it could not
+/// be read).
+fn added_and_gone(
+    before: &[Arc<Loaded>],
+    now: &[Arc<Loaded>],
+) -> Option<(Vec<Arc<Card>>, NewCards)> {
+    let cards = |loaded: &[Arc<Loaded>]| -> Option<Vec<Arc<Card>>> {
+        loaded.iter().map(|l| l.card.clone()).collect()
+    };
+    let (was, is) = (cards(before)?, cards(now)?);
+    let rels =
+        |cards: &[Arc<Card>]| -> HashSet<String> { cards.iter().map(|c| c.rel.clone()).collect() };
+    let (was_there, is_there) = (rels(&was), rels(&is));
+    let gone = (was.into_iter())
+        .filter(|c| !is_there.contains(&c.rel))
+        .collect();
+    let new = (is.into_iter().enumerate())
+        .filter(|(_, c)| !was_there.contains(&c.rel))
+        .collect();
+    Some((gone, new))
 }
 
 /// The node of the one card whose file moved since the last build's load (the others the
@@ -724,19 +775,6 @@ fn card_moved(last: &Last, now: &[Arc<Loaded>]) -> Option<(NodeId, Option<NodeId
         .filter_map(|l| l.card.as_ref())
         .find_map(|c| last.graph.card_node(&c.rel));
     Some((node, after, card))
-}
-
-/// Where `longer` has the one entry that `shorter` lacks, if that is all that tells them
-/// apart.
-fn extra_entry(longer: &[Arc<Loaded>], shorter: &[Arc<Loaded>]) -> Option<usize> {
-    if longer.len() != shorter.len() + 1 {
-        return None;
-    }
-    let at = (shorter.iter().zip(longer))
-        .position(|(a, b)| !same_loaded(a, b))
-        .unwrap_or(shorter.len());
-    let same_after = (longer[at + 1..].iter().zip(&shorter[at..])).all(|(a, b)| same_loaded(a, b));
-    same_after.then_some(at)
 }
 
 /// Whether two readings of a card file are the same: one, or a card read again soon after

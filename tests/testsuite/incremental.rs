@@ -880,6 +880,63 @@ fn a_new_card_with_aliases_comes_in_place_and_links_by_an_alias_find_it() {
 }
 
 #[test]
+fn a_card_renamed_alone_or_with_the_links_to_it_is_rebuilt_in_place_like_a_full_build() {
+    let mut clock = 0;
+    let cards = [
+        ("cards/a.md", "---\ntitle: A\n---\nSee [[b]], [[client]].\n"),
+        ("cards/b.md", "---\ntitle: B\n---\nOn [[a]].\n"),
+        (
+            "cards/web/client.md",
+            "---\naliases: [Browser]\n---\nAsks [[b]].\n",
+        ),
+        ("cards/web/page.md", "---\ntitle: Page\n---\nOn [[a]].\n"),
+    ];
+    // `client` has no title: its file's name is its title, renamed with it (a title kept
+    // would keep the links by it, which a full build does).
+    let (site, config, mut project) = project_of(&cards, &mut clock);
+    project.build().unwrap();
+    let renamed = |from: &str, to: &str, also: &[(&str, &str)], clock: &mut u64| {
+        std::fs::rename(site.path().join(from), site.path().join(to)).unwrap();
+        let mut touched = vec![site.path().join(from), site.path().join(to)];
+        for &(rel, text) in also {
+            write(&site, rel, text, clock);
+            touched.push(site.path().join(rel));
+        }
+        Changes {
+            cards: touched,
+            ..Changes::default()
+        }
+    };
+    // As a file manager renames: the links to the old name now make a stub.
+    let changes = renamed(
+        "cards/web/client.md",
+        "cards/web/user-agent.md",
+        &[],
+        &mut clock,
+    );
+    let built = project.rebuild(&changes).unwrap();
+    assert!(built.changed.is_some(), "renamed in place");
+    let files = built.site.unwrap().files;
+    let a = String::from_utf8_lossy(&files["a/index.html"]).into_owned();
+    assert!(a.contains("href=\"../client/\""), "a stub's page: {a}");
+    finished_as_a_full_build(&config, &mut project, files, &built.report.diagnostics);
+    // As Obsidian renames: the links to it follow, in the same batch of changes.
+    let linking = ("cards/a.md", "---\ntitle: A\n---\nSee [[b]], [[agent]].\n");
+    let changes = renamed(
+        "cards/web/user-agent.md",
+        "cards/web/agent.md",
+        &[linking],
+        &mut clock,
+    );
+    let built = project.rebuild(&changes).unwrap();
+    let files = built.site.unwrap().files;
+    let a = String::from_utf8_lossy(&files["a/index.html"]).into_owned();
+    assert!(a.contains("href=\"../agent/\""), "the card's page: {a}");
+    assert!(!files.contains_key("client/index.html"), "the stub is gone");
+    finished_as_a_full_build(&config, &mut project, files, &built.report.diagnostics);
+}
+
+#[test]
 fn a_card_moved_to_another_folder_moves_in_place_like_a_full_build() {
     let mut clock = 0;
     // `web/client.md` sits under its folder's node, then under `net/`'s (beside `wire`);
