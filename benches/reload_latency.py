@@ -5,6 +5,7 @@ undone before the next). Prints each and the median. Kinds of change:
 
   text          a sentence appended to a card (the common save)
   link          a sentence with a link to another card appended (changes the graph)
+  stub          a sentence with a link to a concept not written yet appended (a new stub)
   front-matter  the card's `summary:` rewritten
   tag           a sentence with a tag (`#bench-i`, new to the site) appended
   status        the card made a draft (`status: draft`), or a draft made complete
@@ -25,7 +26,7 @@ with a `parent:` card, `fill` cards that link to a stub.
 """
 import argparse, glob, json, os, re, socket, statistics, subprocess, time
 
-KINDS = ["text", "link", "front-matter", "tag", "status", "title", "add", "fill", "delete", "move"]
+KINDS = ["text", "link", "stub", "front-matter", "tag", "status", "title", "add", "fill", "delete", "move"]
 
 
 class Events:
@@ -124,6 +125,8 @@ def change(kind, i, path, other, site):
     if kind == "link":
         name = os.path.splitext(os.path.basename(other))[0]
         return edit(text + f"\nSee [[{name}]], edit {i}.\n")
+    if kind == "stub":
+        return edit(text + f"\nSee [[Not written yet {i}]], edit {i}.\n")
     if kind == "tag":
         return edit(text + f"\nTagged #bench-{i}.\n")
     if kind == "status":

@@ -351,14 +351,13 @@ impl Project {
             }
             last.theme = theme;
         }
-        let mut shown = Vec::new();
         // The concepts of the cards that changed, by page id: their pages come first.
         let mut own: HashSet<String> = HashSet::new();
         // The pages of a card that went are replaced (by its stub's, if it has one).
         let mut gone_ids = Vec::new();
-        // The concepts whose pages files coming and going change, by page id: each changes
-        // the numbers of the nodes after its own.
-        let mut placed_ids: HashSet<String> = HashSet::new();
+        // The concepts whose pages change, by page id: a card or stub coming or going
+        // changes the numbers of the nodes after its own.
+        let mut shown_ids: HashSet<String> = HashSet::new();
         for card in &gone {
             let Some(node) = last.graph.card_node(&card.rel) else {
                 return Ok(None);
@@ -367,7 +366,7 @@ impl Project {
             let Some((placed, ids)) = removed else {
                 return Ok(None);
             };
-            placed_ids.extend(placed.iter().map(|&n| last.graph[n].id.clone()));
+            shown_ids.extend(page_ids(&last.graph, placed));
             own.extend(ids.iter().cloned());
             gone_ids.extend(ids);
         }
@@ -382,20 +381,15 @@ impl Project {
             let Some(placed) = added else {
                 return Ok(None);
             };
-            placed_ids.extend(placed.iter().map(|&n| last.graph[n].id.clone()));
+            shown_ids.extend(page_ids(&last.graph, placed));
         }
-        shown.extend(
-            (last.graph.iter())
-                .filter(|(_, n)| placed_ids.contains(&n.id))
-                .map(|(node, _)| node),
-        );
         if let Some((node, after, card)) = moved {
             own.insert(card.id.clone());
             let moved = (last.graph).move_card(node, card, after, &mut last.graph_diagnostics);
             let Some(placed) = moved else {
                 return Ok(None);
             };
-            shown.extend(placed);
+            shown_ids.extend(page_ids(&last.graph, placed));
         }
         if moving || !gone.is_empty() || !new.is_empty() {
             last.stale.site = true;
@@ -447,10 +441,11 @@ impl Project {
                 let Some(showing) = last.graph.retitle(edit.node, &edit.new.title) else {
                     return Ok(None);
                 };
-                shown.extend(showing);
+                shown_ids.extend(page_ids(&last.graph, showing));
             }
             if restatused {
-                shown.extend(last.graph.restatus(edit.node, edit.new.status));
+                let showing = last.graph.restatus(edit.node, edit.new.status);
+                shown_ids.extend(page_ids(&last.graph, showing));
             }
             let CardEdit {
                 node,
@@ -461,24 +456,28 @@ impl Project {
             own.insert(last.graph[node].id.clone());
             if kind == EditKind::Links {
                 let relinked = last.graph.relink(node, new, &mut last.graph_diagnostics);
-                let Some(relinked) = relinked else {
+                let Some((relinked, went)) = relinked else {
                     return Ok(None);
                 };
-                shown.extend(relinked);
+                shown_ids.extend(page_ids(&last.graph, relinked));
+                gone_ids.extend(went);
                 last.stale.site = true;
             } else {
                 if kind == EditKind::Shown {
                     // Its summary shows on the pages that link to it, and on site pages.
-                    shown.extend(last.graph.showing_link(node));
+                    shown_ids.extend(page_ids(&last.graph, last.graph.showing_link(node)));
                     last.stale.site = true;
                 }
                 move_diagnostics(&mut last.graph_diagnostics, &old, &new);
-                shown.extend(last.graph.retext(node, new));
+                let showing = last.graph.retext(node, new);
+                shown_ids.extend(page_ids(&last.graph, showing));
             }
             last.stale.search = true;
         }
-        shown.sort_unstable();
-        shown.dedup();
+        let mut shown: Vec<NodeId> = (last.graph.iter())
+            .filter(|(_, n)| shown_ids.contains(&n.id))
+            .map(|(node, _)| node)
+            .collect();
         // A change that many pages show (a card many link to, gone or retitled): the pages
         // of the cards that changed now, the others with the long lists.
         if shown.len() > DRAWN_AT_ONCE {
@@ -717,6 +716,11 @@ fn card_edits(
         }
     }
     Some(edits)
+}
+
+/// The page ids of `nodes`.
+fn page_ids(graph: &Graph, nodes: Vec<NodeId>) -> impl Iterator<Item = String> + '_ {
+    nodes.into_iter().map(|n| graph[n].id.clone())
 }
 
 /// New card files, each with its place among all of them now.

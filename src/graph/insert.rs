@@ -303,7 +303,7 @@ impl Graph {
     }
 
     /// Whether the site has an attachment where the pages of `id` go.
-    fn clashes_with_a_file(&self, id: &str) -> bool {
+    pub(super) fn clashes_with_a_file(&self, id: &str) -> bool {
         let folder = format!("{id}/");
         self.index.files.keys().any(|f| f.starts_with(&folder))
     }

@@ -3,9 +3,10 @@
 //! exactly as a full build of the edited cards would make it, or declines; a property test
 //! compares the two.
 
+use super::build::{free_id, near_hint, prefer_readable_title, stub_warning};
 use super::checks::orphan_problem;
 use super::remove::targets;
-use super::{Edge, EdgeKind, Graph, NodeId, Resolution};
+use super::{Edge, EdgeKind, Graph, NodeId, Resolution, insert};
 use crate::card::{Card, Status};
 use crate::diagnostic::{Diagnostic, Pos};
 use crate::markdown::Target;
@@ -121,25 +122,42 @@ impl Graph {
 
     /// Takes in a new reading of the card of `node` whose links changed (its front matter,
     /// headings and embeds as before), if that can be done in place: every link, before
-    /// and after, names a card or an attachment the site has, or a concept without a card
-    /// that the card names just as before (so no stub comes or goes, nor changes its
-    /// title), and none has a problem to report but a heading its card lacks. The node's
-    /// mentions are made anew, and the warnings in `diagnostics` follow (of orphans, of
-    /// missing headings, at the first link to a stub). Returns the concepts whose pages
-    /// change: the card's own, those that embed it, and those it linked to or links to
-    /// now. None, the graph untouched, when the edit needs a full build.
+    /// and after, names a card or an attachment the site has, a concept without a card
+    /// that the card names just as before, one that another card made a stub for first, or
+    /// (by a plain name) one no concept answers to yet, which gets its stub; a stub only
+    /// this card linked to goes with its last link; none has a problem to report but a
+    /// heading its card lacks. The node's mentions are made anew, and the warnings in
+    /// `diagnostics` follow (of orphans, of missing headings, at the first link to a
+    /// stub). Returns the concepts whose pages change: the card's own, those that embed
+    /// it, and those it linked to or links to now; and the ids of the stubs that went,
+    /// whose pages go. None, the graph untouched, when the edit needs a full build.
     pub fn relink(
         &mut self,
         node: NodeId,
         card: Arc<Card>,
         diagnostics: &mut Vec<Diagnostic>,
-    ) -> Option<Vec<NodeId>> {
+    ) -> Option<(Vec<NodeId>, Vec<String>)> {
         let old = self[node].card.clone()?;
+        let before = self.link_targets(&old)?;
+        let (named, new_stubs) = self.named_now(&card)?;
+        let gone = self.stubs_unlinked(node, &old, &before, &card, &named)?;
+        let gone_ids: Vec<String> = gone.iter().map(|&s| self[s].id.clone()).collect();
+        let gone_warnings: HashSet<Diagnostic> =
+            self.stub_warnings(&gone_ids)?.into_iter().collect();
+
+        // The new stubs go in after the others (put in order below), then the links find them.
+        for stub in &new_stubs {
+            let at = NodeId(self.folder_nodes);
+            self.make_room(at);
+            self.nodes.insert(
+                at.0,
+                insert::node(&stub.id, &stub.title, Status::Stub, None),
+            );
+            self.index.keys.insert(stub.id.clone(), at);
+            self.folder_nodes += 1;
+        }
         let (before, after) = (self.link_targets(&old)?, self.link_targets(&card)?);
         let kept = self.unwritten(&old, &before);
-        if kept != self.unwritten(&card, &after) {
-            return None;
-        }
         // The first link to a stub made it, and has any warning about it: that moves along
         // (unless the card's front matter names the stub: then that made it).
         let relations: HashSet<NodeId> = (self.outgoing(node))
@@ -150,7 +168,7 @@ impl Graph {
         let mut moved = HashMap::new();
         for &stub in kept.keys() {
             let made_here = self.incoming(stub).next().is_some_and(|e| e.from == node);
-            if !made_here || relations.contains(&stub) {
+            if !made_here || relations.contains(&stub) || gone_ids.contains(&self[stub].id) {
                 continue;
             }
             let from = old.outline.links[*first_before.get(&stub)?].pos(old.body_line);
@@ -169,8 +187,10 @@ impl Graph {
             .filter_map(|&t| orphan_problem(self, t))
             .collect();
         let missing: HashSet<Diagnostic> = self.missing_headings(&old, &before).collect();
-        if !orphans.is_empty() || !missing.is_empty() {
-            diagnostics.retain(|d| !orphans.contains(d) && !missing.contains(d));
+        if !orphans.is_empty() || !missing.is_empty() || !gone_warnings.is_empty() {
+            diagnostics.retain(|d| {
+                !orphans.contains(d) && !missing.contains(d) && !gone_warnings.contains(d)
+            });
         }
         for d in diagnostics.iter_mut().filter(|d| d.path == card.path) {
             if let Some(&to) = moved.get(&d.pos) {
@@ -179,11 +199,148 @@ impl Graph {
         }
         diagnostics.extend(self.missing_headings(&card, &after));
         self.replace_mentions(node, mentions(node, &card, &after));
-        diagnostics.extend(touched.iter().filter_map(|&t| orphan_problem(self, t)));
-        self.nodes[node.0].card = Some(card);
+        self.nodes[node.0].card = Some(Arc::clone(&card));
         let mut shown = self.embedding(node);
+        // The stubs that went go, and the stubs take the order of their first links.
+        let dropped: Vec<NodeId> = (gone_ids.iter())
+            .filter_map(|id| self.index.keys.get(id).copied())
+            .collect();
+        if !dropped.is_empty() || !new_stubs.is_empty() {
+            for &stub in &dropped {
+                self.index.forget(stub);
+            }
+            let order = self.order_after_removal(&dropped);
+            self.reorder(&order);
+            self.folder_nodes -= dropped.len();
+            let now = |nodes: &[NodeId]| -> Vec<NodeId> {
+                nodes
+                    .iter()
+                    .filter_map(|&n| order[n.0].map(NodeId))
+                    .collect()
+            };
+            (shown, touched) = (now(&shown), now(&touched));
+            self.list_edges();
+        }
+        diagnostics.extend(touched.iter().filter_map(|&t| orphan_problem(self, t)));
         shown.extend(touched);
-        Some(shown)
+        for stub in &new_stubs {
+            if let Some(near) = self.near_miss(&stub.id) {
+                let link = &card.outline.links[stub.first];
+                let warning = stub_warning(&card.path, link.pos(card.body_line), &stub.title);
+                diagnostics.push(warning.hint(near_hint(near)));
+            }
+        }
+        shown.sort_unstable();
+        shown.dedup();
+        Some((shown, gone_ids))
+    }
+
+    /// What the links of `card` name now, if each names a concept the graph has, an
+    /// attachment, or (by a plain name: no path, embed or heading) a concept nothing answers
+    /// to yet, whose stub could be made; with those stubs, in the order of their first links.
+    fn named_now(&self, card: &Card) -> Option<(Vec<Option<NodeId>>, Vec<NewStub>)> {
+        let mut new_stubs: Vec<NewStub> = Vec::new();
+        let mut named = Vec::new();
+        for (at, link) in card.outline.links.iter().enumerate() {
+            if self.is_shared(&link.target) {
+                return None;
+            }
+            match self.index.resolve(&card.rel, &link.target) {
+                Resolution::Node(to) if link.embed && self[to].card.is_some() => return None,
+                Resolution::Node(to) => named.push(Some(to)),
+                Resolution::File(_) => named.push(None),
+                Resolution::Unknown { id, name } => {
+                    let plain = matches!(&link.target, Target::Name(n) if !n.contains('/'))
+                        && !link.embed
+                        && link.anchor.is_none();
+                    if !plain || !self.stub_can_come(&id) {
+                        return None;
+                    }
+                    match new_stubs.iter_mut().find(|s| s.id == id) {
+                        Some(stub) => prefer_readable_title(&mut stub.title, &link.target),
+                        None => new_stubs.push(NewStub {
+                            id,
+                            title: name,
+                            first: at,
+                        }),
+                    }
+                    named.push(None);
+                }
+                _ => return None,
+            }
+        }
+        Some((named, new_stubs))
+    }
+
+    /// Whether a new stub of `id` would be what a full build makes, with nothing else
+    /// changing: the id is its page's (no site page has it), no concept or file has it,
+    /// no note left out answers to it, and no stub a `[[folder/id]]` made would join it.
+    fn stub_can_come(&self, id: &str) -> bool {
+        let joining = format!("-{id}");
+        !id.is_empty()
+            && free_id(id) == id
+            && !self.index.unpublished.contains_key(id)
+            && !self.clashes_with_a_file(id)
+            && !(self.nodes.iter())
+                .any(|n| n.id == id || (n.card.is_none() && n.id.ends_with(&joining)))
+    }
+
+    /// The stubs that go when the card of `node` (`old`, its links leading to `before`)
+    /// becomes `card` (its links naming `named`): those it alone linked to, and no longer
+    /// does. None if a stub changes otherwise: it names one by other names than before,
+    /// or it made one (linked to it first) that others keep, or it now links first to one
+    /// another card made, or a stub's title would come from other names now (the most
+    /// readable name of all its links: `DNS` over `dns`).
+    fn stubs_unlinked(
+        &self,
+        node: NodeId,
+        old: &Card,
+        before: &[Option<NodeId>],
+        card: &Card,
+        named: &[Option<NodeId>],
+    ) -> Option<Vec<NodeId>> {
+        let (was, is) = (self.unwritten(old, before), self.unwritten(card, named));
+        let maker = |stub: NodeId| self.incoming(stub).next().map(|e| e.from);
+        let is_slug = |name: &str| slugify(name) == name;
+        let written = |targets: &[&Target]| -> Vec<String> {
+            (targets.iter())
+                .filter_map(|t| match t {
+                    Target::Name(name) => Some(name.trim().to_string()),
+                    Target::Path(_) => None,
+                })
+                .collect()
+        };
+        let mut gone = Vec::new();
+        for (&stub, names) in &was {
+            match is.get(&stub) {
+                Some(now) if now != names => return None,
+                Some(_) => {}
+                None if maker(stub) != Some(node) => {
+                    // A title that is no slug is the first such name: this card's, perhaps.
+                    let title = &self[stub].title;
+                    if !is_slug(title) && written(names).contains(title) {
+                        return None;
+                    }
+                }
+                None => {
+                    let alone = (self.incoming(stub))
+                        .all(|e| e.from == node && e.kind == EdgeKind::Mention);
+                    if !alone || self.index.unpublished.contains_key(&self[stub].id) {
+                        return None;
+                    }
+                    gone.push(stub);
+                }
+            }
+        }
+        let made_before =
+            (is.iter())
+                .filter(|(stub, _)| !was.contains_key(stub))
+                .all(|(&stub, names)| {
+                    let title = &self[stub].title;
+                    let retitled = is_slug(title) && written(names).iter().any(|n| !is_slug(n));
+                    maker(stub).is_some_and(|m| m < node) && !retitled
+                });
+        made_before.then_some(gone)
     }
 
     /// The names `card` gives each concept without a card that its links (to `targets`)
@@ -273,6 +430,15 @@ impl Graph {
         self.card_adopts = self.card_adopts + added - removed;
         self.list_edges();
     }
+}
+
+/// A stub a card's new link makes: its id, its title (the name the link wrote) and the
+/// link.
+struct NewStub {
+    id: String,
+    title: String,
+    /// The first link to it, by its place among the card's links.
+    first: usize,
 }
 
 /// The first link to each concept among `targets` (what the links of a card lead to).

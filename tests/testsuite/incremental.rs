@@ -929,10 +929,57 @@ fn a_card_renamed_alone_or_with_the_links_to_it_is_rebuilt_in_place_like_a_full_
         &mut clock,
     );
     let built = project.rebuild(&changes).unwrap();
+    assert!(built.changed.is_some(), "renamed and relinked in place");
     let files = built.site.unwrap().files;
     let a = String::from_utf8_lossy(&files["a/index.html"]).into_owned();
     assert!(a.contains("href=\"../agent/\""), "the card's page: {a}");
     assert!(!files.contains_key("client/index.html"), "the stub is gone");
+    finished_as_a_full_build(&config, &mut project, files, &built.report.diagnostics);
+}
+
+#[test]
+fn a_link_to_a_concept_not_written_yet_makes_its_stub_in_place_and_its_last_link_takes_it() {
+    let mut clock = 0;
+    let cards = [
+        (
+            "cards/a.md",
+            "---\ntitle: A\n---\nSee [[client]], [[wanted]].\n",
+        ),
+        ("cards/client.md", "---\ntitle: Client\n---\nAsks [[a]].\n"),
+        ("cards/z.md", "---\ntitle: Z\n---\nOn [[a]].\n"),
+    ];
+    let (site, config, mut project) = project_of(&cards, &mut clock);
+    project.build().unwrap();
+    // Two new stubs, one a near miss of `client` (its warning hints at it), one named twice
+    // and in two ways, and a link to the stub `wanted`, which `a` made.
+    let linking = (
+        "cards/z.md",
+        "---\ntitle: Z\n---\nOn [[Brand new idea]], [[clent]], [[a]], [[wanted]], [[brand-new-idea]].\n",
+    );
+    let built = rebuilt_after_writing(&site, &mut project, &mut clock, linking);
+    assert!(built.changed.is_some(), "linked in place");
+    let files = built.site.unwrap().files;
+    let stub = String::from_utf8_lossy(&files["brand-new-idea/index.html"]).into_owned();
+    assert!(stub.contains("Brand new idea"), "the stub's page: {stub}");
+    let hinted = (built.report.diagnostics.iter()).any(|d| {
+        d.message.contains("`clent` matches no card")
+            && d.hint.as_deref() == Some("did you mean `client`?")
+    });
+    assert!(hinted, "{:?}", built.report.diagnostics);
+    finished_as_a_full_build(&config, &mut project, files, &built.report.diagnostics);
+    // Their links taken out again: the stubs go, but `wanted`, which `a` links to.
+    let unlinking = ("cards/z.md", "---\ntitle: Z\n---\nOn [[a]].\n");
+    let built = rebuilt_after_writing(&site, &mut project, &mut clock, unlinking);
+    assert!(built.changed.is_some(), "unlinked in place");
+    let files = built.site.unwrap().files;
+    assert!(
+        !files.contains_key("brand-new-idea/index.html"),
+        "the stub goes"
+    );
+    assert!(
+        files.contains_key("wanted/index.html"),
+        "a still links to it"
+    );
     finished_as_a_full_build(&config, &mut project, files, &built.report.diagnostics);
 }
 
