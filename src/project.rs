@@ -463,6 +463,9 @@ impl Project {
                 gone_ids.extend(went);
                 last.stale.site = true;
             } else {
+                if kind == EditKind::Aliases && last.graph.realias(node, &new).is_none() {
+                    return Ok(None);
+                }
                 if kind == EditKind::Shown {
                     // Its summary shows on the pages that link to it, and on site pages.
                     shown_ids.extend(page_ids(&last.graph, last.graph.showing_link(node)));
@@ -672,6 +675,8 @@ enum EditKind {
     Shown,
     /// Its links ([`Card::same_but_links`]).
     Links,
+    /// Its aliases ([`Card::same_but_aliases`]): what links find it by.
+    Aliases,
 }
 
 /// The cards that changed between `before` and `now` (the same files, in the same order),
@@ -702,6 +707,8 @@ fn card_edits(
                     EditKind::Shown
                 } else if a.same_but_links(b) {
                     EditKind::Links
+                } else if a.same_but_aliases(b) {
+                    EditKind::Aliases
                 } else {
                     return None;
                 };

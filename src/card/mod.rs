@@ -142,6 +142,16 @@ impl Card {
         self.same_in_graph(other) && self.outline.same_links(&other.outline)
     }
 
+    /// Whether `other` differs from this card at most in its text and its aliases (which
+    /// may stand on other lines, and move the names and text after them).
+    pub fn same_but_aliases(&self, other: &Card) -> bool {
+        let realiased = Card {
+            aliases: self.aliases.clone(),
+            ..other.clone()
+        };
+        self.title == other.title && self.same_but_text(&realiased)
+    }
+
     /// Whether `other` is this card moved: the same in everything but its path and its
     /// HTML (kept elsewhere once drawn, or different where only its own page shows it).
     pub fn same_but_place(&self, other: &Card) -> bool {

@@ -5,6 +5,7 @@
 
 use super::build::{free_id, near_hint, prefer_readable_title, stub_warning};
 use super::checks::orphan_problem;
+use super::moved::alias_path;
 use super::remove::targets;
 use super::{Edge, EdgeKind, Graph, NodeId, Resolution, insert};
 use crate::card::{Card, Status};
@@ -39,6 +40,55 @@ impl Graph {
         }
         self.nodes[node.0].card = Some(card);
         shown
+    }
+
+    /// Gives the card of `node` the aliases of `card` (the rest as before but its text), if
+    /// that can be done in place: an alias it gives up is a name (not an old address) that
+    /// no link or relation finds it by and no other concept has too; a new one is a name
+    /// nothing else answers to. No page shows aliases: only what links find changes (and
+    /// the search index, made when edits pause). None, the graph untouched, if not.
+    pub fn realias(&mut self, node: NodeId, card: &Card) -> Option<()> {
+        let old = self[node].card.clone()?;
+        let keys =
+            |c: &Card| -> HashSet<String> { c.aliases.iter().map(|a| slugify(&a.name)).collect() };
+        let (was, is) = (keys(&old), keys(card));
+        let own = |key: &str| key == card.id || key == self[node].id || key == slugify(&card.title);
+        let paths =
+            (old.aliases.iter().chain(&card.aliases)).any(|a| alias_path(&a.name).is_some());
+        let gone: Vec<&String> = was.difference(&is).filter(|k| !own(k)).collect();
+        let new: Vec<&String> = is.difference(&was).filter(|k| !own(k)).collect();
+        if paths {
+            return None;
+        }
+        if !gone.is_empty() {
+            let references = self.references(node, None)?;
+            let named = (references.iter().map(|r| slugify(r.name())))
+                .chain(targets(&old).map(|(target, ..)| match target {
+                    Target::Name(name) | Target::Path(name) => slugify(&name),
+                }))
+                .any(|name| gone.contains(&&name));
+            let theirs = gone.iter().any(|k| {
+                self.index.contested.contains(*k) || self.index.keys.get(*k) != Some(&node)
+            });
+            if named || theirs {
+                return None;
+            }
+        }
+        let taken = new.iter().any(|k| {
+            self.index.keys.contains_key(*k)
+                || self.index.unpublished.contains_key(*k)
+                || self.index.shared.contains_key(*k)
+        });
+        if taken {
+            return None;
+        }
+        for key in gone {
+            self.index.keys.remove(key);
+        }
+        for key in new {
+            self.index.keys.insert(key.clone(), node);
+        }
+        Some(())
     }
 
     /// The concepts whose pages show a link to `node` with its summary: its own, and those

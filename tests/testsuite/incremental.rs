@@ -179,28 +179,35 @@ fn incremental_builds_equal_full_builds() {
         106_177_430_760,
         589_284_740_725,
     ] {
-        incremental_builds_equal_full_builds_from(seed, KINDS_OF_STEP - 2);
+        incremental_builds_equal_full_builds_from(seed, KINDS_OF_STEP - 3);
     }
 }
 
 #[test]
 fn incremental_builds_equal_full_builds_as_stubs_are_written_up() {
     for seed in [0x0057_0b5e, 0xf111_ed00, 7_777_777_777] {
-        incremental_builds_equal_full_builds_from(seed, KINDS_OF_STEP - 1);
+        incremental_builds_equal_full_builds_from(seed, KINDS_OF_STEP - 2);
     }
 }
 
 #[test]
 fn incremental_builds_equal_full_builds_as_notes_are_renamed() {
     for seed in [0x0a11_a5e5, 0x5eed_0030, 30_303_030_303] {
+        incremental_builds_equal_full_builds_from(seed, KINDS_OF_STEP - 1);
+    }
+}
+
+#[test]
+fn incremental_builds_equal_full_builds_as_aliases_change() {
+    for seed in [0xa11a_05e5, 0x0031_0031, 31_313_131_313] {
         incremental_builds_equal_full_builds_from(seed, KINDS_OF_STEP);
     }
 }
 
-/// How many kinds of step a random sequence draws from: the last two (a stub written up,
-/// a note renamed) came after the seeds above had found their bugs, and would change
-/// their sequences.
-const KINDS_OF_STEP: usize = 30;
+/// How many kinds of step a random sequence draws from: the last three (a stub written
+/// up, a note renamed, aliases changed) came after the seeds above had found their bugs,
+/// and would change their sequences.
+const KINDS_OF_STEP: usize = 31;
 
 /// 200 random steps from `seed`, each of one of the first `kinds` kinds, each followed by
 /// an incremental and a full build.
@@ -406,6 +413,30 @@ fn incremental_builds_equal_full_builds_from(seed: u64, kinds: usize) {
                 }
                 present[index] = new.clone();
                 format!("rename {old} → {new} (links follow: {follow})")
+            }
+            30 if !present.is_empty() => {
+                // A note's aliases changed: given, taken away, or a name a card may have.
+                let name = present[random.below(present.len())].clone();
+                let rel = format!("cards/{name}.md");
+                let text = std::fs::read_to_string(site.path().join(&rel)).unwrap();
+                let text = match text.lines().find(|l| l.starts_with("aliases:")) {
+                    Some(line) => text.replacen(&format!("{line}\n"), "", 1),
+                    None => text,
+                };
+                let aliases = match random.below(4) {
+                    0 => String::new(),
+                    1 => format!("aliases: [Also {}]\n", random.below(3)),
+                    2 => format!(
+                        "aliases: [Also {}, {}]\n",
+                        random.below(3),
+                        NAMES[random.below(NAMES.len())]
+                    ),
+                    _ => format!("aliases: [missing-{}]\n", random.below(4)),
+                };
+                let text = text.replacen("---\n", &format!("---\n{aliases}"), 1);
+                write(&site, &rel, &text, &mut clock);
+                touched.push(rel);
+                format!("realias {name}: {}", aliases.trim())
             }
             7 if present.len() > 1 => {
                 let name = present.swap_remove(random.below(present.len()));
@@ -1026,6 +1057,55 @@ fn a_link_to_a_concept_not_written_yet_makes_its_stub_in_place_and_its_last_link
         "a still links to it"
     );
     finished_as_a_full_build(&config, &mut project, files, &built.report.diagnostics);
+}
+
+#[test]
+fn aliases_given_and_taken_away_are_rebuilt_in_place_like_a_full_build() {
+    let mut clock = 0;
+    let cards = [
+        ("cards/a.md", "---\ntitle: A\n---\nSee [[client]].\n"),
+        (
+            "cards/client.md",
+            "---\ntitle: Client\naliases: [Browser]\n---\nAsks [[a]].\n",
+        ),
+    ];
+    let (site, config, mut project) = project_of(&cards, &mut clock);
+    project.build().unwrap();
+    let client = |aliases: &str| {
+        let text = format!("---\ntitle: Client\naliases:\n{aliases}---\nAsks [[a]].\n");
+        ("cards/client.md", text)
+    };
+    let steps = [
+        (
+            client("  - Browser\n  - User agent\n"),
+            true,
+            "an alias given",
+        ),
+        (
+            (
+                "cards/a.md",
+                "---\ntitle: A\n---\nSee [[client]], [[User agent]].\n".to_string(),
+            ),
+            true,
+            "a link by it",
+        ),
+        (
+            client("  - User agent\n"),
+            true,
+            "an alias no link uses taken away",
+        ),
+        (
+            client(""),
+            false,
+            "the alias a link uses taken away: a stub",
+        ),
+    ];
+    for ((rel, text), in_place, what) in steps {
+        let built = rebuilt_after_writing(&site, &mut project, &mut clock, (rel, &text));
+        assert_eq!(built.changed.is_some(), in_place, "{what}");
+        let files = built.site.unwrap().files;
+        finished_as_a_full_build(&config, &mut project, files, &built.report.diagnostics);
+    }
 }
 
 #[test]
