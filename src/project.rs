@@ -312,7 +312,8 @@ impl Project {
         // A card moved (the same card but its place) moves in place; else the files that
         // came and went come and go one by one, and the cards left are compared.
         let moved = card_moved(last, &found.loaded).filter(|(node, _, card)| {
-            (last.graph[*node].card.as_ref()).is_some_and(|old| old.same_but_place(card))
+            let old = last.graph[*node].card.as_ref();
+            old.is_some_and(|old| old.rel != card.rel && old.same_but_place(card))
         });
         let moving = moved.is_some();
         let (gone, new) = match moved {

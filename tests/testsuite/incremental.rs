@@ -1109,6 +1109,26 @@ fn aliases_given_and_taken_away_are_rebuilt_in_place_like_a_full_build() {
 }
 
 #[test]
+fn a_card_that_embeds_another_restyled_in_place_is_an_edit_not_a_move() {
+    let mut clock = 0;
+    let cards = [
+        ("cards/a.md", "---\ntitle: A\n---\nSee *this*.\n\n![[b]]\n"),
+        ("cards/b.md", "---\ntitle: B\n---\nOn [[a]].\n"),
+    ];
+    let (site, config, mut project) = project_of(&cards, &mut clock);
+    project.build().unwrap();
+    // The same words and links where they were: only its HTML differs, as when a card
+    // moves (which a card that embeds another does not in place).
+    let restyled = ("cards/a.md", "---\ntitle: A\n---\nSee `this`.\n\n![[b]]\n");
+    let built = rebuilt_after_writing(&site, &mut project, &mut clock, restyled);
+    assert!(built.changed.is_some(), "in place");
+    let files = built.site.unwrap().files;
+    let a = String::from_utf8_lossy(&files["a/index.html"]).into_owned();
+    assert!(a.contains("<code>this</code>"), "{a}");
+    finished_as_a_full_build(&config, &mut project, files, &built.report.diagnostics);
+}
+
+#[test]
 fn a_card_moved_to_another_folder_moves_in_place_like_a_full_build() {
     let mut clock = 0;
     // `web/client.md` sits under its folder's node, then under `net/`'s (beside `wire`);
