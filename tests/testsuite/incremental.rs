@@ -516,13 +516,41 @@ fn deleted_after_a_build(site: &TestSite, rel: &str) -> (Config, Project, Files,
     let config = Config::load(site.path()).unwrap();
     let mut project = Project::new(config.clone());
     let before = project.build().unwrap().site.unwrap().files;
+    let drawn = rebuilt_after_deleting(site, &mut project, rel);
+    (config, project, before, drawn)
+}
+
+/// `project`'s rebuild after the card file `rel` of `site` is deleted, as the watcher
+/// reports it.
+fn rebuilt_after_deleting(site: &TestSite, project: &mut Project, rel: &str) -> cardweb::Built {
     std::fs::remove_file(site.path().join(rel)).unwrap();
     let changes = Changes {
         cards: vec![site.path().join(rel)],
         ..Changes::default()
     };
-    let drawn = project.rebuild(&changes).unwrap();
-    (config, project, before, drawn)
+    project.rebuild(&changes).unwrap()
+}
+
+/// Writes up a stub as `written` (path, text) and deletes it again, twice, each in place
+/// and equal to a full build.
+fn written_up_and_deleted_twice(
+    (site, config, project): (&TestSite, &Config, &mut Project),
+    clock: &mut u64,
+    written: (&str, &str),
+) {
+    for round in 0..2 {
+        let built = rebuilt_after_writing(site, project, clock, written);
+        assert!(
+            built.changed.is_some(),
+            "written up in place, round {round}"
+        );
+        let first = built.site.unwrap().files;
+        finished_as_a_full_build(config, project, first, &built.report.diagnostics);
+        let built = rebuilt_after_deleting(site, project, written.0);
+        assert!(built.changed.is_some(), "deleted in place, round {round}");
+        let first = built.site.unwrap().files;
+        finished_as_a_full_build(config, project, first, &built.report.diagnostics);
+    }
 }
 
 /// A new site with `cards` written in order, its configuration, and a project of it.
@@ -857,24 +885,7 @@ fn a_stub_written_up_then_deleted_gives_the_stubs_near_it_their_hints_back() {
         "cards/wanted-1.md",
         "---\ntitle: One\n---\nBack to [[b]].\n",
     );
-    for round in 0..2 {
-        let built = rebuilt_after_writing(&site, &mut project, &mut clock, written);
-        assert!(
-            built.changed.is_some(),
-            "written up in place, round {round}"
-        );
-        let first = built.site.unwrap().files;
-        finished_as_a_full_build(&config, &mut project, first, &built.report.diagnostics);
-        std::fs::remove_file(site.path().join(written.0)).unwrap();
-        let changes = Changes {
-            cards: vec![site.path().join(written.0)],
-            ..Changes::default()
-        };
-        let built = project.rebuild(&changes).unwrap();
-        assert!(built.changed.is_some(), "deleted in place, round {round}");
-        let first = built.site.unwrap().files;
-        finished_as_a_full_build(&config, &mut project, first, &built.report.diagnostics);
-    }
+    written_up_and_deleted_twice((&site, &config, &mut project), &mut clock, written);
 }
 
 #[test]
@@ -897,24 +908,7 @@ fn stubs_two_changes_from_a_written_up_card_that_a_full_build_finds_not_near_get
         "cards/wanted-11.md",
         "---\ntitle: Eleven\n---\nBack to [[b]].\n",
     );
-    for round in 0..2 {
-        let built = rebuilt_after_writing(&site, &mut project, &mut clock, written);
-        assert!(
-            built.changed.is_some(),
-            "written up in place, round {round}"
-        );
-        let first = built.site.unwrap().files;
-        finished_as_a_full_build(&config, &mut project, first, &built.report.diagnostics);
-        std::fs::remove_file(site.path().join(written.0)).unwrap();
-        let changes = Changes {
-            cards: vec![site.path().join(written.0)],
-            ..Changes::default()
-        };
-        let built = project.rebuild(&changes).unwrap();
-        assert!(built.changed.is_some(), "deleted in place, round {round}");
-        let first = built.site.unwrap().files;
-        finished_as_a_full_build(&config, &mut project, first, &built.report.diagnostics);
-    }
+    written_up_and_deleted_twice((&site, &config, &mut project), &mut clock, written);
 }
 
 #[test]
@@ -944,12 +938,7 @@ fn a_new_card_with_aliases_comes_in_place_and_links_by_an_alias_find_it() {
     let a = String::from_utf8_lossy(&files["a/index.html"]).into_owned();
     assert!(a.contains("href=\"../client/\""), "the alias finds it: {a}");
     finished_as_a_full_build(&config, &mut project, files, &built.report.diagnostics);
-    std::fs::remove_file(site.path().join(client.0)).unwrap();
-    let changes = Changes {
-        cards: vec![site.path().join(client.0)],
-        ..Changes::default()
-    };
-    let built = project.rebuild(&changes).unwrap();
+    let built = rebuilt_after_deleting(&site, &mut project, client.0);
     assert!(built.changed.is_some(), "deleted in place");
     let first = built.site.unwrap().files;
     finished_as_a_full_build(&config, &mut project, first, &built.report.diagnostics);
