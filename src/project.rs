@@ -18,7 +18,7 @@ use crate::{Built, Report, check_paths, draw, every_problem, graph_of, read_atta
 use crate::{export, search};
 use anyhow::Result;
 use rayon::prelude::*;
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
@@ -79,6 +79,11 @@ struct Loaded {
 }
 
 impl Loaded {
+    /// The card's path relative to the cards folder, if it has a card.
+    fn rel(&self) -> Option<&str> {
+        self.card.as_ref().map(|c| c.rel.as_str())
+    }
+
     fn read(config: &Config, file: &CardFile) -> Loaded {
         let read_at = SystemTime::now();
         let (card, diagnostics) = card::read_card(config, file, None);
@@ -358,7 +363,7 @@ impl Project {
         let mut gone_ids = Vec::new();
         // The concepts whose pages change, by page id: a card or stub coming or going
         // changes the numbers of the nodes after its own.
-        let mut shown_ids: HashSet<String> = HashSet::new();
+        let mut shown_ids: FxHashSet<String> = FxHashSet::default();
         for card in &gone {
             let Some(node) = last.graph.card_node(&card.rel) else {
                 return Ok(None);
@@ -397,21 +402,20 @@ impl Project {
             last.stale.search = true;
         }
         // The cards left, as they were, against what they are now.
-        let kept: HashMap<&str, &Arc<Loaded>> = (last.loaded.iter())
-            .filter_map(|l| Some((l.card.as_ref()?.rel.as_str(), l)))
-            .collect();
-        let before: Vec<Arc<Loaded>> = (found.loaded.iter())
-            .map(|l| {
-                let rel = l.card.as_ref().map(|c| c.rel.as_str());
-                Arc::clone(rel.and_then(|rel| kept.get(rel)).copied().unwrap_or(l))
-            })
-            .collect();
-        let edits = match moving {
-            true => Vec::new(),
-            false => match card_edits(&before, &found.loaded, &last.graph, self.config.drafts) {
-                Some(edits) => edits,
-                None => return Ok(None),
-            },
+        let compared = match moving {
+            true => None,
+            false if gone.is_empty() && new.is_empty() => {
+                card_edits(&last.loaded, &found.loaded, &last.graph, self.config.drafts)
+            }
+            false => {
+                let before = as_they_were(&last.loaded, &found.loaded);
+                card_edits(&before, &found.loaded, &last.graph, self.config.drafts)
+            }
+        };
+        let edits = match (moving, compared) {
+            (true, _) => Vec::new(),
+            (false, Some(edits)) => edits,
+            (false, None) => return Ok(None),
         };
         let home = home_of(&last.graph);
         let home_name = self.config.home.as_deref().map(slugify);
@@ -735,26 +739,41 @@ fn page_ids(graph: &Graph, nodes: Vec<NodeId>) -> impl Iterator<Item = String> +
 type NewCards = Vec<(usize, Arc<Card>)>;
 
 /// The cards whose files are gone since the last build's load (`before`), and those whose
-/// files are new in `now`, each in path order. None if a file has no card (it could not
-/// be read).
-fn added_and_gone(
-    before: &[Arc<Loaded>],
-    now: &[Arc<Loaded>],
+/// files are new in `now`, each in path order: none, without a table of every file, when
+/// the files are those of the last load. None if a file has no card (it could not be
+/// read).
+fn added_and_gone<'a>(
+    before: &'a [Arc<Loaded>],
+    now: &'a [Arc<Loaded>],
 ) -> Option<(Vec<Arc<Card>>, NewCards)> {
-    let cards = |loaded: &[Arc<Loaded>]| -> Option<Vec<Arc<Card>>> {
-        loaded.iter().map(|l| l.card.clone()).collect()
+    let same_files = before.len() == now.len()
+        && (before.iter().zip(now)).all(|(a, b)| a.rel().is_some() && a.rel() == b.rel());
+    if same_files {
+        return Some((Vec::new(), Vec::new()));
+    }
+    let rels = |loaded: &'a [Arc<Loaded>]| -> Option<FxHashSet<&'a str>> {
+        loaded.iter().map(|l| l.rel()).collect()
     };
-    let (was, is) = (cards(before)?, cards(now)?);
-    let rels =
-        |cards: &[Arc<Card>]| -> HashSet<String> { cards.iter().map(|c| c.rel.clone()).collect() };
-    let (was_there, is_there) = (rels(&was), rels(&is));
-    let gone = (was.into_iter())
-        .filter(|c| !is_there.contains(&c.rel))
+    let (was_there, is_there) = (rels(before)?, rels(now)?);
+    let gone = (before.iter().filter_map(|l| l.card.clone()))
+        .filter(|c| !is_there.contains(c.rel.as_str()))
         .collect();
-    let new = (is.into_iter().enumerate())
-        .filter(|(_, c)| !was_there.contains(&c.rel))
+    let new = (now.iter().enumerate())
+        .filter_map(|(at, l)| Some((at, l.card.clone()?)))
+        .filter(|(_, c)| !was_there.contains(c.rel.as_str()))
         .collect();
     Some((gone, new))
+}
+
+/// The readings of the last load (`before`) of the files in `now`, in its order (a new
+/// file's own reading where it has none).
+fn as_they_were(before: &[Arc<Loaded>], now: &[Arc<Loaded>]) -> Vec<Arc<Loaded>> {
+    let kept: FxHashMap<&str, &Arc<Loaded>> = (before.iter())
+        .filter_map(|l| Some((l.rel()?, l)))
+        .collect();
+    (now.iter())
+        .map(|l| Arc::clone(l.rel().and_then(|rel| kept.get(rel)).copied().unwrap_or(l)))
+        .collect()
 }
 
 /// The node of the one card whose file moved since the last build's load (the others the
