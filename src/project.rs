@@ -321,9 +321,10 @@ impl Project {
             old.is_some_and(|old| old.rel != card.rel && old.same_but_place(card))
         });
         let moving = moved.is_some();
+        let difference = Difference::of(&last.loaded, &found.loaded);
         let (gone, new) = match moved {
             Some(_) => (Vec::new(), Vec::new()),
-            None => match added_and_gone(&last.loaded, &found.loaded) {
+            None => match difference.gone_and_new() {
                 Some(files) => files,
                 None => return Ok(None),
             },
@@ -402,20 +403,12 @@ impl Project {
             last.stale.search = true;
         }
         // The cards left, as they were, against what they are now.
-        let compared = match moving {
-            true => None,
-            false if gone.is_empty() && new.is_empty() => {
-                card_edits(&last.loaded, &found.loaded, &last.graph, self.config.drafts)
-            }
-            false => {
-                let before = as_they_were(&last.loaded, &found.loaded);
-                card_edits(&before, &found.loaded, &last.graph, self.config.drafts)
-            }
-        };
-        let edits = match (moving, compared) {
-            (true, _) => Vec::new(),
-            (false, Some(edits)) => edits,
-            (false, None) => return Ok(None),
+        let edits = match moving {
+            true => Vec::new(),
+            false => match card_edits(difference.kept(), &last.graph, self.config.drafts) {
+                Some(edits) => edits,
+                None => return Ok(None),
+            },
         };
         let home = home_of(&last.graph);
         let home_name = self.config.home.as_deref().map(slugify);
@@ -684,12 +677,11 @@ enum EditKind {
     Aliases,
 }
 
-/// The cards that changed between `before` and `now` (the same files, in the same order),
-/// if each changed only in its text or links, or in what only pages show of it (its
-/// summary, say), with their nodes in `graph`. None if any card changed otherwise.
-fn card_edits(
-    before: &[Arc<Loaded>],
-    now: &[Arc<Loaded>],
+/// The cards that changed among `files` (each read then and now), if each changed only in
+/// its text or links, or in what only pages show of it (its summary, say), with their
+/// nodes in `graph`. None if any card changed otherwise.
+fn card_edits<'a>(
+    files: impl Iterator<Item = (&'a Arc<Loaded>, &'a Arc<Loaded>)>,
     graph: &Graph,
     drafts: bool,
 ) -> Option<Vec<CardEdit>> {
@@ -697,7 +689,7 @@ fn card_edits(
     // changes what links find.
     let plain = |status: Status| status != Status::Stub && (drafts || status != Status::Draft);
     let mut edits = Vec::new();
-    for (old, new) in before.iter().zip(now) {
+    for (old, new) in files {
         if Arc::ptr_eq(old, new) {
             continue;
         }
@@ -738,42 +730,81 @@ fn page_ids(graph: &Graph, nodes: Vec<NodeId>) -> impl Iterator<Item = String> +
 /// New card files, each with its place among all of them now.
 type NewCards = Vec<(usize, Arc<Card>)>;
 
-/// The cards whose files are gone since the last build's load (`before`), and those whose
-/// files are new in `now`, each in path order: none, without a table of every file, when
-/// the files are those of the last load. None if a file has no card (it could not be
-/// read).
-fn added_and_gone<'a>(
+/// The card files of the last load (`before`) against those of `now`, both in path order:
+/// the same files at the start and at the end, and between them (few, after an edit of
+/// files) those that went, came or stayed. Found by comparing paths in order: tables of
+/// every file's path took longer than the rest of a card's rebuild in place.
+struct Difference<'a> {
     before: &'a [Arc<Loaded>],
     now: &'a [Arc<Loaded>],
-) -> Option<(Vec<Arc<Card>>, NewCards)> {
-    let same_files = before.len() == now.len()
-        && (before.iter().zip(now)).all(|(a, b)| a.rel().is_some() && a.rel() == b.rel());
-    if same_files {
-        return Some((Vec::new(), Vec::new()));
-    }
-    let rels = |loaded: &'a [Arc<Loaded>]| -> Option<FxHashSet<&'a str>> {
-        loaded.iter().map(|l| l.rel()).collect()
-    };
-    let (was_there, is_there) = (rels(before)?, rels(now)?);
-    let gone = (before.iter().filter_map(|l| l.card.clone()))
-        .filter(|c| !is_there.contains(c.rel.as_str()))
-        .collect();
-    let new = (now.iter().enumerate())
-        .filter_map(|(at, l)| Some((at, l.card.clone()?)))
-        .filter(|(_, c)| !was_there.contains(c.rel.as_str()))
-        .collect();
-    Some((gone, new))
+    /// How many files at the start are the same files in both.
+    start: usize,
+    /// How many files at the end (after the start) are the same files in both.
+    end: usize,
 }
 
-/// The readings of the last load (`before`) of the files in `now`, in its order (a new
-/// file's own reading where it has none).
-fn as_they_were(before: &[Arc<Loaded>], now: &[Arc<Loaded>]) -> Vec<Arc<Loaded>> {
-    let kept: FxHashMap<&str, &Arc<Loaded>> = (before.iter())
-        .filter_map(|l| Some((l.rel()?, l)))
-        .collect();
-    (now.iter())
-        .map(|l| Arc::clone(l.rel().and_then(|rel| kept.get(rel)).copied().unwrap_or(l)))
-        .collect()
+impl<'a> Difference<'a> {
+    /// The difference between `before` and `now`.
+    fn of(before: &'a [Arc<Loaded>], now: &'a [Arc<Loaded>]) -> Difference<'a> {
+        // One reading is one file; else the paths tell.
+        let same = |(a, b): &(&Arc<Loaded>, &Arc<Loaded>)| {
+            a.rel().is_some() && (Arc::ptr_eq(a, b) || a.rel() == b.rel())
+        };
+        let start = before.iter().zip(now).take_while(same).count();
+        let (rest_before, rest_now) = (&before[start..], &now[start..]);
+        let end = (rest_before.iter().rev())
+            .zip(rest_now.iter().rev())
+            .take_while(same)
+            .count();
+        Difference {
+            before,
+            now,
+            start,
+            end,
+        }
+    }
+
+    /// The files between the same ones at the start and at the end: before, and now.
+    fn middle(&self) -> (&'a [Arc<Loaded>], &'a [Arc<Loaded>]) {
+        (
+            &self.before[self.start..self.before.len() - self.end],
+            &self.now[self.start..self.now.len() - self.end],
+        )
+    }
+
+    /// The cards whose files went, and those whose files came (with their places in
+    /// `now`), each in path order. None if a file has no card (it could not be read).
+    fn gone_and_new(&self) -> Option<(Vec<Arc<Card>>, NewCards)> {
+        let (was, is) = self.middle();
+        let rels = |loaded: &'a [Arc<Loaded>]| -> Option<FxHashSet<&'a str>> {
+            loaded.iter().map(|l| l.rel()).collect()
+        };
+        let (was_there, is_there) = (rels(was)?, rels(is)?);
+        let gone = (was.iter().filter_map(|l| l.card.clone()))
+            .filter(|c| !is_there.contains(c.rel.as_str()))
+            .collect();
+        let new = (is.iter().enumerate())
+            .filter_map(|(at, l)| Some((self.start + at, l.card.clone()?)))
+            .filter(|(_, c)| !was_there.contains(c.rel.as_str()))
+            .collect();
+        Some((gone, new))
+    }
+
+    /// Each file in both, as it was read then and now.
+    fn kept(&self) -> impl Iterator<Item = (&'a Arc<Loaded>, &'a Arc<Loaded>)> + '_ {
+        let (was, is) = self.middle();
+        let then: FxHashMap<&str, &Arc<Loaded>> =
+            (was.iter()).filter_map(|l| Some((l.rel()?, l))).collect();
+        let middle = is
+            .iter()
+            .filter_map(move |l| Some((*then.get(l.rel()?)?, l)));
+        let start = self.before[..self.start]
+            .iter()
+            .zip(&self.now[..self.start]);
+        let end = (self.before[self.before.len() - self.end..].iter())
+            .zip(&self.now[self.now.len() - self.end..]);
+        start.chain(middle).chain(end)
+    }
 }
 
 /// The node of the one card whose file moved since the last build's load (the others the
