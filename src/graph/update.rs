@@ -60,30 +60,46 @@ impl Graph {
         if paths {
             return None;
         }
-        if !gone.is_empty() {
-            let references = self.references(node, None)?;
-            let named = (references.iter().map(|r| slugify(r.name())))
-                .chain(targets(&old).map(|(target, ..)| match target {
-                    Target::Name(name) | Target::Path(name) => slugify(&name),
-                }))
-                .any(|name| gone.contains(&&name));
-            let theirs = gone.iter().any(|k| {
-                self.index.contested.contains(*k) || self.index.keys.get(*k) != Some(&node)
-            });
-            if named || theirs {
-                return None;
-            }
-        }
+        let theirs = gone
+            .iter()
+            .any(|k| self.index.contested.contains(*k) || self.index.keys.get(*k) != Some(&node));
         let taken = new.iter().any(|k| {
             self.index.keys.contains_key(*k)
                 || self.index.unpublished.contains_key(*k)
                 || self.index.shared.contains_key(*k)
         });
-        if taken {
+        if theirs || taken {
             return None;
         }
-        for key in gone {
-            self.index.keys.remove(key);
+        // What finds it now (by name, path or a path's last part), with the names given up.
+        let mut sources: Vec<NodeId> = (self.incoming(node).map(|e| e.from))
+            .chain([node])
+            .collect();
+        sources.sort_unstable();
+        sources.dedup();
+        let finding: Vec<(Arc<Card>, Target)> = (sources.iter())
+            .filter_map(|&source| self[source].card.clone())
+            .flat_map(|from| {
+                let found: Vec<Target> = (targets(&from).map(|(target, ..)| target))
+                    .filter(|target| {
+                        self.index.resolve(&from.rel, target) == Resolution::Node(node)
+                    })
+                    .collect();
+                found
+                    .into_iter()
+                    .map(move |target| (Arc::clone(&from), target))
+            })
+            .collect();
+        for key in &gone {
+            self.index.keys.remove(*key);
+        }
+        let lost = (finding.iter())
+            .any(|(from, target)| self.index.resolve(&from.rel, target) != Resolution::Node(node));
+        if lost {
+            for key in gone {
+                self.index.keys.insert(key.clone(), node);
+            }
+            return None;
         }
         for key in new {
             self.index.keys.insert(key.clone(), node);

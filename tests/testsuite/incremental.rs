@@ -1088,6 +1088,20 @@ fn aliases_given_and_taken_away_are_rebuilt_in_place_like_a_full_build() {
             false,
             "the alias a link uses taken away: a stub",
         ),
+        (client("  - Agent\n"), true, "an alias given again"),
+        (
+            (
+                "cards/a.md",
+                "---\ntitle: A\n---\nSee [[client]], [[web/agent]].\n".to_string(),
+            ),
+            true,
+            "a link by a path whose last part is the alias (the stub `user-agent` goes)",
+        ),
+        (
+            client(""),
+            false,
+            "that alias taken away: a stub of the path",
+        ),
     ];
     for ((rel, text), in_place, what) in steps {
         let built = rebuilt_after_writing(&site, &mut project, &mut clock, (rel, &text));
