@@ -211,6 +211,27 @@ impl Graph {
         let gone_warnings: HashSet<Diagnostic> =
             self.stub_warnings(&gone_ids)?.into_iter().collect();
 
+        // The first link to a stub made it, and has any warning about it: that moves along
+        // (unless the card's front matter names the stub: then that made it).
+        let relations: HashSet<NodeId> = (self.outgoing(node))
+            .filter(|e| e.kind != EdgeKind::Mention)
+            .map(|e| e.to)
+            .collect();
+        let (first_before, first_now) = (first_links(&before), first_links(&named));
+        let mut moved = HashMap::new();
+        for &stub in self.unwritten(&old, &before).keys() {
+            let made_here = self.incoming(stub).next().is_some_and(|e| e.from == node);
+            if !made_here || relations.contains(&stub) || gone.contains(&stub) {
+                continue;
+            }
+            let from = old.outline.links[*first_before.get(&stub)?].pos(old.body_line);
+            let to = card.outline.links[*first_now.get(&stub)?].pos(card.body_line);
+            if from == Pos::START || to == Pos::START {
+                return None; // where an orphan's warning is
+            }
+            moved.insert(from, to);
+        }
+
         // The new stubs go in after the others (put in order below), then the links find them.
         for stub in &new_stubs {
             let at = NodeId(self.folder_nodes);
@@ -223,27 +244,6 @@ impl Graph {
             self.folder_nodes += 1;
         }
         let (before, after) = (self.link_targets(&old)?, self.link_targets(&card)?);
-        let kept = self.unwritten(&old, &before);
-        // The first link to a stub made it, and has any warning about it: that moves along
-        // (unless the card's front matter names the stub: then that made it).
-        let relations: HashSet<NodeId> = (self.outgoing(node))
-            .filter(|e| e.kind != EdgeKind::Mention)
-            .map(|e| e.to)
-            .collect();
-        let (first_before, first_after) = (first_links(&before), first_links(&after));
-        let mut moved = HashMap::new();
-        for &stub in kept.keys() {
-            let made_here = self.incoming(stub).next().is_some_and(|e| e.from == node);
-            if !made_here || relations.contains(&stub) || gone_ids.contains(&self[stub].id) {
-                continue;
-            }
-            let from = old.outline.links[*first_before.get(&stub)?].pos(old.body_line);
-            let to = card.outline.links[*first_after.get(&stub)?].pos(card.body_line);
-            if from == Pos::START || to == Pos::START {
-                return None; // where an orphan's warning is
-            }
-            moved.insert(from, to);
-        }
         let mut touched: Vec<NodeId> = before.iter().chain(&after).flatten().copied().collect();
         touched.sort_unstable();
         touched.dedup();
